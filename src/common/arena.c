@@ -1,0 +1,71 @@
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+struct k2td_arena_block {
+    k2td_arena_block_t *next;
+    size_t size;
+    size_t used;
+    /* the block's bytes follow, 8-aligned */
+    _Alignas(8) unsigned char data[];
+};
+
+void k2td_arena_init(k2td_arena_t *a, size_t block_size) {
+    a->head = NULL;
+    a->block_size = block_size ? block_size : 64 * 1024;
+}
+
+static k2td_arena_block_t *arena_block_new(size_t size) {
+    k2td_arena_block_t *blk = k2td_malloc(sizeof(*blk) + size);
+    blk->next = NULL;
+    blk->size = size;
+    blk->used = 0;
+    return blk;
+}
+
+void *k2td_arena_alloc(k2td_arena_t *a, size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    k2td_arena_block_t *blk = a->head;
+    if (!blk || blk->size - blk->used < n) {
+        size_t size = n > a->block_size ? n : a->block_size;
+        blk = arena_block_new(size);
+        blk->next = a->head;
+        a->head = blk;
+    }
+    void *p = blk->data + blk->used;
+    blk->used += n;
+    return p;
+}
+
+char *k2td_arena_strndup(k2td_arena_t *a, const char *s, size_t n) {
+    char *p = k2td_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void k2td_arena_reset(k2td_arena_t *a) {
+    if (!a->head) return;
+    k2td_arena_block_t *keep = a->head;
+    k2td_arena_block_t *blk = keep->next;
+    while (blk) {
+        k2td_arena_block_t *next = blk->next;
+        free(blk);
+        blk = next;
+    }
+    keep->next = NULL;
+    keep->used = 0;
+}
+
+void k2td_arena_free(k2td_arena_t *a) {
+    k2td_arena_block_t *blk = a->head;
+    while (blk) {
+        k2td_arena_block_t *next = blk->next;
+        free(blk);
+        blk = next;
+    }
+    a->head = NULL;
+}

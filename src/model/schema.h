@@ -1,0 +1,69 @@
+/*
+ * schema.h - the target supertable as TDengine describes it.
+ */
+#ifndef K2TD_SCHEMA_H
+#define K2TD_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum k2td_coltype {
+    K2TD_COL_UNKNOWN = 0,
+    K2TD_COL_TIMESTAMP,
+    K2TD_COL_BOOL,
+    K2TD_COL_TINYINT,
+    K2TD_COL_SMALLINT,
+    K2TD_COL_INT,
+    K2TD_COL_BIGINT,
+    K2TD_COL_UTINYINT,
+    K2TD_COL_USMALLINT,
+    K2TD_COL_UINT,
+    K2TD_COL_UBIGINT,
+    K2TD_COL_FLOAT,
+    K2TD_COL_DOUBLE,
+    K2TD_COL_VARCHAR, /* also BINARY; length counts bytes */
+    K2TD_COL_NCHAR,   /* length counts Unicode code points */
+    K2TD_COL_VARBINARY,
+    K2TD_COL_GEOMETRY,
+    K2TD_COL_JSON,
+} k2td_coltype_t;
+
+typedef enum k2td_precision {
+    K2TD_PREC_MS = 0,
+    K2TD_PREC_US,
+    K2TD_PREC_NS,
+} k2td_precision_t;
+
+typedef struct k2td_column {
+    char *name;          /* as DESCRIBE returned it (case kept) */
+    k2td_coltype_t type;
+    int32_t length;      /* DESCRIBE's length: bytes, or characters for NCHAR */
+    int is_tag;
+} k2td_column_t;
+
+typedef struct k2td_stable_schema {
+    char *db;
+    char *stable;
+    k2td_column_t *cols; /* columns first (cols[0] is the timestamp), then tags */
+    size_t ncols;
+    k2td_precision_t precision;
+    int64_t keep_days;   /* the database's KEEP (the last of its values), in days */
+} k2td_stable_schema_t;
+
+/* Returns the type named by DESCRIBE's `type` text ("INT", "TINYINT UNSIGNED",
+ * "VARCHAR", "BINARY" ...), case-insensitive; K2TD_COL_UNKNOWN when unknown. */
+k2td_coltype_t k2td_coltype_from_name(const char *name);
+
+/* Returns the canonical SQL name of t ("TINYINT UNSIGNED", ...). */
+const char *k2td_coltype_name(k2td_coltype_t t);
+
+/* Returns the precision named "ms"/"us"/"ns"; -1 when unknown. */
+int k2td_precision_from_name(const char *name);
+
+/* Returns "ms", "us" or "ns". */
+const char *k2td_precision_name(k2td_precision_t p);
+
+/* Releases the names and the column array; the struct itself is the caller's. */
+void k2td_stable_schema_clear(k2td_stable_schema_t *s);
+
+#endif

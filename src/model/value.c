@@ -1,0 +1,77 @@
+#include "value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+
+void k2td_rowset_init(k2td_rowset_t *rs) {
+    memset(rs, 0, sizeof(*rs));
+    k2td_arena_init(&rs->arena, 0);
+}
+
+void k2td_rowset_reset(k2td_rowset_t *rs) {
+    rs->nfields = 0;
+    rs->nrows = 0;
+    k2td_arena_reset(&rs->arena);
+}
+
+void k2td_rowset_free(k2td_rowset_t *rs) {
+    free(rs->fields);
+    free(rs->row_start);
+    free(rs->row_msg);
+    k2td_arena_free(&rs->arena);
+    memset(rs, 0, sizeof(*rs));
+}
+
+void k2td_rowset_begin_row(k2td_rowset_t *rs, size_t msg_index) {
+    if (rs->nrows == rs->rows_cap) {
+        rs->rows_cap = rs->rows_cap ? rs->rows_cap * 2 : 256;
+        rs->row_start = k2td_realloc(rs->row_start, rs->rows_cap * sizeof(size_t));
+        rs->row_msg = k2td_realloc(rs->row_msg, rs->rows_cap * sizeof(size_t));
+    }
+    rs->row_start[rs->nrows] = rs->nfields;
+    rs->row_msg[rs->nrows] = msg_index;
+    rs->nrows++;
+}
+
+k2td_field_t *k2td_rowset_add_field(k2td_rowset_t *rs, const char *name, size_t name_len) {
+    if (rs->nfields == rs->fields_cap) {
+        rs->fields_cap = rs->fields_cap ? rs->fields_cap * 2 : 2048;
+        rs->fields = k2td_realloc(rs->fields, rs->fields_cap * sizeof(k2td_field_t));
+    }
+    k2td_field_t *f = &rs->fields[rs->nfields++];
+    memset(f, 0, sizeof(*f));
+    f->name = name;
+    f->name_len = name_len;
+    return f;
+}
+
+void k2td_rowset_truncate(k2td_rowset_t *rs, size_t nrows_keep) {
+    if (nrows_keep >= rs->nrows) return;
+    rs->nfields = rs->row_start[nrows_keep];
+    rs->nrows = nrows_keep;
+}
+
+size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **first) {
+    size_t start = rs->row_start[r];
+    size_t end = r + 1 < rs->nrows ? rs->row_start[r + 1] : rs->nfields;
+    *first = rs->fields + start;
+    return end - start;
+}
+
+const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
+                                     const char *name, size_t name_len, size_t *hint) {
+    const k2td_field_t *f;
+    size_t n = k2td_rowset_row(rs, r, &f);
+    size_t h = *hint;
+    if (h < n && f[h].name_len == name_len && memcmp(f[h].name, name, name_len) == 0)
+        return &f[h];
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].name_len == name_len && memcmp(f[i].name, name, name_len) == 0) {
+            *hint = i;
+            return &f[i];
+        }
+    }
+    return NULL;
+}
