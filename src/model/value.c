@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../common/alloc.h"
 
@@ -69,6 +70,24 @@ const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
         return &f[h];
     for (size_t i = 0; i < n; i++) {
         if (f[i].name_len == name_len && memcmp(f[i].name, name, name_len) == 0) {
+            *hint = i;
+            return &f[i];
+        }
+    }
+    return NULL;
+}
+
+const k2td_field_t *k2td_rowset_find_ci(const k2td_rowset_t *rs, size_t r,
+                                        const char *name, size_t name_len, size_t *hint) {
+    const k2td_field_t *f;
+    size_t n = k2td_rowset_row(rs, r, &f);
+    size_t h = *hint;
+    if (h < n && f[h].name_len == name_len && strncasecmp(f[h].name, name, name_len) == 0)
+        return &f[h];
+    const k2td_field_t *exact = k2td_rowset_find(rs, r, name, name_len, hint);
+    if (exact) return exact;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].name_len == name_len && strncasecmp(f[i].name, name, name_len) == 0) {
             *hint = i;
             return &f[i];
         }

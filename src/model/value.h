@@ -97,4 +97,9 @@ size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **f
 const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
                                      const char *name, size_t name_len, size_t *hint);
 
+/* Like k2td_rowset_find, but an exact match is preferred and otherwise the
+ * first case-insensitive (ASCII) match is returned. */
+const k2td_field_t *k2td_rowset_find_ci(const k2td_rowset_t *rs, size_t r,
+                                        const char *name, size_t name_len, size_t *hint);
+
 #endif

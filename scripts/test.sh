@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds k2td, and runs every test:
+#   1. unit tests (ctest), plain and under AddressSanitizer + UBSan
+#   2. the fuzz targets, each for a bounded time on its seed corpus
+#   3. the TDengine stand-in's own tests (pytest)
+#   4. integration tests: a real Kafka broker -> k2td -> the stand-in (pytest)
+#
+#   scripts/test.sh
+#
+# K2TD_FUZZ_SECONDS (default 30) bounds each fuzz target.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+bash scripts/install-deps.sh --test
+bash scripts/build.sh release
+bash scripts/build.sh asan
+bash scripts/build.sh fuzz
+
+echo "== unit tests"
+ctest --test-dir build --output-on-failure
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure
+
+echo "== fuzz targets"
+for fuzzer in build-fuzz/tests/fuzz_*; do
+    name=$(basename "$fuzzer")
+    corpus=tests/fuzz/corpus/${name#fuzz_}
+    work=$(mktemp -d)
+    cp -r "$corpus"/. "$work"/ 2>/dev/null || true
+    echo "-- $name for ${K2TD_FUZZ_SECONDS:-30} s"
+    "$fuzzer" -max_total_time="${K2TD_FUZZ_SECONDS:-30}" -print_final_stats=0 "$work" \
+        >"$work.log" 2>&1 || { tail -50 "$work.log"; exit 1; }
+    tail -1 "$work.log"
+    rm -rf "$work" "$work.log"
+done
+
+echo "== stand-in and integration tests"
+export K2TD_BIN=$repo/build/k2td
+.cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/standin tests/integration

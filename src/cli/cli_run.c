@@ -1,0 +1,87 @@
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../engine/engine.h"
+#include "cli.h"
+#include "cli_task.h"
+
+static const char run_usage[] =
+    "usage: k2td run TASK.json [options]\n"
+    "       k2td run --from KAFKA_DSN --to TAOS_DSN --parser @parser.json|JSON [options]\n"
+    "options:\n"
+    "  --name NAME         task name for logs (with --from)\n"
+    "  --status            print a status line every status_interval even when stderr is not a "
+    "terminal\n"
+    "  --log-level LEVEL   error, warn, info (default) or debug\n";
+
+static volatile sig_atomic_t run_stop;
+
+static void run_on_signal(int sig) {
+    run_stop = sig;
+}
+
+/* Returns the exit code for an engine result. */
+static int run_exit_code(k2td_engine_rc_t rc) {
+    switch (rc) {
+    case K2TD_ENGINE_OK: return K2TD_EXIT_OK;
+    case K2TD_ENGINE_CONFIG: return K2TD_EXIT_USAGE;
+    case K2TD_ENGINE_KAFKA_DOWN: return K2TD_EXIT_KAFKA_DOWN;
+    case K2TD_ENGINE_KAFKA_NO_TOPIC: return K2TD_EXIT_KAFKA_NO_TOPIC;
+    case K2TD_ENGINE_TD_DOWN: return K2TD_EXIT_TD_DOWN;
+    case K2TD_ENGINE_TD_AUTH: return K2TD_EXIT_TD_AUTH;
+    case K2TD_ENGINE_TD_NO_DB: return K2TD_EXIT_TD_NO_DB;
+    case K2TD_ENGINE_TD_NO_STABLE: return K2TD_EXIT_TD_NO_STABLE;
+    default: return K2TD_EXIT_FAILED;
+    }
+}
+
+static double run_seconds_since(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int k2td_cli_run(int argc, char **argv) {
+    k2td_cli_args_t args;
+    int a = k2td_cli_args_parse(argc, argv, run_usage, &args);
+    if (a != 0) return a > 0 ? K2TD_EXIT_OK : K2TD_EXIT_USAGE;
+    k2td_task_t task;
+    if (k2td_cli_task_load(&args, &task) != 0) return K2TD_EXIT_USAGE;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = run_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char err[1024] = "";
+    k2td_engine_opts_t opts = {args.status || isatty(STDERR_FILENO)};
+    k2td_engine_rc_t rc;
+    k2td_engine_t *engine = k2td_engine_new(&task, &opts, &rc, err, sizeof(err));
+    if (!engine) {
+        k2td_log_error("task `%s` cannot start: %s", task.name, err);
+        k2td_task_free(&task);
+        return run_exit_code(rc);
+    }
+    rc = k2td_engine_run(engine, &run_stop, err, sizeof(err));
+    if (rc != K2TD_ENGINE_OK) k2td_log_error("task `%s` failed: %s", task.name, err);
+    k2td_engine_stats_t st = *k2td_engine_stats(engine);
+    k2td_engine_free(engine); /* commits the confirmed offsets */
+    k2td_log_info("summary: task `%s` %s after %.1f s: consumed %llu messages, wrote %llu rows, "
+                  "%llu rows refused by TDengine, %llu rows skipped, %llu malformed messages, "
+                  "%llu statements, %llu retries",
+                  task.name,
+                  rc != K2TD_ENGINE_OK ? "failed" : run_stop ? "stopped" : "finished",
+                  run_seconds_since(&t0), (unsigned long long)st.kafka_consumed_messages,
+                  (unsigned long long)st.written_rows, (unsigned long long)st.failed_rows,
+                  (unsigned long long)st.invalid_rows, (unsigned long long)st.malformed_messages,
+                  (unsigned long long)st.inserted_sqls, (unsigned long long)st.retries);
+    k2td_task_free(&task);
+    return run_exit_code(rc);
+}

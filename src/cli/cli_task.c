@@ -1,0 +1,67 @@
+#include "cli_task.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/log.h"
+
+int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args) {
+    static const struct option longopts[] = {
+        {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 't'},
+        {"parser", required_argument, NULL, 'p'},   {"name", required_argument, NULL, 'n'},
+        {"log-level", required_argument, NULL, 'l'}, {"status", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    memset(args, 0, sizeof(*args));
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': args->from = optarg; break;
+        case 't': args->to = optarg; break;
+        case 'p': args->parser = optarg; break;
+        case 'n': args->name = optarg; break;
+        case 'l': args->log_level = optarg; break;
+        case 's': args->status = 1; break;
+        case 'h': fputs(usage, stdout); return 1;
+        default: fputs(usage, stderr); return -1;
+        }
+    }
+    if (optind < argc) args->task_file = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "k2td: unexpected argument `%s`\n%s", argv[optind], usage);
+        return -1;
+    }
+    if (args->task_file && (args->from || args->to || args->parser)) {
+        fprintf(stderr, "k2td: give either a task file or --from/--to/--parser, not both\n");
+        return -1;
+    }
+    if (!args->task_file && !(args->from && args->to && args->parser)) {
+        fprintf(stderr, "k2td: a task file, or all of --from, --to and --parser, is required\n%s",
+                usage);
+        return -1;
+    }
+    if (args->log_level && k2td_log_level_from_name(args->log_level) < 0) {
+        fprintf(stderr, "k2td: --log-level: `%s` is not one of error, warn, info, debug\n",
+                args->log_level);
+        return -1;
+    }
+    return 0;
+}
+
+int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task) {
+    char err[1024];
+    int rc = args->task_file
+                 ? k2td_task_load_file(args->task_file, task, err, sizeof(err))
+                 : k2td_task_from_cli(args->name ? args->name : "cli", args->from, args->to,
+                                      args->parser, task, err, sizeof(err));
+    if (rc != 0) {
+        fprintf(stderr, "k2td: %s\n", err);
+        return -1;
+    }
+    k2td_log_set_level(args->log_level
+                           ? (k2td_log_level_t)k2td_log_level_from_name(args->log_level)
+                           : (k2td_log_level_t)task->options.log_level);
+    return 0;
+}

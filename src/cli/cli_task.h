@@ -1,0 +1,27 @@
+/*
+ * cli_task.h - reads a task from the command line, either a task file or
+ * --from/--to/--parser, plus the options shared by `run` and `check`.
+ */
+#ifndef K2TD_CLI_TASK_H
+#define K2TD_CLI_TASK_H
+
+#include "../task/task_file.h"
+
+typedef struct k2td_cli_args {
+    const char *task_file;
+    const char *from, *to, *parser, *name;
+    const char *log_level;
+    int status; /* --status: status lines even when stderr is not a terminal */
+} k2td_cli_args_t;
+
+/*
+ * Parses argv (after the sub-command) into args. Returns 0, 1 when --help
+ * was asked (usage printed), or -1 with a message printed on stderr.
+ */
+int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args);
+
+/* Loads the task the arguments describe into *task. Returns 0, or -1 with
+ * the error printed on stderr. The caller frees the task with k2td_task_free. */
+int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task);
+
+#endif

@@ -1,0 +1,45 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static k2td_log_level_t log_level = K2TD_LOG_INFO;
+static const char *const log_names[] = {"ERROR", "WARN ", "INFO ", "DEBUG"};
+
+void k2td_log_set_level(k2td_log_level_t level) {
+    log_level = level;
+}
+
+int k2td_log_level_from_name(const char *name) {
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(name, names[i]) == 0) return i;
+    return -1;
+}
+
+int k2td_log_enabled(k2td_log_level_t level) {
+    return level <= log_level;
+}
+
+void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
+    if (!k2td_log_enabled(level)) return;
+    char line[2048];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    int n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s ",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec, ts.tv_nsec / 1000000, log_names[level]);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(line);
+    line[len++] = '\n';
+    /* one write per line so concurrent lines do not interleave */
+    fwrite(line, 1, len, stderr);
+}

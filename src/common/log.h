@@ -1,0 +1,35 @@
+/*
+ * log.h - leveled log lines on stderr.
+ *
+ * One line per event: "2026-11-24T11:40:43.123Z WARN  <message>". Messages
+ * must never contain secrets; callers log redacted DSNs only.
+ */
+#ifndef K2TD_LOG_H
+#define K2TD_LOG_H
+
+typedef enum k2td_log_level {
+    K2TD_LOG_ERROR = 0,
+    K2TD_LOG_WARN,
+    K2TD_LOG_INFO,
+    K2TD_LOG_DEBUG,
+} k2td_log_level_t;
+
+/* Sets the most verbose level that is printed (default INFO). */
+void k2td_log_set_level(k2td_log_level_t level);
+
+/* Returns the level named "error", "warn", "info" or "debug"; -1 if unknown. */
+int k2td_log_level_from_name(const char *name);
+
+/* Returns non-zero when a message at level would be printed. */
+int k2td_log_enabled(k2td_log_level_t level);
+
+/* Prints one line at level (a newline is added). Safe from several threads. */
+void k2td_log(k2td_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define k2td_log_error(...) k2td_log(K2TD_LOG_ERROR, __VA_ARGS__)
+#define k2td_log_warn(...) k2td_log(K2TD_LOG_WARN, __VA_ARGS__)
+#define k2td_log_info(...) k2td_log(K2TD_LOG_INFO, __VA_ARGS__)
+#define k2td_log_debug(...) \
+    do { if (k2td_log_enabled(K2TD_LOG_DEBUG)) k2td_log(K2TD_LOG_DEBUG, __VA_ARGS__); } while (0)
+
+#endif

@@ -1,0 +1,360 @@
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/alloc.h"
+#include "../common/log.h"
+#include "../model/mapper.h"
+#include "../parse/json_fields.h"
+#include "../parse/json_flat.h"
+#include "../sink/schema_load.h"
+#include "../sink/sink_writer.h"
+#include "../source/kafka_source.h"
+#include "../task/taos_dsn.h"
+
+#define ENGINE_POLL_MS 100
+#define ENGINE_MAX_SQL_BYTES (1024 * 1024)
+
+struct k2td_engine {
+    const k2td_task_t *task;
+    k2td_engine_opts_t opts;
+    k2td_taos_dsn_t dsn;
+    k2td_rest_t *rest;
+    k2td_stable_schema_t schema;
+    k2td_mapper_t *mapper;
+    k2td_json_fields_t *fields;
+    k2td_insert_batch_t *batch;
+    k2td_kafka_source_t *source;
+    volatile sig_atomic_t *stop;
+
+    rd_kafka_message_t **msgs; /* the open batch, owned */
+    size_t nmsgs;
+    rd_kafka_message_t **carry; /* arrived while paused: next batch */
+    size_t ncarry;
+    k2td_rowset_t rows;
+    uint64_t epoch;
+
+    k2td_engine_stats_t stats;
+    int64_t started_ms;
+    int64_t last_status_ms;
+    uint64_t last_status_msgs;
+};
+
+static int64_t engine_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns wall-clock time in the database's precision. */
+static int64_t engine_wall_ticks(k2td_precision_t p) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return p == K2TD_PREC_NS ? (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec
+           : p == K2TD_PREC_US ? (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000
+                               : ms;
+}
+
+static const char *engine_topic(const rd_kafka_message_t *m) {
+    return rd_kafka_topic_name(m->rkt);
+}
+
+/* Connects to TDengine and builds the mapper. Returns OK or the failing part. */
+static k2td_engine_rc_t engine_open_target(k2td_engine_t *e, char *errstr, size_t errstr_size) {
+    const k2td_task_t *t = e->task;
+    if (k2td_taos_dsn_parse(t->to, &e->dsn, errstr, errstr_size) != 0) return K2TD_ENGINE_CONFIG;
+    k2td_rest_opts_t ro = {0, 0};
+    e->rest = k2td_rest_new(&e->dsn, &ro);
+    const k2td_model_conf_t *model = &t->parser.model;
+    switch (k2td_schema_load(e->rest, e->dsn.db, model->stable, &e->schema, errstr, errstr_size)) {
+    case K2TD_SCHEMA_OK: break;
+    case K2TD_SCHEMA_UNREACHABLE: return K2TD_ENGINE_TD_DOWN;
+    case K2TD_SCHEMA_AUTH: return K2TD_ENGINE_TD_AUTH;
+    case K2TD_SCHEMA_NO_DB: return K2TD_ENGINE_TD_NO_DB;
+    case K2TD_SCHEMA_NO_STABLE: return K2TD_ENGINE_TD_NO_STABLE;
+    default: return K2TD_ENGINE_FAILED;
+    }
+    k2td_convert_opts_t co;
+    k2td_convert_opts_init(&co, e->schema.precision, e->schema.keep_days,
+                           engine_wall_ticks(e->schema.precision));
+    co.default_offset_s = t->options.timezone_offset_s;
+    k2td_mapper_spec_t spec = {model->name,
+                               model->columns.n ? (const char *const *)model->columns.items : NULL,
+                               model->columns.n,
+                               model->tags.n ? (const char *const *)model->tags.items : NULL,
+                               model->tags.n};
+    e->mapper = k2td_mapper_new(&e->schema, &spec, &co, errstr, errstr_size);
+    if (!e->mapper) return K2TD_ENGINE_CONFIG;
+    e->batch = k2td_mapper_batch_new(e->mapper, ENGINE_MAX_SQL_BYTES);
+    const k2td_strlist_t *specs = &t->parser.value.json_fields;
+    if (specs->n) {
+        char err[256];
+        e->fields = k2td_json_fields_compile((const char *const *)specs->items, specs->n, err,
+                                             sizeof(err));
+        if (!e->fields) {
+            snprintf(errstr, errstr_size, "parser.parse.value.json: %s", err);
+            return K2TD_ENGINE_CONFIG;
+        }
+    }
+    return K2TD_ENGINE_OK;
+}
+
+k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t *opts,
+                               k2td_engine_rc_t *rc, char *errstr, size_t errstr_size) {
+    k2td_engine_t *e = k2td_calloc(1, sizeof(*e));
+    e->task = task;
+    e->opts = *opts;
+    k2td_rowset_init(&e->rows);
+    e->msgs = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->msgs));
+    e->carry = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->carry));
+    *rc = engine_open_target(e, errstr, errstr_size);
+    if (*rc != K2TD_ENGINE_OK) goto fail;
+    e->source = k2td_kafka_source_new(&task->kafka, task->id, errstr, errstr_size);
+    if (!e->source) {
+        *rc = K2TD_ENGINE_CONFIG;
+        goto fail;
+    }
+    int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
+    if (crc != 0) {
+        *rc = crc == -1 ? K2TD_ENGINE_KAFKA_DOWN : K2TD_ENGINE_KAFKA_NO_TOPIC;
+        goto fail;
+    }
+    return e;
+fail:
+    k2td_engine_free(e);
+    return NULL;
+}
+
+const k2td_engine_stats_t *k2td_engine_stats(const k2td_engine_t *e) {
+    return &e->stats;
+}
+
+/* Logs a payload snippet safely: printable ASCII kept, the rest as \xNN. */
+static void engine_snippet(const rd_kafka_message_t *m, char *out, size_t size) {
+    const unsigned char *p = m->payload;
+    size_t o = 0;
+    for (size_t i = 0; i < m->len && o + 5 < size; i++) {
+        if (i == 96) {
+            o += (size_t)snprintf(out + o, size - o, "...");
+            break;
+        }
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+            out[o++] = (char)p[i];
+        else
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", p[i]);
+    }
+    out[o < size ? o : size - 1] = '\0';
+}
+
+/* Parses message m (index i of the batch) into the rowset; a malformed
+ * payload is logged with its topic/partition/offset and skipped. */
+static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i) {
+    char err[256];
+    size_t first = e->rows.nrows;
+    int n = m->payload ? k2td_json_flat_parse(m->payload, m->len, i, &e->rows, err, sizeof(err))
+                       : (snprintf(err, sizeof(err), "empty payload"), -1);
+    if (n >= 0 && e->fields && k2td_json_fields_apply(e->fields, &e->rows, first, err,
+                                                       sizeof(err)) != 0) {
+        k2td_rowset_truncate(&e->rows, first);
+        n = -1;
+    }
+    if (n < 0) {
+        char snip[512];
+        engine_snippet(m, snip, sizeof(snip));
+        e->stats.malformed_messages++;
+        k2td_log_warn("skipped malformed message %s [%d] offset %lld: %s; payload: %s",
+                      engine_topic(m), (int)m->partition, (long long)m->offset, err, snip);
+        return;
+    }
+    e->stats.parsed_rows += (uint64_t)n;
+}
+
+static void engine_add(k2td_engine_t *e, rd_kafka_message_t *m) {
+    e->msgs[e->nmsgs] = m;
+    engine_parse(e, m, e->nmsgs);
+    e->nmsgs++;
+    e->stats.kafka_consumed_messages++;
+}
+
+/* Frees the open batch's messages and rows. */
+static void engine_clear_batch(k2td_engine_t *e) {
+    for (size_t i = 0; i < e->nmsgs; i++) rd_kafka_message_destroy(e->msgs[i]);
+    e->nmsgs = 0;
+    k2td_rowset_reset(&e->rows);
+    k2td_insert_batch_reset(e->batch);
+}
+
+/* Drops the unwritten batch after a rebalance so it is read again. */
+static void engine_abandon(k2td_engine_t *e) {
+    if (e->nmsgs)
+        k2td_log_info("partitions were revoked: %zu unwritten message(s) will be read again",
+                      e->nmsgs);
+    k2td_kafka_source_rewind(e->source, e->msgs, e->nmsgs);
+    engine_clear_batch(e);
+    for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
+    e->ncarry = 0;
+    e->epoch = k2td_kafka_source_epoch(e->source);
+}
+
+static void engine_row_failed(void *ctx, size_t origin, const char *table, const char *reason) {
+    k2td_engine_t *e = ctx;
+    const rd_kafka_message_t *m = e->msgs[origin];
+    k2td_log_warn("TDengine refused a row of %s [%d] offset %lld for subtable `%s`: %s",
+                  engine_topic(m), (int)m->partition, (long long)m->offset, table, reason);
+}
+
+/* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
+ * Returns non-zero when the batch must be given up. */
+static int engine_wait(void *ctx, int wait_ms, const char *reason) {
+    k2td_engine_t *e = ctx;
+    k2td_kafka_source_pause(e->source);
+    int64_t until = engine_now_ms() + wait_ms;
+    while (!*e->stop) {
+        int64_t left = until - engine_now_ms();
+        if (left <= 0) return 0;
+        rd_kafka_message_t *m =
+            k2td_kafka_source_poll(e->source, left < ENGINE_POLL_MS ? (int)left : ENGINE_POLL_MS,
+                                   NULL);
+        if (m && e->ncarry < (size_t)e->task->kafka.batch_size)
+            e->carry[e->ncarry++] = m;
+        else if (m)
+            rd_kafka_message_destroy(m); /* never stored, so it is read again */
+        if (k2td_kafka_source_epoch(e->source) != e->epoch) return 1;
+    }
+    return 1;
+}
+
+/* Maps and writes the open batch, then stores its offsets. Returns 0, or -1
+ * on a fatal error (errstr set; nothing stored). */
+static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
+    if (!e->nmsgs) return 0;
+    k2td_convert_opts_t co;
+    k2td_convert_opts_init(&co, e->schema.precision, e->schema.keep_days,
+                           engine_wall_ticks(e->schema.precision));
+    co.default_offset_s = e->task->options.timezone_offset_s;
+    k2td_mapper_set_opts(e->mapper, &co);
+    char err[512];
+    for (size_t r = 0; r < e->rows.nrows; r++) {
+        size_t origin = e->rows.row_msg[r];
+        if (k2td_mapper_map_row(e->mapper, &e->rows, r, origin, e->batch, err, sizeof(err))) {
+            const rd_kafka_message_t *m = e->msgs[origin];
+            e->stats.invalid_rows++;
+            k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m),
+                          (int)m->partition, (long long)m->offset, err);
+        }
+    }
+    k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
+    k2td_sink_stats_t ss = {0};
+    k2td_sink_result_t res = k2td_sink_write(e->rest, e->batch, &hooks, &ss, errstr, errstr_size);
+    e->stats.inserted_sqls += ss.inserted_sqls;
+    e->stats.failed_sqls += ss.failed_sqls;
+    e->stats.written_rows += ss.written_rows;
+    e->stats.failed_rows += ss.failed_rows;
+    e->stats.retries += ss.retries;
+    k2td_kafka_source_resume(e->source);
+    if (res == K2TD_SINK_FATAL) return -1;
+    if (res == K2TD_SINK_ABANDONED) {
+        engine_abandon(e);
+        return 0;
+    }
+    if (k2td_kafka_source_store(e->source, e->msgs, e->nmsgs, err, sizeof(err)) != 0)
+        k2td_log_warn("%s (the rows were written; they will be written again, harmlessly)", err);
+    e->stats.processed_batches++;
+    engine_clear_batch(e);
+    /* what arrived while paused starts the next batch */
+    size_t ncarry = e->ncarry;
+    e->ncarry = 0;
+    for (size_t i = 0; i < ncarry; i++) engine_add(e, e->carry[i]);
+    return 0;
+}
+
+static void engine_status(k2td_engine_t *e, int64_t now, int force) {
+    int64_t interval = e->task->options.status_interval_ms;
+    if (!force && (!e->opts.status_lines || now - e->last_status_ms < interval)) return;
+    double secs = (double)(now - e->last_status_ms) / 1000.0;
+    uint64_t msgs = e->stats.kafka_consumed_messages - e->last_status_msgs;
+    k2td_log_info("status: %.0f msg/s, consumed %llu, rows written %llu, failed %llu, skipped "
+                  "%llu, lag %lld, partitions %zu",
+                  secs > 0 ? (double)msgs / secs : 0.0,
+                  (unsigned long long)e->stats.kafka_consumed_messages,
+                  (unsigned long long)e->stats.written_rows,
+                  (unsigned long long)e->stats.failed_rows,
+                  (unsigned long long)(e->stats.invalid_rows + e->stats.malformed_messages),
+                  (long long)k2td_kafka_source_lag(e->source),
+                  k2td_kafka_source_assigned(e->source));
+    e->last_status_ms = now;
+    e->last_status_msgs = e->stats.kafka_consumed_messages;
+}
+
+k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, char *errstr,
+                                 size_t errstr_size) {
+    const k2td_kafka_conf_t *kc = &e->task->kafka;
+    e->stop = stop;
+    if (k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
+        return K2TD_ENGINE_FAILED;
+    k2td_log_info("task `%s` running: group.id=%s client.id=%s topics=%zu",
+                  e->task->name, k2td_kafka_source_group_id(e->source),
+                  k2td_kafka_source_client_id(e->source), kc->topics.n);
+    e->started_ms = e->last_status_ms = engine_now_ms();
+    int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
+    k2td_engine_rc_t rc = K2TD_ENGINE_OK;
+    while (!*stop) {
+        int64_t now = engine_now_ms();
+        int wait = ENGINE_POLL_MS;
+        if (e->nmsgs) {
+            int64_t left = batch_start_ms + kc->batch_timeout_ms - now;
+            wait = left <= 0 ? 0 : left < wait ? (int)left : wait;
+        }
+        int fatal = 0;
+        rd_kafka_message_t *m = k2td_kafka_source_poll(e->source, wait, &fatal);
+        if (k2td_kafka_source_epoch(e->source) != e->epoch) engine_abandon(e);
+        now = engine_now_ms();
+        if (m) {
+            if (!e->nmsgs) batch_start_ms = now;
+            engine_add(e, m);
+            last_msg_ms = now;
+        }
+        if (fatal) {
+            snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
+            return K2TD_ENGINE_FAILED;
+        }
+        if (e->nmsgs >= (size_t)kc->batch_size ||
+            (e->nmsgs && now - batch_start_ms >= kc->batch_timeout_ms)) {
+            if (engine_flush(e, errstr, errstr_size) != 0) return K2TD_ENGINE_FAILED;
+            /* time spent writing (or waiting for TDengine) is not idle time */
+            batch_start_ms = last_msg_ms = engine_now_ms();
+        }
+        if (kc->timeout_ms > 0 && now - last_msg_ms >= kc->timeout_ms) {
+            k2td_log_info("no message for %lld ms: the task is finished",
+                          (long long)kc->timeout_ms);
+            break;
+        }
+        engine_status(e, now, 0);
+    }
+    if (engine_flush(e, errstr, errstr_size) != 0) rc = K2TD_ENGINE_FAILED;
+    e->stats.kafka_errors = k2td_kafka_source_errors(e->source);
+    return rc;
+}
+
+void k2td_engine_free(k2td_engine_t *e) {
+    if (!e) return;
+    if (e->source) {
+        engine_clear_batch(e);
+        for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
+        k2td_kafka_source_close(e->source);
+    }
+    k2td_rowset_free(&e->rows);
+    k2td_insert_batch_free(e->batch);
+    k2td_mapper_free(e->mapper);
+    k2td_json_fields_free(e->fields);
+    k2td_stable_schema_clear(&e->schema);
+    k2td_rest_free(e->rest);
+    k2td_taos_dsn_clear(&e->dsn);
+    free(e->msgs);
+    free(e->carry);
+    free(e);
+}

@@ -1,0 +1,149 @@
+/*
+ * rest_client.c - one keep-alive libcurl handle posting SQL to /rest/sql (see rest_client.h).
+ */
+#include "rest_client.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+
+#define ANSWER_MAX ((size_t)64 << 20)
+#define DEFAULT_CONNECT_TIMEOUT_MS 5000L
+#define DEFAULT_TIMEOUT_MS 60000L
+
+struct k2td_rest {
+    CURL *curl;
+    struct curl_slist *headers;
+    char *base_url;
+    char *url;                     /* base_url + "/rest/sql/" + db */
+    k2td_buf_t body;               /* the answer being received */
+    int too_large;                 /* set when the answer passed ANSWER_MAX */
+    char curl_err[CURL_ERROR_SIZE];
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init_once(void) {
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
+    k2td_rest_t *r = userdata;
+    size_t n = size * nmemb;
+    if (r->body.len + n > ANSWER_MAX) {
+        r->too_large = 1;
+        return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+    }
+    k2td_buf_append(&r->body, data, n);
+    return n;
+}
+
+k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *opts) {
+    pthread_once(&curl_once, curl_init_once);
+    if (curl_init_rc != CURLE_OK) return NULL;
+    CURL *curl = curl_easy_init();
+    if (!curl) return NULL;
+
+    k2td_rest_t *r = k2td_calloc(1, sizeof(*r));
+    r->curl = curl;
+    r->base_url = k2td_strdup(dsn->base_url);
+    char *db = curl_easy_escape(curl, dsn->db, 0);
+    k2td_buf_t url = K2TD_BUF_INIT;
+    k2td_buf_printf(&url, "%s/rest/sql/%s", dsn->base_url, db ? db : "");
+    curl_free(db);
+    r->url = k2td_buf_detach(&url);
+
+    /* Without "Expect:" libcurl would wait for a 100-continue before sending
+     * large statements. */
+    r->headers = curl_slist_append(NULL, "Content-Type: text/plain");
+    r->headers = curl_slist_append(r->headers, "Expect:");
+    long connect_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms
+                                                           : DEFAULT_CONNECT_TIMEOUT_MS;
+    long total_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+
+    /* Basic authentication is left to libcurl, which encodes user:password
+     * and sends it with the first request when Basic is the only scheme
+     * allowed; the credentials never appear in the URL or in our headers. */
+    int ok = r->headers != NULL &&
+             curl_easy_setopt(curl, CURLOPT_URL, r->url) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_POST, 1L) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_HTTPHEADER, r->headers) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_USERNAME, dsn->user ? dsn->user : "") == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_PASSWORD, dsn->password ? dsn->password : "") == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_USERAGENT, "k2td/" K2TD_VERSION) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_WRITEDATA, r) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, r->curl_err) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK;
+    if (!ok) {
+        k2td_rest_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void k2td_rest_free(k2td_rest_t *r) {
+    if (!r) return;
+    curl_easy_cleanup(r->curl);
+    curl_slist_free_all(r->headers);
+    free(r->base_url);
+    free(r->url);
+    k2td_buf_free(&r->body);
+    free(r);
+}
+
+const char *k2td_rest_base_url(const k2td_rest_t *r) {
+    return r->base_url;
+}
+
+/* Writes the reason of a failed answer: TDengine's code and desc, or the
+ * parser's description of a body that was not an answer. */
+static void describe_failure(const k2td_rest_answer_t *a, long status, char *errstr, size_t errstr_size) {
+    char http[32] = "";
+    if (status != 200) snprintf(http, sizeof(http), " (HTTP %ld)", status);
+    if (a->code > 0)
+        snprintf(errstr, errstr_size, "TDengine error %d (0x%04X): %s%s", a->code, (unsigned)a->code,
+                 a->desc ? a->desc : "", http);
+    else if (a->desc)
+        snprintf(errstr, errstr_size, "%s", a->desc);
+    else
+        snprintf(errstr, errstr_size, "TDengine answered HTTP %ld", status);
+}
+
+k2td_rest_class_t k2td_rest_exec(k2td_rest_t *r, const char *sql, size_t len,
+                                 k2td_rest_answer_t *answer, char *errstr, size_t errstr_size) {
+    memset(answer, 0, sizeof(*answer));
+    k2td_buf_reset(&r->body);
+    r->too_large = 0;
+    r->curl_err[0] = '\0';
+    /* Never NULL: libcurl would then read the body from stdin. */
+    curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, sql ? sql : "");
+    curl_easy_setopt(r->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(sql ? len : 0));
+
+    CURLcode cc = curl_easy_perform(r->curl);
+    if (cc != CURLE_OK) {
+        if (r->too_large)
+            snprintf(errstr, errstr_size, "TDengine at %s sent an answer larger than %zu MiB", r->base_url,
+                     ANSWER_MAX >> 20);
+        else
+            snprintf(errstr, errstr_size, "cannot talk to TDengine at %s: %s", r->base_url,
+                     r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc));
+        return k2td_rest_classify(0, 0, (int)cc);
+    }
+    long status = 0;
+    curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
+    k2td_rest_answer_parse(r->body.data, r->body.len, status, answer);
+    k2td_rest_class_t cls = k2td_rest_classify(status, answer->code, 0);
+    if (cls != K2TD_REST_OK) describe_failure(answer, status, errstr, errstr_size);
+    return cls;
+}

@@ -1,0 +1,107 @@
+#include "sink_writer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/log.h"
+
+typedef struct sink_run {
+    k2td_rest_t *rest;
+    k2td_insert_batch_t *batch;
+    const k2td_sink_hooks_t *hooks;
+    k2td_sink_stats_t *stats;
+    k2td_buf_t sql;
+    char *errstr;
+    size_t errstr_size;
+} sink_run_t;
+
+#define SINK_BACKOFF_FIRST_MS 200
+#define SINK_BACKOFF_MAX_MS 5000
+
+/* Sends sql, retrying transient failures. Returns the final class; errstr
+ * holds the message of a non-OK answer. */
+static k2td_rest_class_t sink_exec(sink_run_t *run, int *abandoned) {
+    int backoff = SINK_BACKOFF_FIRST_MS;
+    for (;;) {
+        k2td_rest_answer_t answer;
+        memset(&answer, 0, sizeof(answer));
+        k2td_rest_class_t cls = k2td_rest_exec(run->rest, run->sql.data, run->sql.len, &answer,
+                                               run->errstr, run->errstr_size);
+        k2td_rest_answer_clear(&answer);
+        if (cls != K2TD_REST_TRANSIENT) return cls;
+        run->stats->retries++;
+        k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", run->errstr,
+                      backoff);
+        if (run->hooks->wait(run->hooks->ctx, backoff, run->errstr)) {
+            *abandoned = 1;
+            return K2TD_REST_TRANSIENT;
+        }
+        backoff = backoff * 2 > SINK_BACKOFF_MAX_MS ? SINK_BACKOFF_MAX_MS : backoff * 2;
+    }
+}
+
+static k2td_sink_result_t sink_isolate(sink_run_t *run, size_t first, size_t count);
+
+/* Handles sealed rows [first, first+count) whose statement TDengine refused
+ * for its data: reports a single row, or splits the range. */
+static k2td_sink_result_t sink_refused(sink_run_t *run, size_t first, size_t count) {
+    run->stats->failed_sqls++;
+    if (count > 1) return sink_isolate(run, first, count);
+    run->stats->failed_rows++;
+    run->hooks->row_failed(run->hooks->ctx, k2td_insert_batch_origin(run->batch, first),
+                           k2td_insert_batch_table(run->batch, first), run->errstr);
+    return K2TD_SINK_OK;
+}
+
+/* Writes sealed rows [first, first+count), which fit one statement, as two
+ * halves, splitting further on data errors. Returns a sink result. */
+static k2td_sink_result_t sink_isolate(sink_run_t *run, size_t first, size_t count) {
+    size_t half = count / 2;
+    size_t parts[2][2] = {{first, half}, {first + half, count - half}};
+    for (int p = 0; p < 2; p++) {
+        size_t f = parts[p][0], n = parts[p][1];
+        if (!n) continue;
+        k2td_insert_batch_render(run->batch, f, n, &run->sql);
+        int abandoned = 0;
+        k2td_rest_class_t cls = sink_exec(run, &abandoned);
+        if (abandoned) return K2TD_SINK_ABANDONED;
+        if (cls == K2TD_REST_OK) {
+            run->stats->inserted_sqls++;
+            run->stats->written_rows += n;
+            continue;
+        }
+        if (cls != K2TD_REST_DATA) return K2TD_SINK_FATAL;
+        k2td_sink_result_t r = sink_refused(run, f, n);
+        if (r != K2TD_SINK_OK) return r;
+    }
+    return K2TD_SINK_OK;
+}
+
+k2td_sink_result_t k2td_sink_write(k2td_rest_t *rest, k2td_insert_batch_t *batch,
+                                   const k2td_sink_hooks_t *hooks, k2td_sink_stats_t *stats,
+                                   char *errstr, size_t errstr_size) {
+    sink_run_t run = {rest, batch, hooks, stats, K2TD_BUF_INIT, errstr, errstr_size};
+    k2td_sink_result_t result = K2TD_SINK_OK;
+    size_t rows = k2td_insert_batch_rows(batch);
+    k2td_insert_batch_seal(batch);
+    for (size_t i = 0; i < rows && result == K2TD_SINK_OK;) {
+        size_t taken = k2td_insert_batch_render(batch, i, rows - i, &run.sql);
+        int abandoned = 0;
+        k2td_rest_class_t cls = sink_exec(&run, &abandoned);
+        if (abandoned) {
+            result = K2TD_SINK_ABANDONED;
+        } else if (cls == K2TD_REST_OK) {
+            stats->inserted_sqls++;
+            stats->written_rows += taken;
+        } else if (cls == K2TD_REST_DATA) {
+            k2td_log_warn("tdengine: a statement of %zu rows was refused (%s); isolating the "
+                          "rows at fault", taken, errstr);
+            result = sink_refused(&run, i, taken);
+        } else {
+            result = K2TD_SINK_FATAL;
+        }
+        i += taken;
+    }
+    k2td_buf_free(&run.sql);
+    return result;
+}

@@ -1,0 +1,49 @@
+/*
+ * sink_writer.h - writes an insert batch to TDengine, isolating bad rows.
+ *
+ * Statements go out one at a time over the REST client. A transient failure
+ * (TDengine unreachable, 503, timeout) is retried with backoff for as long as
+ * the caller's wait hook allows; a statement whose data TDengine rejects is
+ * split in halves until the refused rows are found, so the good rows of the
+ * batch still land and each bad row is reported with its origin. Any other
+ * failure stops the write with TDengine's own message.
+ */
+#ifndef K2TD_SINK_WRITER_H
+#define K2TD_SINK_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "insert_batch.h"
+#include "rest_client.h"
+
+typedef struct k2td_sink_hooks {
+    /* A row TDengine refused: origin as given to k2td_insert_batch_add. */
+    void (*row_failed)(void *ctx, size_t origin, const char *table, const char *reason);
+    /* Waits about wait_ms before a retry (the engine keeps the consumer alive
+     * meanwhile). Returns non-zero to give the batch up (stop requested or
+     * partitions revoked). */
+    int (*wait)(void *ctx, int wait_ms, const char *reason);
+    void *ctx;
+} k2td_sink_hooks_t;
+
+typedef struct k2td_sink_stats {
+    uint64_t inserted_sqls; /* statements TDengine accepted */
+    uint64_t failed_sqls;   /* statements TDengine refused (before splitting) */
+    uint64_t written_rows;  /* rows in accepted statements */
+    uint64_t failed_rows;   /* rows refused on their own */
+    uint64_t retries;       /* transient failures retried */
+} k2td_sink_stats_t;
+
+typedef enum k2td_sink_result {
+    K2TD_SINK_OK = 0,    /* every row was written or reported as failed */
+    K2TD_SINK_ABANDONED, /* the wait hook gave up; rows may be partly written */
+    K2TD_SINK_FATAL,     /* a non-data error: errstr holds TDengine's message */
+} k2td_sink_result_t;
+
+/* Writes every row of batch (sealing it first). Counts into stats. */
+k2td_sink_result_t k2td_sink_write(k2td_rest_t *rest, k2td_insert_batch_t *batch,
+                                   const k2td_sink_hooks_t *hooks, k2td_sink_stats_t *stats,
+                                   char *errstr, size_t errstr_size);
+
+#endif

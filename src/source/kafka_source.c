@@ -1,0 +1,421 @@
+#include "kafka_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/alloc.h"
+#include "../common/log.h"
+
+struct k2td_kafka_source {
+    rd_kafka_t *rk;
+    const k2td_kafka_conf_t *conf;
+    char *group_id;
+    char *client_id;
+    uint64_t epoch;
+    uint64_t errors;
+    size_t assigned;
+    int ever_assigned;
+    int paused;
+};
+
+/* Sets one librdkafka property; returns 0 or -1 with errstr naming it. */
+static int source_set(rd_kafka_conf_t *c, const char *key, const char *value, char *errstr,
+                      size_t errstr_size) {
+    char err[512];
+    if (rd_kafka_conf_set(c, key, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+        snprintf(errstr, errstr_size, "librdkafka property `%s`: %s", key, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int source_set_int(rd_kafka_conf_t *c, const char *key, long long v, char *errstr,
+                          size_t errstr_size) {
+    char num[32];
+    snprintf(num, sizeof(num), "%lld", v);
+    return source_set(c, key, num, errstr, errstr_size);
+}
+
+/* librdkafka's own log lines, routed to ours (they come from its threads). */
+static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    k2td_log_level_t l = level <= 4 ? K2TD_LOG_WARN : level <= 5 ? K2TD_LOG_INFO : K2TD_LOG_DEBUG;
+    k2td_log(l, "kafka: %s: %s", fac, buf);
+}
+
+/* For ByTime: gives partitions without a committed offset the offset of
+ * their first message at or after start_time (or the end). */
+static void source_apply_bytime(k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
+    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+    rd_kafka_resp_err_t err = rd_kafka_committed(s->rk, committed, 30000);
+    if (err) {
+        k2td_log_warn("kafka: cannot read committed offsets (%s); ByTime start applies to all "
+                      "assigned partitions", rd_kafka_err2str(err));
+    }
+    rd_kafka_topic_partition_list_t *bytime = rd_kafka_topic_partition_list_new(parts->cnt);
+    for (int i = 0; i < parts->cnt; i++) {
+        int64_t off = err ? RD_KAFKA_OFFSET_INVALID : committed->elems[i].offset;
+        if (off >= 0) continue; /* a committed offset always wins */
+        rd_kafka_topic_partition_list_add(bytime, parts->elems[i].topic,
+                                          parts->elems[i].partition)
+            ->offset = s->conf->start_time_ms;
+    }
+    rd_kafka_topic_partition_list_destroy(committed);
+    if (bytime->cnt) {
+        err = rd_kafka_offsets_for_times(s->rk, bytime, 30000);
+        if (err) {
+            k2td_log_error("kafka: offsets for time %lld failed: %s; those partitions start at "
+                           "the fallback position", (long long)s->conf->start_time_ms,
+                           rd_kafka_err2str(err));
+        } else {
+            for (int i = 0; i < bytime->cnt; i++) {
+                rd_kafka_topic_partition_t *b = &bytime->elems[i];
+                rd_kafka_topic_partition_t *p =
+                    rd_kafka_topic_partition_list_find(parts, b->topic, b->partition);
+                p->offset = b->offset >= 0 ? b->offset : RD_KAFKA_OFFSET_END;
+                k2td_log_info("kafka: %s [%d] has no committed offset; ByTime starts at offset %s",
+                              b->topic, (int)b->partition,
+                              b->offset >= 0 ? "of the first message at or after start_time"
+                                             : "END (no message that new)");
+            }
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(bytime);
+}
+
+/* Returns non-zero when the group uses the cooperative protocol now. */
+static int source_cooperative_now(rd_kafka_t *rk) {
+    const char *proto = rd_kafka_rebalance_protocol(rk);
+    return proto && strcmp(proto, "COOPERATIVE") == 0;
+}
+
+/* Returns non-zero when the configured assignor is cooperative-sticky,
+ * whether or not the group has formed yet. */
+static int source_cooperative_configured(rd_kafka_t *rk) {
+    char v[256];
+    size_t n = sizeof(v);
+    if (rd_kafka_conf_get(rd_kafka_conf(rk), "partition.assignment.strategy", v, &n) !=
+        RD_KAFKA_CONF_OK)
+        return 0;
+    return strstr(v, "cooperative") != NULL;
+}
+
+static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t *parts, void *opaque) {
+    k2td_kafka_source_t *s = opaque;
+    int cooperative = source_cooperative_now(rk);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        if (s->conf->fallback_offset == K2TD_KAFKA_OFFSET_BYTIME) source_apply_bytime(s, parts);
+        if (cooperative) {
+            rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
+            if (e) {
+                k2td_log_error("kafka: assign failed: %s", rd_kafka_error_string(e));
+                rd_kafka_error_destroy(e);
+            }
+            s->assigned += (size_t)parts->cnt;
+        } else {
+            rd_kafka_assign(rk, parts);
+            s->assigned = (size_t)parts->cnt;
+        }
+        if (parts->cnt) s->ever_assigned = 1;
+        k2td_log_info("kafka: assigned %d partition(s), %zu in all", parts->cnt, s->assigned);
+        if (s->paused && parts->cnt) rd_kafka_pause_partitions(rk, parts);
+        return;
+    }
+    /* revoke (or lost): commit what was confirmed, then let go */
+    s->epoch++;
+    rd_kafka_resp_err_t cerr = rd_kafka_commit(rk, NULL, 0);
+    if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        k2td_log_warn("kafka: commit on revoke failed: %s", rd_kafka_err2str(cerr));
+    if (cooperative) {
+        rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, parts);
+        if (e) rd_kafka_error_destroy(e);
+        s->assigned = s->assigned >= (size_t)parts->cnt ? s->assigned - (size_t)parts->cnt : 0;
+    } else {
+        rd_kafka_assign(rk, NULL);
+        s->assigned = 0;
+    }
+    k2td_log_info("kafka: revoked %d partition(s)", parts->cnt);
+}
+
+/* Builds the librdkafka configuration. Returns NULL with errstr set. */
+static rd_kafka_conf_t *source_conf(k2td_kafka_source_t *s, char *errstr, size_t errstr_size) {
+    const k2td_kafka_conf_t *c = s->conf;
+    rd_kafka_conf_t *rc = rd_kafka_conf_new();
+    const char *reset = c->fallback_offset == K2TD_KAFKA_OFFSET_LATEST  ? "latest"
+                        : c->fallback_offset == K2TD_KAFKA_OFFSET_ERROR ? "error"
+                                                                  : "earliest";
+    if (source_set(rc, "bootstrap.servers", c->brokers, errstr, errstr_size) ||
+        source_set(rc, "group.id", s->group_id, errstr, errstr_size) ||
+        (s->client_id[0] && source_set(rc, "client.id", s->client_id, errstr, errstr_size)) ||
+        source_set(rc, "enable.auto.offset.store", "false", errstr, errstr_size) ||
+        source_set(rc, "enable.auto.commit", "true", errstr, errstr_size) ||
+        source_set_int(rc, "auto.commit.interval.ms", c->commit_interval_ms, errstr,
+                       errstr_size) ||
+        source_set(rc, "auto.offset.reset", reset, errstr, errstr_size) ||
+        source_set_int(rc, "fetch.wait.max.ms", c->fetch_max_wait_ms, errstr, errstr_size) ||
+        source_set_int(rc, "fetch.min.bytes", c->fetch_min_bytes, errstr, errstr_size) ||
+        source_set_int(rc, "fetch.message.max.bytes", c->fetch_max_bytes_per_partition, errstr,
+                       errstr_size) ||
+        /* bounded prefetch: at most 64 MiB of fetched messages wait in memory */
+        source_set(rc, "queued.max.messages.kbytes", "65536", errstr, errstr_size) ||
+        /* eager assignment: cooperative-sticky aborts on close in librdkafka
+         * 2.0.2 (issue #4312); users may still choose it by passthrough */
+        source_set(rc, "partition.assignment.strategy", "range,roundrobin", errstr,
+                   errstr_size) ||
+        source_set(rc, "socket.keepalive.enable", "true", errstr, errstr_size))
+        goto fail;
+    for (size_t i = 0; i < c->npassthrough; i++)
+        if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
+            goto fail;
+    rd_kafka_conf_set_log_cb(rc, source_log_cb);
+    rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
+    rd_kafka_conf_set_opaque(rc, s);
+    return rc;
+fail:
+    rd_kafka_conf_destroy(rc);
+    return NULL;
+}
+
+k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const char *task_id,
+                                           char *errstr, size_t errstr_size) {
+    k2td_kafka_source_t *s = k2td_calloc(1, sizeof(*s));
+    s->conf = conf;
+    const char *tid = conf->with_task_id ? task_id : NULL;
+    s->group_id = k2td_kafka_id_generate(conf->id_prefix, tid, conf->group);
+    s->client_id = k2td_kafka_id_generate(conf->id_prefix, tid, conf->client_id);
+    if (!s->group_id) {
+        /* the group is required by the high-level consumer: derive a stable one */
+        s->group_id = k2td_kafka_id_generate(conf->id_prefix, tid, "k2td");
+    }
+    if (!s->client_id) s->client_id = k2td_strdup("");
+    rd_kafka_conf_t *rc = source_conf(s, errstr, errstr_size);
+    if (!rc) goto fail;
+    char err[512];
+    s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
+    if (!s->rk) {
+        rd_kafka_conf_destroy(rc); /* rd_kafka_new owns rc only on success */
+        snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s", err);
+        goto fail;
+    }
+    rd_kafka_poll_set_consumer(s->rk);
+    return s;
+fail:
+    free(s->group_id);
+    free(s->client_id);
+    free(s);
+    return NULL;
+}
+
+const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s) {
+    return s->group_id;
+}
+
+const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s) {
+    return s->client_id;
+}
+
+int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
+                            size_t errstr_size) {
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(s->rk, 1, NULL, &md, timeout_ms);
+    if (err) {
+        snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
+                 s->conf->brokers, timeout_ms, rd_kafka_err2str(err));
+        return -1;
+    }
+    int rc = 0;
+    for (size_t t = 0; t < s->conf->topics.n && rc == 0; t++) {
+        const char *want = s->conf->topics.items[t];
+        int found = 0;
+        for (int i = 0; i < md->topic_cnt; i++) {
+            if (strcmp(md->topics[i].topic, want) == 0 && md->topics[i].err == 0 &&
+                md->topics[i].partition_cnt > 0)
+                found = 1;
+        }
+        if (!found) {
+            snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
+                     s->conf->brokers);
+            rc = -2;
+        }
+    }
+    rd_kafka_metadata_destroy(md);
+    return rc;
+}
+
+int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t errstr_size) {
+    rd_kafka_topic_partition_list_t *topics =
+        rd_kafka_topic_partition_list_new((int)s->conf->topics.n);
+    for (size_t i = 0; i < s->conf->topics.n; i++)
+        rd_kafka_topic_partition_list_add(topics, s->conf->topics.items[i], RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(s->rk, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (err) {
+        snprintf(errstr, errstr_size, "kafka: subscribe failed: %s", rd_kafka_err2str(err));
+        return -1;
+    }
+    return 0;
+}
+
+rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal) {
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(s->rk, timeout_ms);
+    if (!m || !m->err) return m;
+    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        s->errors++;
+        char fatal_err[512];
+        if (rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err))) {
+            k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
+            if (fatal) *fatal = 1;
+        } else if (m->rkt) {
+            k2td_log_warn("kafka: %s [%d]: %s", rd_kafka_topic_name(m->rkt), (int)m->partition,
+                          rd_kafka_message_errstr(m));
+        } else {
+            k2td_log_warn("kafka: %s", rd_kafka_message_errstr(m));
+        }
+    }
+    rd_kafka_message_destroy(m);
+    return NULL;
+}
+
+uint64_t k2td_kafka_source_epoch(const k2td_kafka_source_t *s) {
+    return s->epoch;
+}
+
+/* Returns a list with, per partition in msgs, the lowest (want_max == 0) or
+ * the highest + 1 (want_max == 1) offset. */
+static rd_kafka_topic_partition_list_t *source_offsets(rd_kafka_message_t *const *msgs, size_t n,
+                                                       int want_max) {
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
+    for (size_t i = 0; i < n; i++) {
+        const char *topic = rd_kafka_topic_name(msgs[i]->rkt);
+        int64_t off = want_max ? msgs[i]->offset + 1 : msgs[i]->offset;
+        rd_kafka_topic_partition_t *p =
+            rd_kafka_topic_partition_list_find(l, topic, msgs[i]->partition);
+        if (!p) {
+            rd_kafka_topic_partition_list_add(l, topic, msgs[i]->partition)->offset = off;
+        } else if (want_max ? off > p->offset : off < p->offset) {
+            p->offset = off;
+        }
+    }
+    return l;
+}
+
+int k2td_kafka_source_store(k2td_kafka_source_t *s, rd_kafka_message_t *const *msgs, size_t n,
+                            char *errstr, size_t errstr_size) {
+    if (!n) return 0;
+    rd_kafka_topic_partition_list_t *l = source_offsets(msgs, n, 1);
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(s->rk, l);
+    int rc = 0;
+    if (err) {
+        for (int i = 0; i < l->cnt; i++) {
+            if (l->elems[i].err) {
+                snprintf(errstr, errstr_size, "kafka: storing offset %lld of %s [%d] failed: %s",
+                         (long long)l->elems[i].offset, l->elems[i].topic,
+                         (int)l->elems[i].partition, rd_kafka_err2str(l->elems[i].err));
+                break;
+            }
+        }
+        rc = -1;
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return rc;
+}
+
+void k2td_kafka_source_rewind(k2td_kafka_source_t *s, rd_kafka_message_t *const *msgs, size_t n) {
+    if (!n) return;
+    rd_kafka_topic_partition_list_t *assigned = NULL;
+    if (rd_kafka_assignment(s->rk, &assigned) || !assigned) return;
+    rd_kafka_topic_partition_list_t *l = source_offsets(msgs, n, 0);
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new(l->cnt);
+    for (int i = 0; i < l->cnt; i++) {
+        if (rd_kafka_topic_partition_list_find(assigned, l->elems[i].topic, l->elems[i].partition))
+            rd_kafka_topic_partition_list_add(seek, l->elems[i].topic, l->elems[i].partition)
+                ->offset = l->elems[i].offset;
+    }
+    if (seek->cnt) {
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(s->rk, seek, 10000);
+        if (e) {
+            k2td_log_error("kafka: rewinding %d partition(s) failed: %s", seek->cnt,
+                           rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(seek);
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_topic_partition_list_destroy(assigned);
+}
+
+static void source_pause_resume(k2td_kafka_source_t *s, int pause) {
+    rd_kafka_topic_partition_list_t *assigned = NULL;
+    if (rd_kafka_assignment(s->rk, &assigned) || !assigned) return;
+    if (pause)
+        rd_kafka_pause_partitions(s->rk, assigned);
+    else
+        rd_kafka_resume_partitions(s->rk, assigned);
+    rd_kafka_topic_partition_list_destroy(assigned);
+}
+
+void k2td_kafka_source_pause(k2td_kafka_source_t *s) {
+    if (s->paused) return;
+    s->paused = 1;
+    source_pause_resume(s, 1);
+}
+
+void k2td_kafka_source_resume(k2td_kafka_source_t *s) {
+    if (!s->paused) return;
+    s->paused = 0;
+    source_pause_resume(s, 0);
+}
+
+int64_t k2td_kafka_source_lag(k2td_kafka_source_t *s) {
+    rd_kafka_topic_partition_list_t *assigned = NULL;
+    if (rd_kafka_assignment(s->rk, &assigned) || !assigned) return -1;
+    int64_t lag = 0;
+    int known = 0;
+    if (rd_kafka_position(s->rk, assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        for (int i = 0; i < assigned->cnt; i++) {
+            int64_t lo, hi;
+            const rd_kafka_topic_partition_t *p = &assigned->elems[i];
+            if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo, &hi) ||
+                hi < 0)
+                continue;
+            int64_t pos = p->offset >= 0 ? p->offset : lo;
+            lag += hi > pos ? hi - pos : 0;
+            known = 1;
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(assigned);
+    return known ? lag : -1;
+}
+
+size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s) {
+    return s->assigned;
+}
+
+uint64_t k2td_kafka_source_errors(const k2td_kafka_source_t *s) {
+    return s->errors;
+}
+
+int k2td_kafka_source_close(k2td_kafka_source_t *s) {
+    int rc = 0;
+    /* with no partition ever assigned nothing can have been stored */
+    rd_kafka_resp_err_t err = s->ever_assigned ? rd_kafka_commit(s->rk, NULL, 0) : 0;
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        k2td_log_warn("kafka: final commit failed: %s", rd_kafka_err2str(err));
+        rc = -1;
+    }
+    if (source_cooperative_configured(s->rk) && !s->ever_assigned) {
+        /* librdkafka 2.0.2 aborts when a cooperative-sticky consumer that
+         * never had a partition is closed (#4312): leave without closing;
+         * there is nothing to commit or revoke */
+        rd_kafka_destroy_flags(s->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    } else {
+        rd_kafka_consumer_close(s->rk);
+        rd_kafka_destroy(s->rk);
+    }
+    free(s->group_id);
+    free(s->client_id);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * kafka_source.h - the Kafka side of a task: one librdkafka consumer.
+ *
+ * Offsets are never stored automatically: the engine calls
+ * k2td_kafka_source_store() for the messages of a batch only after TDengine
+ * confirmed it, and librdkafka's auto-commit commits what was stored every
+ * commit_interval (the at-least-once pattern of librdkafka's INTRODUCTION).
+ *
+ * Start position: a committed offset of the group always wins. A partition
+ * without one starts at fallback_offset: earliest, latest, or - for ByTime -
+ * the first message whose timestamp is >= start_time (offsets-for-times),
+ * or the end of the partition when there is none.
+ *
+ * Rebalances: when partitions are revoked the source commits what was stored
+ * and bumps its epoch; the engine sees the new epoch, abandons its unwritten
+ * batch and calls k2td_kafka_source_rewind() so that retained partitions
+ * re-read it. Nothing unwritten is ever committed.
+ *
+ * Not thread-safe: one thread owns a source.
+ */
+#ifndef K2TD_KAFKA_SOURCE_H
+#define K2TD_KAFKA_SOURCE_H
+
+#include <librdkafka/rdkafka.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../task/kafka_dsn.h"
+
+typedef struct k2td_kafka_source k2td_kafka_source_t;
+
+/*
+ * Returns a consumer for conf (not yet subscribed), or NULL with errstr set
+ * (e.g. a passthrough key librdkafka rejects). task_id may be NULL; it is
+ * used by the group/client id rule. conf must outlive the source.
+ */
+k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const char *task_id,
+                                           char *errstr, size_t errstr_size);
+
+/* Returns the effective group id and client id ("" when unset). */
+const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s);
+const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
+
+/*
+ * Checks that the brokers answer and every configured topic exists.
+ * Returns 0; -1 when no broker answered within timeout_ms; -2 when a topic is
+ * missing. errstr names the brokers or the topic.
+ */
+int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
+                            size_t errstr_size);
+
+/* Subscribes to the topics. Returns 0 or -1 with errstr set. */
+int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t errstr_size);
+
+/*
+ * Waits up to timeout_ms for the next message and returns it (the caller
+ * owns it: rd_kafka_message_destroy), or NULL when none came. Consumer errors
+ * are logged and counted here, never returned. Rebalance callbacks run here.
+ * Sets *fatal (when not NULL) on an unrecoverable consumer error.
+ */
+rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal);
+
+/* Returns a counter that grows each time partitions are revoked. */
+uint64_t k2td_kafka_source_epoch(const k2td_kafka_source_t *s);
+
+/*
+ * Stores, for every partition present in msgs, the offset after its highest
+ * message, to be committed by auto-commit. Returns 0, or -1 with errstr set
+ * when librdkafka refused (e.g. the partition is no longer assigned).
+ */
+int k2td_kafka_source_store(k2td_kafka_source_t *s, rd_kafka_message_t *const *msgs, size_t n,
+                            char *errstr, size_t errstr_size);
+
+/* Seeks every partition that is still assigned back to its lowest offset in
+ * msgs, so an abandoned batch is read again. */
+void k2td_kafka_source_rewind(k2td_kafka_source_t *s, rd_kafka_message_t *const *msgs, size_t n);
+
+/* Pauses / resumes fetching on every assigned partition (while the sink is
+ * retrying, so memory stays bounded and the group membership stays alive). */
+void k2td_kafka_source_pause(k2td_kafka_source_t *s);
+void k2td_kafka_source_resume(k2td_kafka_source_t *s);
+
+/* Returns the summed lag (high watermark - position) of the assigned
+ * partitions, from librdkafka's cached watermarks; -1 when unknown. */
+int64_t k2td_kafka_source_lag(k2td_kafka_source_t *s);
+
+/* Returns the number of partitions currently assigned. */
+size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s);
+
+/* Returns the number of consumer errors seen so far. */
+uint64_t k2td_kafka_source_errors(const k2td_kafka_source_t *s);
+
+/* Commits the stored offsets synchronously, leaves the group and frees the
+ * source. Returns 0, or -1 when the final commit failed (logged). */
+int k2td_kafka_source_close(k2td_kafka_source_t *s);
+
+#endif

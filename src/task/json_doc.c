@@ -1,0 +1,159 @@
+/*
+ * json_doc.c - configuration JSON helpers (see json_doc.h).
+ */
+#include "json_doc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+
+#define JSON_FILE_MAX (16u << 20)
+
+cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *errstr,
+                       size_t errstr_size) {
+    const char *nul = memchr(text, '\0', len);
+    size_t at = nul ? (size_t)(nul - text) : 0; /* where parsing failed */
+    if (!nul) {
+        /* cJSON wants the NUL inside the length to accept the end of the text */
+        char *copy = k2td_strndup(text, len);
+        const char *end = NULL;
+        cJSON *root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+        if (!root && end) at = (size_t)(end - copy);
+        free(copy);
+        if (root) return root;
+        if (at > len) at = len;
+    }
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    k2td_cm_errorf(errstr, errstr_size, "%s: invalid JSON near line %zu, column %zu%s", what, line,
+                   col, nul ? " (a NUL byte)" : "");
+    return NULL;
+}
+
+cJSON *k2td_json_load_file(const char *path, char *errstr, size_t errstr_size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    k2td_buf_t text = K2TD_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (text.len + n > JSON_FILE_MAX) {
+            too_big = 1;
+            break;
+        }
+        k2td_buf_append(&text, chunk, n);
+    }
+    int failed = ferror(f);
+    int saved_errno = errno;
+    fclose(f);
+    cJSON *root = NULL;
+    if (failed)
+        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: %s", path, strerror(saved_errno));
+    else if (too_big)
+        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: larger than 16 MiB", path);
+    else
+        root = k2td_json_parse(text.data ? text.data : "", text.len, path, errstr, errstr_size);
+    k2td_buf_free(&text);
+    return root;
+}
+
+/* Returns 1 when s is one of the NULL-terminated names (names may be NULL). */
+static int in_list(const char *s, const char *const *names) {
+    for (; names && *names; names++)
+        if (strcmp(s, *names) == 0) return 1;
+    return 0;
+}
+
+int k2td_json_check_keys(const cJSON *obj, const char *path, const char *const *known,
+                         const char *const *not_yet, char *errstr, size_t errstr_size) {
+    char q[K2TD_CM_QUOTE_MAX];
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        const char *key = it->string ? it->string : "";
+        if (in_list(key, not_yet)) {
+            k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is not supported yet", path, key);
+            return -1;
+        }
+        if (!in_list(key, known)) {
+            size_t n = 0;
+            while (known[n]) n++;
+            const char *near = k2td_cm_suggest(key, known, n, sizeof(*known));
+            k2td_cm_quote(key, q);
+            if (near)
+                k2td_cm_errorf(errstr, errstr_size, "%s.%s: unknown key (did you mean `%s`?)",
+                               path, q, near);
+            else
+                k2td_cm_errorf(errstr, errstr_size, "%s.%s: unknown key", path, q);
+            return -1;
+        }
+        for (const cJSON *prev = obj->child; prev != it; prev = prev->next) {
+            if (prev->string && strcmp(prev->string, key) == 0) {
+                k2td_cm_errorf(errstr, errstr_size, "%s.%s: key given twice", path, key);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+const char *k2td_json_kind(const cJSON *item) {
+    if (cJSON_IsString(item)) return "a string";
+    if (cJSON_IsNumber(item)) return "a number";
+    if (cJSON_IsBool(item)) return "a boolean";
+    if (cJSON_IsNull(item)) return "null";
+    if (cJSON_IsArray(item)) return "an array";
+    if (cJSON_IsObject(item)) return "an object";
+    return "invalid";
+}
+
+char *k2td_json_scalar_text(const cJSON *item) {
+    if (cJSON_IsString(item)) return k2td_strdup(item->valuestring);
+    if (cJSON_IsBool(item)) return k2td_strdup(cJSON_IsTrue(item) ? "true" : "false");
+    if (!cJSON_IsNumber(item)) return NULL;
+    char text[64];
+    double v = item->valuedouble;
+    if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        snprintf(text, sizeof(text), "%" PRId64, (int64_t)v);
+    else
+        snprintf(text, sizeof(text), "%.17g", v);
+    return k2td_strdup(text);
+}
+
+int k2td_json_strlist(const cJSON *arr, const char *path, k2td_strlist_t *out, char *errstr,
+                      size_t errstr_size) {
+    if (!cJSON_IsArray(arr)) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: must be an array of strings, not %s", path,
+                       k2td_json_kind(arr));
+        return -1;
+    }
+    size_t i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        if (!cJSON_IsString(it)) {
+            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: must be a string, not %s", path, i,
+                           k2td_json_kind(it));
+            return -1;
+        }
+        if (!*it->valuestring) {
+            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: must not be empty", path, i);
+            return -1;
+        }
+        k2td_strlist_push(out, it->valuestring, strlen(it->valuestring));
+    }
+    return 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * kafka_dsn.h - the source DSN: which Kafka brokers and topics, and how to consume.
+ *
+ *     kafka://host1:9092,host2:9092?topics=a,b&group=g&client_id=c&fallback_offset=earliest
+ *
+ * The keys are taosX's (run `k2td run --help-keys` for the list). Keys and
+ * values are percent-decoded ("%26" is '&'; '+' stays '+'); a repeated key's
+ * last value wins. Any key holding a '.' and no uppercase letter (group.id,
+ * auto.offset.reset, sasl.password ...) is a librdkafka property: those are
+ * kept in the order given, repeats included, and applied after k2td's own
+ * settings so they override them. Any other key is an error.
+ *
+ * Never log the DSN text itself: passthrough properties may hold secrets. Log
+ * k2td_kafka_conf_print()'s redacted form instead.
+ */
+#ifndef K2TD_KAFKA_DSN_H
+#define K2TD_KAFKA_DSN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "config_map.h"
+
+/* Where to start in a partition that has no committed offset. */
+typedef enum k2td_kafka_offset {
+    K2TD_KAFKA_OFFSET_EARLIEST = 0, /* also Smallest, Beginning */
+    K2TD_KAFKA_OFFSET_LATEST,       /* also Largest, End */
+    K2TD_KAFKA_OFFSET_BYTIME,       /* the first offset at or after start_time */
+    K2TD_KAFKA_OFFSET_ERROR,        /* fail the task */
+} k2td_kafka_offset_t;
+
+/* One librdkafka property, both strings owned. */
+typedef struct k2td_kv {
+    char *key;
+    char *value;
+} k2td_kv_t;
+
+typedef struct k2td_kafka_conf {
+    char *brokers;          /* "h1:9092,h2:9092": every entry has a host and a port */
+    k2td_strlist_t topics;  /* at least one */
+    char *group;            /* the user's text for the group id; NULL or "" = none */
+    char *client_id;        /* the user's text for the client id; NULL or "" = none */
+    char *id_prefix;        /* put before group and client_id; default "taosx", "" = none */
+    int with_task_id;       /* put the task id between id_prefix and the text */
+    int fallback_offset;    /* k2td_kafka_offset_t */
+    char *start_time;       /* BYTIME start as written; NULL unless BYTIME */
+    int64_t start_time_ms;  /* start_time as epoch milliseconds */
+    int64_t timeout_ms;     /* stop after this long without a message; 0 = never */
+    int64_t fetch_max_wait_ms;
+    int64_t commit_interval_ms;
+    int64_t batch_size;     /* messages per batch */
+    int64_t batch_timeout_ms;
+    int64_t fetch_min_bytes;
+    int64_t fetch_max_bytes_per_partition;
+    k2td_kv_t *passthrough; /* librdkafka properties in the order given */
+    size_t npassthrough;
+} k2td_kafka_conf_t;
+
+/* Parses dsn into *out, which the caller then owns (k2td_kafka_conf_free).
+ * Returns 0, or -1 with *out left empty (nothing to free) and errstr naming
+ * the broker or key at fault and why; passthrough values are never quoted. */
+int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
+                         size_t errstr_size);
+
+/* Releases everything *c owns and zeroes it; safe on a zeroed struct. */
+void k2td_kafka_conf_free(k2td_kafka_conf_t *c);
+
+/* Appends c as a DSN with every key spelled out, values percent-encoded, and
+ * the values of passthrough properties whose key holds "password", "secret",
+ * "key" or "jaas" shown as "***". Parsing the output gives the same settings,
+ * except for those hidden values. */
+void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out);
+
+/* Returns the key table of the query part (for the help text and the UI). */
+const k2td_cm_entry_t *k2td_kafka_dsn_keys(void);
+
+/* Returns a new string prefix + task id + text (prefix and task id may be
+ * NULL): ("taosx", NULL, "foo") is "taosxfoo", ("taosx", "100", "foo") is
+ * "taosx100foo". Returns NULL when text is NULL or empty, meaning "leave the
+ * id unset". The caller frees the result. */
+char *k2td_kafka_id_generate(const char *prefix, const char *task_id_or_null, const char *text);
+
+#endif

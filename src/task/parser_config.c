@@ -1,0 +1,271 @@
+/*
+ * parser_config.c - reading the parser definition (see parser_config.h).
+ */
+#include "parser_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+#include "json_doc.h"
+
+static const char *const root_keys[] = {"parse", "model", NULL};
+static const char *const root_not_yet[] = {"global", "mutate", "rules", "s_model", NULL};
+static const char *const wrapper_keys[] = {"parser", "input", NULL};
+static const char *const parse_keys[] = {"value", NULL};
+static const char *const parse_not_yet[] = {"key", NULL};
+static const char *const value_keys[] = {"json", NULL};
+static const char *const value_not_yet[] = {"regex", "udt", "keep", NULL};
+static const char *const model_keys[] = {"name", "using", "tags", "columns", NULL};
+
+void k2td_parser_conf_free(k2td_parser_conf_t *c) {
+    k2td_strlist_free(&c->value.json_fields);
+    free(c->model.name);
+    free(c->model.stable);
+    k2td_strlist_free(&c->model.tags);
+    k2td_strlist_free(&c->model.columns);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Appends ".key" to the JSON path; returns the length to cut back to. */
+static size_t path_push(k2td_buf_t *path, const char *key) {
+    size_t mark = path->len;
+    k2td_buf_printf(path, ".%s", key);
+    return mark;
+}
+
+/* Returns 0 when item (at path) is an object, else -1 with the reason. */
+static int need_object(const cJSON *item, const k2td_buf_t *path, char *errstr,
+                       size_t errstr_size) {
+    if (cJSON_IsObject(item)) return 0;
+    k2td_cm_errorf(errstr, errstr_size, "%s: must be an object, not %s", path->data,
+                   k2td_json_kind(item));
+    return -1;
+}
+
+/* Reads parse.value (at path) into *out. */
+static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_conf_t *out,
+                            char *errstr, size_t errstr_size) {
+    if (need_object(value, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(value, path->data, value_keys, value_not_yet, errstr,
+                             errstr_size) != 0)
+        return -1;
+    const cJSON *json = cJSON_GetObjectItemCaseSensitive(value, "json");
+    if (!json) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: no parser given (write {\"json\": \"\"})",
+                       path->data);
+        return -1;
+    }
+    out->kind = K2TD_PARSE_JSON;
+    if (cJSON_IsString(json) && !*json->valuestring) return 0;
+    size_t mark = path_push(path, "json");
+    int rc = -1;
+    if (cJSON_IsArray(json))
+        rc = k2td_json_strlist(json, path->data, &out->json_fields, errstr, errstr_size);
+    else
+        k2td_cm_errorf(errstr, errstr_size,
+                       "%s: must be \"\" (every field) or an array of field specs, not %s",
+                       path->data,
+                       cJSON_IsString(json) ? "a non-empty string" : k2td_json_kind(json));
+    k2td_buf_truncate(path, mark);
+    return rc;
+}
+
+/* Reads `parse` (at path) into *out. */
+static int read_parse(const cJSON *parse, k2td_buf_t *path, k2td_parse_conf_t *out, char *errstr,
+                      size_t errstr_size) {
+    if (need_object(parse, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(parse, path->data, parse_keys, parse_not_yet, errstr,
+                             errstr_size) != 0)
+        return -1;
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(parse, "value");
+    if (!value) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: key `value` is required", path->data);
+        return -1;
+    }
+    size_t mark = path_push(path, "value");
+    int rc = read_parse_value(value, path, out, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    return rc;
+}
+
+/* Reads the required string model.<key> (model at path): non-empty, no '.'. */
+static int read_model_name(const cJSON *model, const k2td_buf_t *path, const char *key,
+                           char **out, char *errstr, size_t errstr_size) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(model, key);
+    const char *p = path->data;
+    char q[K2TD_CM_QUOTE_MAX];
+    if (!item)
+        k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is required", p, key);
+    else if (!cJSON_IsString(item))
+        k2td_cm_errorf(errstr, errstr_size, "%s.%s: must be a string, not %s", p, key,
+                       k2td_json_kind(item));
+    else if (!*item->valuestring)
+        k2td_cm_errorf(errstr, errstr_size, "%s.%s: must not be empty", p, key);
+    else if (strchr(item->valuestring, '.'))
+        k2td_cm_errorf(errstr, errstr_size, "%s.%s: `%s` must not contain `.`", p, key,
+                       k2td_cm_quote(item->valuestring, q));
+    else {
+        *out = k2td_strdup(item->valuestring);
+        return 0;
+    }
+    return -1;
+}
+
+/* Checks a model name list read from path: non-empty, without repeats and,
+ * when tags is given, without any of its names. */
+static int check_model_list(const k2td_strlist_t *list, const char *path, const char *if_absent,
+                            const k2td_strlist_t *tags, char *errstr, size_t errstr_size) {
+    char q[K2TD_CM_QUOTE_MAX];
+    if (list->n == 0) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: must not be empty (leave it out %s)", path,
+                       if_absent);
+        return -1;
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        const char *name = list->items[i];
+        const char *why = k2td_strlist_find(list, name) != (long)i     ? "is listed twice"
+                          : tags && k2td_strlist_find(tags, name) >= 0 ? "is also listed in tags"
+                                                                      : NULL;
+        if (why) {
+            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: `%s` %s", path, i,
+                           k2td_cm_quote(name, q), why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads the optional name list model.<key> (model at path); see
+ * check_model_list for the rules. */
+static int read_model_list(const cJSON *model, k2td_buf_t *path, const char *key,
+                           const char *if_absent, const k2td_strlist_t *tags, k2td_strlist_t *out,
+                           char *errstr, size_t errstr_size) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(model, key);
+    if (!item) return 0;
+    size_t mark = path_push(path, key);
+    int rc = k2td_json_strlist(item, path->data, out, errstr, errstr_size);
+    if (rc == 0) rc = check_model_list(out, path->data, if_absent, tags, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    return rc;
+}
+
+/* Reads `model` (at path) into *out. */
+static int read_model(const cJSON *model, k2td_buf_t *path, k2td_model_conf_t *out,
+                      char *errstr, size_t errstr_size) {
+    if (cJSON_IsArray(model)) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: a list of models is not supported yet",
+                       path->data);
+        return -1;
+    }
+    if (need_object(model, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(model, path->data, model_keys, NULL, errstr, errstr_size) != 0 ||
+        read_model_name(model, path, "name", &out->name, errstr, errstr_size) != 0 ||
+        read_model_name(model, path, "using", &out->stable, errstr, errstr_size) != 0 ||
+        read_model_list(model, path, "tags", "to use the supertable's tags", NULL, &out->tags,
+                        errstr, errstr_size) != 0 ||
+        read_model_list(model, path, "columns", "to take every field that is not a tag",
+                        &out->tags, &out->columns, errstr, errstr_size) != 0)
+        return -1;
+    return 0;
+}
+
+/* Reads the definition itself (no wrapper) at path into *out. */
+static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t *out,
+                           char *errstr, size_t errstr_size) {
+    if (need_object(root, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(root, path->data, root_keys, root_not_yet, errstr, errstr_size) != 0)
+        return -1;
+    const cJSON *parse = cJSON_GetObjectItemCaseSensitive(root, "parse");
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(root, "model");
+    const char *missing = !parse ? "parse" : !model ? "model" : NULL;
+    if (missing) {
+        k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is required", path->data, missing);
+        return -1;
+    }
+    size_t mark = path_push(path, "parse");
+    int rc = read_parse(parse, path, &out->value, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    if (rc != 0) return -1;
+    path_push(path, "model");
+    rc = read_model(model, path, &out->model, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    return rc;
+}
+
+/* Reads Explorer's wrapper {"parser": {...}, "input": [...]} at path. */
+static int read_wrapper(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t *out,
+                        char *errstr, size_t errstr_size) {
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
+    if (k2td_json_check_keys(root, path->data, wrapper_keys, NULL, errstr, errstr_size) != 0)
+        return -1;
+    if (input && !cJSON_IsArray(input)) {
+        k2td_cm_errorf(errstr, errstr_size, "%s.input: must be an array, not %s", path->data,
+                       k2td_json_kind(input));
+        return -1;
+    }
+    path_push(path, "parser");
+    return read_definition(cJSON_GetObjectItemCaseSensitive(root, "parser"), path, out, errstr,
+                           errstr_size);
+}
+
+int k2td_parser_conf_from_json(const cJSON *root, const char *path, k2td_parser_conf_t *out,
+                               char *errstr, size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    k2td_buf_t where = K2TD_BUF_INIT;
+    k2td_buf_puts(&where, path);
+    int rc;
+    if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "parser"))
+        rc = read_wrapper(root, &where, out, errstr, errstr_size);
+    else
+        rc = read_definition(root, &where, out, errstr, errstr_size);
+    k2td_buf_free(&where);
+    if (rc != 0) k2td_parser_conf_free(out);
+    return rc;
+}
+
+int k2td_parser_conf_from_text(const char *text, k2td_parser_conf_t *out, char *errstr,
+                               size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    cJSON *root = k2td_json_parse(text, strlen(text), "parser", errstr, errstr_size);
+    if (!root) return -1;
+    int rc = k2td_parser_conf_from_json(root, "parser", out, errstr, errstr_size);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int k2td_parser_conf_from_file(const char *path, k2td_parser_conf_t *out, char *errstr,
+                               size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    cJSON *root = k2td_json_load_file(path, errstr, errstr_size);
+    if (!root) return -1;
+    int rc = k2td_parser_conf_from_json(root, "parser", out, errstr, errstr_size);
+    cJSON_Delete(root);
+    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "%s: ", path);
+    return rc;
+}
+
+int k2td_parser_conf_load(const char *arg, const char *base_dir, k2td_parser_conf_t *out,
+                          char *errstr, size_t errstr_size) {
+    const char *first = arg + strspn(arg, " \t\r\n");
+    if (*first == '{') return k2td_parser_conf_from_text(arg, out, errstr, errstr_size);
+    memset(out, 0, sizeof(*out));
+    if (arg[0] != '@' || !arg[1]) {
+        k2td_cm_errorf(errstr, errstr_size,
+                       "parser: give a file as @path/to/parser.json or the JSON itself");
+        return -1;
+    }
+    const char *path = arg + 1;
+    char *full;
+    if (path[0] == '/' || !base_dir || !*base_dir) {
+        full = k2td_strdup(path);
+    } else {
+        k2td_buf_t b = K2TD_BUF_INIT;
+        k2td_buf_printf(&b, "%s/%s", base_dir, path);
+        full = k2td_buf_detach(&b);
+    }
+    int rc = k2td_parser_conf_from_file(full, out, errstr, errstr_size);
+    free(full);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * taos_dsn.h - the target DSN: where TDengine's REST endpoint is and who we are.
+ *
+ * Accepted forms (scheme case-insensitive):
+ *
+ *     taos+http://user:pass@host:6041/db      plain HTTP to taosAdapter
+ *     taos+https://user:pass@host:6041/db     HTTPS
+ *     http://...  https://...                 the same two, without "taos+"
+ *
+ * The port defaults to 6041. The user and password are percent-decoded; the
+ * credentials run up to the last '@', so a password may hold '/', '?' or '@'
+ * unescaped, but a literal '%' must be written "%25". Without credentials the
+ * user is "root" with password "taosdata" (TDengine's defaults); "user@host"
+ * means an empty password. The database is required and must be a plain
+ * identifier (letters, digits, '_', not starting with a digit, <= 64 bytes);
+ * it is used as written, so it must match the case TDengine stored.
+ * taos:// (native) and taos+ws:// / taos+wss:// (WebSocket) are rejected.
+ *
+ * No error message ever contains the password; log only k2td_taos_dsn_redacted().
+ */
+#ifndef K2TD_TAOS_DSN_H
+#define K2TD_TAOS_DSN_H
+
+#include <stddef.h>
+
+typedef struct k2td_taos_dsn {
+    char *base_url; /* "http://host:port" or "https://host:port" (IPv6 hosts bracketed) */
+    char *host;     /* without brackets */
+    char *user;     /* decoded */
+    char *password; /* decoded; never print it */
+    char *db;
+    int port;
+    int tls;        /* 1 for https */
+} k2td_taos_dsn_t;
+
+/* Parses text into *out, whose strings the caller then owns (release with
+ * k2td_taos_dsn_clear). Returns 0, or -1 with *out zeroed and errstr naming
+ * the part that is wrong and why (never quoting the credentials). */
+int k2td_taos_dsn_parse(const char *text, k2td_taos_dsn_t *out, char *errstr,
+                        size_t errstr_size);
+
+/* Releases the strings and zeroes *d; safe on a zeroed struct. */
+void k2td_taos_dsn_clear(k2td_taos_dsn_t *d);
+
+/* Returns the DSN in canonical form with the password shown as "***"
+ * ("taos+http://root:***@host:6041/db"); the caller frees it. */
+char *k2td_taos_dsn_redacted(const k2td_taos_dsn_t *d);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * task_file.c - reading a task from its file or the command line (see task_file.h).
+ */
+#include "task_file.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/alloc.h"
+#include "../common/log.h"
+#include "../model/timestamp.h"
+#include "json_doc.h"
+
+static const k2td_cm_enum_t log_level_names[] = {
+    {"error", K2TD_LOG_ERROR}, {"warn", K2TD_LOG_WARN}, {"info", K2TD_LOG_INFO},
+    {"debug", K2TD_LOG_DEBUG}, {"warning", K2TD_LOG_WARN}, {NULL, 0},
+};
+
+#define OFF(field) offsetof(k2td_task_options_t, field)
+
+static const k2td_cm_entry_t option_keys[] = {
+    {.key = "status_interval", .type = K2TD_CM_DURATION_MS, .def = "5s",
+     .offset = OFF(status_interval_ms), .min = 1000, .max = 86400000,
+     .desc = "How often the task reports its status and counters."},
+    {.key = "log_level", .type = K2TD_CM_ENUM, .def = "info", .offset = OFF(log_level),
+     .names = log_level_names, .desc = "Most verbose log level printed."},
+    {.key = "timezone", .type = K2TD_CM_STRING, .def = "UTC", .offset = OFF(timezone),
+     .desc = "Zone of message timestamps written without one: UTC or an offset like +08:00."},
+    {.key = NULL},
+};
+
+static const char *const task_keys[] = {"name", "id", "from", "to", "parser", "options", NULL};
+
+const k2td_cm_entry_t *k2td_task_option_keys(void) {
+    return option_keys;
+}
+
+void k2td_task_free(k2td_task_t *t) {
+    free(t->name);
+    free(t->id);
+    free(t->from);
+    free(t->to);
+    k2td_kafka_conf_free(&t->kafka);
+    k2td_parser_conf_free(&t->parser);
+    k2td_cm_free(option_keys, &t->options);
+    memset(t, 0, sizeof(*t));
+}
+
+/* Sets o->timezone_offset_s from o->timezone. Returns 0, or -1 naming the key. */
+static int options_finish(k2td_task_options_t *o, char *errstr, size_t errstr_size) {
+    const char *tz = o->timezone;
+    if (strcasecmp(tz, "UTC") == 0) {
+        o->timezone_offset_s = 0;
+        return 0;
+    }
+    if (k2td_ts_parse_zone(tz, strlen(tz), &o->timezone_offset_s) == 0) return 0;
+    char q[K2TD_CM_QUOTE_MAX];
+    k2td_cm_errorf(errstr, errstr_size,
+                   "key `timezone`: `%s` is not UTC or an offset such as +08:00",
+                   k2td_cm_quote(tz, q));
+    return -1;
+}
+
+/* Fills what both task forms derive the same way: the Kafka settings from
+ * `from` (errors prefixed by from_label) and the id rule. */
+static int task_finish(k2td_task_t *t, const char *from_label, char *errstr,
+                       size_t errstr_size) {
+    if (k2td_kafka_dsn_parse(t->from, &t->kafka, errstr, errstr_size) != 0) {
+        k2td_cm_error_prefix(errstr, errstr_size, "%s: ", from_label);
+        return -1;
+    }
+    if (t->kafka.with_task_id && !t->id) {
+        k2td_cm_errorf(errstr, errstr_size,
+                       "%s: key `with_task_id` is true but the task has no id", from_label);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the required non-empty string task.<key> into *out. */
+static int read_string(const cJSON *root, const char *key, char **out, char *errstr,
+                       size_t errstr_size) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!item) {
+        k2td_cm_errorf(errstr, errstr_size, "task: key `%s` is required", key);
+        return -1;
+    }
+    if (!cJSON_IsString(item)) {
+        k2td_cm_errorf(errstr, errstr_size, "task.%s: must be a string, not %s", key,
+                       k2td_json_kind(item));
+        return -1;
+    }
+    if (!*item->valuestring) {
+        k2td_cm_errorf(errstr, errstr_size, "task.%s: must not be empty", key);
+        return -1;
+    }
+    *out = k2td_strdup(item->valuestring);
+    return 0;
+}
+
+/* Reads the optional task.id: text or an integer; "" means none. */
+static int read_id(const cJSON *root, char **out, char *errstr, size_t errstr_size) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+    if (!id || cJSON_IsNull(id)) return 0;
+    int integer = cJSON_IsNumber(id) && id->valuedouble >= 0 &&
+                  id->valuedouble < 9007199254740992.0 &&
+                  id->valuedouble == (double)(int64_t)id->valuedouble;
+    if (!cJSON_IsString(id) && !integer) {
+        k2td_cm_errorf(errstr, errstr_size, "task.id: must be a string or an integer >= 0, not %s",
+                       cJSON_IsNumber(id) ? "a fraction or negative number" : k2td_json_kind(id));
+        return -1;
+    }
+    char *text = k2td_json_scalar_text(id);
+    if (*text) *out = text;
+    else free(text);
+    return 0;
+}
+
+/* Reads task.options into *o (which holds the defaults). */
+static int read_options(const cJSON *options, k2td_task_options_t *o, char *errstr,
+                        size_t errstr_size) {
+    if (!options) return 0;
+    if (!cJSON_IsObject(options)) {
+        k2td_cm_errorf(errstr, errstr_size, "task.options: must be an object, not %s",
+                       k2td_json_kind(options));
+        return -1;
+    }
+    const char *names[sizeof(option_keys) / sizeof(option_keys[0])];
+    size_t n = 0;
+    for (const k2td_cm_entry_t *e = option_keys; e->key; e++) names[n++] = e->key;
+    names[n] = NULL;
+    if (k2td_json_check_keys(options, "task.options", names, NULL, errstr, errstr_size) != 0)
+        return -1;
+    for (const cJSON *it = options->child; it; it = it->next) {
+        char *text = k2td_json_scalar_text(it);
+        if (!text) {
+            k2td_cm_errorf(errstr, errstr_size,
+                           "task.options.%s: must be a string, number or boolean, not %s",
+                           it->string, k2td_json_kind(it));
+            return -1;
+        }
+        int rc = k2td_cm_apply(option_keys, o, it->string, text, errstr, errstr_size);
+        free(text);
+        if (rc != 0) {
+            k2td_cm_error_prefix(errstr, errstr_size, "task.options: ");
+            return -1;
+        }
+    }
+    if (options_finish(o, errstr, errstr_size) != 0) {
+        k2td_cm_error_prefix(errstr, errstr_size, "task.options: ");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads task.parser: an object, or "@path" relative to base_dir. */
+static int read_parser(const cJSON *root, const char *base_dir, k2td_parser_conf_t *out,
+                       char *errstr, size_t errstr_size) {
+    const cJSON *parser = cJSON_GetObjectItemCaseSensitive(root, "parser");
+    if (!parser) {
+        k2td_cm_errorf(errstr, errstr_size, "task: key `parser` is required");
+        return -1;
+    }
+    if (cJSON_IsObject(parser))
+        return k2td_parser_conf_from_json(parser, "task.parser", out, errstr, errstr_size);
+    if (!cJSON_IsString(parser) || parser->valuestring[0] != '@' || !parser->valuestring[1]) {
+        k2td_cm_errorf(errstr, errstr_size,
+                       "task.parser: must be an object or \"@path/to/parser.json\", not %s",
+                       k2td_json_kind(parser));
+        return -1;
+    }
+    if (k2td_parser_conf_load(parser->valuestring, base_dir, out, errstr, errstr_size) != 0) {
+        k2td_cm_error_prefix(errstr, errstr_size, "task.parser: ");
+        return -1;
+    }
+    return 0;
+}
+
+int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
+                        char *errstr, size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    k2td_cm_set_defaults(option_keys, &out->options);
+    int rc = -1;
+    if (!cJSON_IsObject(root))
+        k2td_cm_errorf(errstr, errstr_size, "task: must be an object, not %s",
+                       k2td_json_kind(root));
+    else if (k2td_json_check_keys(root, "task", task_keys, NULL, errstr, errstr_size) == 0 &&
+             read_string(root, "name", &out->name, errstr, errstr_size) == 0 &&
+             read_string(root, "from", &out->from, errstr, errstr_size) == 0 &&
+             read_string(root, "to", &out->to, errstr, errstr_size) == 0 &&
+             read_id(root, &out->id, errstr, errstr_size) == 0 &&
+             read_parser(root, base_dir, &out->parser, errstr, errstr_size) == 0 &&
+             read_options(cJSON_GetObjectItemCaseSensitive(root, "options"), &out->options,
+                          errstr, errstr_size) == 0)
+        rc = task_finish(out, "task.from", errstr, errstr_size);
+    if (rc != 0) k2td_task_free(out);
+    return rc;
+}
+
+int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    cJSON *root = k2td_json_load_file(path, errstr, errstr_size);
+    if (!root) return -1;
+    const char *slash = strrchr(path, '/');
+    char *base_dir = slash ? k2td_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+    int rc = k2td_task_from_json(root, base_dir, out, errstr, errstr_size);
+    free(base_dir);
+    cJSON_Delete(root);
+    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "%s: ", path);
+    return rc;
+}
+
+int k2td_task_from_cli(const char *name, const char *from, const char *to, const char *parser,
+                       k2td_task_t *out, char *errstr, size_t errstr_size) {
+    memset(out, 0, sizeof(*out));
+    const char *missing = !from || !*from       ? "--from"
+                          : !to || !*to         ? "--to"
+                          : !parser || !*parser ? "--parser"
+                                                : NULL;
+    if (missing) {
+        k2td_cm_errorf(errstr, errstr_size, "%s is required", missing);
+        return -1;
+    }
+    k2td_cm_set_defaults(option_keys, &out->options);
+    out->name = k2td_strdup(name && *name ? name : "k2td");
+    out->from = k2td_strdup(from);
+    out->to = k2td_strdup(to);
+    int rc = k2td_parser_conf_load(parser, NULL, &out->parser, errstr, errstr_size);
+    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "--parser: ");
+    else rc = task_finish(out, "--from", errstr, errstr_size);
+    if (rc != 0) k2td_task_free(out);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * task_file.h - a task: one Kafka source, one TDengine target, one parser.
+ *
+ * A task file is JSON:
+ *
+ *     {"name": "meters",                     required
+ *      "id": "100",                          optional text (or integer) task id
+ *      "from": "kafka://h:9092?topics=t",    required, see kafka_dsn.h
+ *      "to": "taos+http://u:p@h:6041/db",    required, kept as text for the caller
+ *      "parser": {...} | "@parser.json",     required; a relative path is taken
+ *                                            from the task file's folder
+ *      "options": {"status_interval": "5s", "log_level": "info", "timezone": "UTC"}}
+ *
+ * Unknown or repeated keys anywhere are errors naming the key's JSON path.
+ * The same task can be built from command-line arguments (--from, --to,
+ * --parser @file.json). The `to` text holds a password: never log it.
+ */
+#ifndef K2TD_TASK_FILE_H
+#define K2TD_TASK_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "config_map.h"
+#include "kafka_dsn.h"
+#include "parser_config.h"
+
+typedef struct k2td_task_options {
+    int64_t status_interval_ms; /* how often the task's status is reported */
+    int log_level;              /* k2td_log_level_t */
+    char *timezone;             /* as written: "UTC" or an offset such as "+08:00" */
+    int32_t timezone_offset_s;  /* timezone in seconds east of UTC: applied to
+                                   timestamps in messages that carry no zone */
+} k2td_task_options_t;
+
+typedef struct k2td_task {
+    char *name;
+    char *id;                   /* NULL when the task has none */
+    char *from;                 /* the source DSN as written (may hold secrets) */
+    char *to;                   /* the target DSN as written (holds a password); the
+                                   caller parses it */
+    k2td_kafka_conf_t kafka;    /* `from`, parsed */
+    k2td_parser_conf_t parser;
+    k2td_task_options_t options;
+} k2td_task_t;
+
+/* Reads the task file at path into *out (the caller then owns it; release
+ * with k2td_task_free). Returns 0, or -1 with *out empty and errstr starting
+ * with the path, then the JSON path and the reason
+ * ("tasks/a.json: task: key `from` is required"). */
+int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t errstr_size);
+
+/* Reads a task from its JSON tree; base_dir resolves a relative "@parser"
+ * path (NULL or "" = the working directory). Returns 0 or -1 as above,
+ * without the file path in errstr. */
+int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
+                        char *errstr, size_t errstr_size);
+
+/* Builds a task from the command-line form: --name (NULL = "k2td"), --from,
+ * --to and --parser ("@file.json", relative to the working directory, or the
+ * JSON text); the task has no id and default options. Returns 0, or -1 with
+ * *out empty and errstr naming the argument ("--from is required", "--parser:
+ * ...") and the reason. */
+int k2td_task_from_cli(const char *name, const char *from, const char *to, const char *parser,
+                       k2td_task_t *out, char *errstr, size_t errstr_size);
+
+/* Releases everything *t owns and zeroes it; safe on a zeroed struct. */
+void k2td_task_free(k2td_task_t *t);
+
+/* Returns the key table of "options" (for the help text and the UI). */
+const k2td_cm_entry_t *k2td_task_option_keys(void);
+
+#endif

@@ -1,0 +1,77 @@
+"""The canonical "meters" data set of the integration tests: messages, the
+target supertable, task definitions and the read-back of what landed."""
+
+import json
+
+BASE_MS = 1764000000000  # 2025-11-24T16:00:00Z, well inside the default KEEP
+LOCATIONS = ["California.SanFrancisco", "California.LosAngeles", "Oregon.Portland"]
+
+CREATE_STABLE = ("CREATE STABLE IF NOT EXISTS {db}.meters (ts TIMESTAMP, current FLOAT, "
+                 "voltage INT, phase FLOAT) TAGS (groupid INT, location VARCHAR(24))")
+
+
+def record(i, devices=10):
+    """The i-th canonical record as a dict (ts in epoch ms)."""
+    return {"id": i % devices, "ts": BASE_MS + i, "current": round(10 + (i % 100) * 0.25, 2),
+            "voltage": 200 + i % 40, "phase": round((i % 10) * 0.125, 3),
+            "location": LOCATIONS[i % devices % len(LOCATIONS)], "groupid": i % devices % 4}
+
+
+def message(i, devices=10):
+    return json.dumps(record(i, devices), separators=(",", ":"))
+
+
+def setup_target(standin, db="kdb", precision="ms"):
+    """Creates the database and the meters supertable in the stand-in."""
+    for sql in (f"CREATE DATABASE IF NOT EXISTS {db} PRECISION '{precision}'",
+                CREATE_STABLE.format(db=db)):
+        answer = standin.sql(sql)
+        assert answer["code"] == 0, answer
+
+
+def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", parser=None,
+         **dsn_keys):
+    """A task definition (dict) reading `topics` into db.meters."""
+    keys = {"topics": ",".join(topics), "group": name, "timeout": "6s",
+            "batch_timeout": "200ms"}
+    keys.update({k: str(v) for k, v in dsn_keys.items()})
+    query = "&".join(f"{k}={v}" for k, v in keys.items())
+    return {
+        "name": name,
+        "from": f"kafka://{kafka.bootstrap}?{query}",
+        "to": f"taos+http://root:taosdata@127.0.0.1:{standin.port}/{db}",
+        "parser": parser or {"parse": {"value": {"json": ""}},
+                             "model": {"name": template, "using": "meters"}},
+    }
+
+
+def rows(standin, db="kdb", table="meters"):
+    """Every stored row as (tbname, ts, current, voltage, phase, groupid,
+    location), sorted by table and time; ts as the stand-in prints it."""
+    answer = standin.sql(f"SELECT tbname, ts, current, voltage, phase, groupid, location "
+                         f"FROM {db}.{table} ORDER BY tbname, ts")
+    assert answer["code"] == 0, answer
+    return [tuple(r) for r in answer["data"]]
+
+
+def count(standin, db="kdb", table="meters"):
+    answer = standin.sql(f"SELECT COUNT(*) FROM {db}.{table}")
+    assert answer["code"] == 0, answer
+    return answer["data"][0][0]
+
+
+def iso_ms(ms):
+    """Epoch ms as the RFC3339 text the stand-in returns for an ms database."""
+    import datetime
+    dt = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def expected_rows(indexes, devices=10, template="d_{id}"):
+    """The rows that records `indexes` must become, in rows() order."""
+    out = []
+    for i in indexes:
+        r = record(i, devices)
+        out.append((template.replace("{id}", str(r["id"])), iso_ms(r["ts"]), r["current"],
+                    r["voltage"], r["phase"], r["groupid"], r["location"]))
+    return sorted(out, key=lambda t: (t[0], t[1]))

@@ -1,0 +1,59 @@
+"""Consumer group and client id rule, and two processes sharing a group."""
+
+import helpers
+import meters
+
+
+def committed_offsets(kafka, group, topic, partitions):
+    from confluent_kafka import ConsumerGroupTopicPartitions, TopicPartition
+    request = ConsumerGroupTopicPartitions(
+        group, [TopicPartition(topic, p) for p in range(partitions)])
+    result = kafka.admin().list_consumer_group_offsets([request])[group].result()
+    return sum(tp.offset for tp in result.topic_partitions if tp.offset >= 0)
+
+
+def test_group_and_client_id_get_the_prefix(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=2)
+    produce(topic, [meters.message(i) for i in range(40)])
+    task = meters.task(kafka, standin, [topic], name="g1", group="foo", client_id="bar")
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    assert "group.id=taosxfoo client.id=taosxbar" in run.stderr()
+    assert committed_offsets(kafka, "taosxfoo", topic, 2) == 40
+
+
+def test_task_id_and_custom_prefix(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(5)])
+    task = meters.task(kafka, standin, [topic], group="foo", client_id="bar",
+                       with_task_id="true")
+    task["id"] = "100"
+    run = k2td.run(task, timeout=90)
+    assert "group.id=taosx100foo client.id=taosx100bar" in run.stderr(), run.stderr()
+    assert committed_offsets(kafka, "taosx100foo", topic, 1) == 5
+
+    task = meters.task(kafka, standin, [topic], group="foo", id_prefix="acme-")
+    run = k2td.run(task, timeout=90)
+    assert "group.id=acme-foo" in run.stderr(), run.stderr()
+
+
+def test_two_processes_share_the_partitions(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=4)
+    task = meters.task(kafka, standin, [topic], group="shared", timeout="15s",
+                       **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
+    first = k2td.start(task)
+    helpers.wait_until(lambda: "assigned 4 partition(s)" in first.stderr(), 60, "first member")
+    second = k2td.start(task)
+    helpers.wait_until(lambda: "assigned 2 partition(s)" in second.stderr()
+                       and "assigned 2 partition(s)" in first.stderr(), 60, "a rebalance")
+    produce(topic, [meters.message(i, devices=50) for i in range(20000)])
+    first.wait(120)
+    second.wait(120)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr() + second.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(20000), devices=50)
+    for run in (first, second):
+        consumed = int(run.stderr().split("consumed ")[-1].split(" messages")[0])
+        assert consumed > 0, run.stderr()

@@ -1,0 +1,64 @@
+"""Where a task starts: Earliest, Latest, ByTime; a committed offset wins."""
+
+import helpers
+import meters
+
+
+def wait_assigned(run, partitions=None):
+    text = f"assigned {partitions} partition(s)" if partitions else "kafka: assigned"
+    helpers.wait_until(lambda: text in run.stderr(), 60, "the partitions to be assigned")
+
+
+def test_earliest_reads_what_was_there(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic()
+    produce(topic, [meters.message(i) for i in range(100)])
+    run = k2td.run(meters.task(kafka, standin, [topic], fallback_offset="Earliest"), timeout=90)
+    assert run.returncode == 0, run.stderr()
+    assert meters.count(standin) == 100
+
+
+def test_latest_skips_what_was_there(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic()
+    produce(topic, [meters.message(i) for i in range(100)])
+    run = k2td.start(meters.task(kafka, standin, [topic], fallback_offset="Latest",
+                                 timeout="5s"))
+    wait_assigned(run)
+    produce(topic, [meters.message(i) for i in range(100, 150)])
+    run.wait(90)
+    assert run.returncode == 0, run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(100, 150))
+
+
+def test_bytime_then_committed_offset_wins(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=2)
+    t0 = 1760000000000
+    produce(topic, [meters.message(i) for i in range(100)],
+            timestamp_ms=[t0 + i * 1000 for i in range(100)])
+    task = meters.task(kafka, standin, [topic], fallback_offset="ByTime",
+                       start_time=str(t0 + 60 * 1000))
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(60, 100))
+
+    # the group now has committed offsets: an earlier start_time must not rewind it
+    produce(topic, [meters.message(i) for i in range(100, 110)],
+            timestamp_ms=[t0 + i * 1000 for i in range(100, 110)])
+    task = meters.task(kafka, standin, [topic], fallback_offset="ByTime", start_time=str(t0))
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(60, 110))
+
+
+def test_bytime_accepts_rfc3339(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    t0 = 1760000000000  # 2025-10-09T08:53:20Z
+    produce(topic, [meters.message(i) for i in range(10)],
+            timestamp_ms=[t0 + i * 1000 for i in range(10)])
+    task = meters.task(kafka, standin, [topic], start_time="2025-10-09T08:53:25Z")
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(5, 10))

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Runs the single-node Apache Kafka broker (KRaft, loopback only) that the
+# integration tests talk to.
+#
+#   broker.sh fetch    download the broker's jars into the cache (only when missing)
+#   broker.sh start    start a fresh broker on free ports; prints its bootstrap address
+#   broker.sh stop     stop the broker started in the run directory
+#   broker.sh status   say whether it runs (exit 0) or not (exit 1)
+#
+# Environment:
+#   K2TD_CACHE              cache directory (default <repo>/.cache)
+#   K2TD_KAFKA_DIR          run directory: config, data, logs, pid, bootstrap
+#                           (default <cache>/broker-run); one broker per directory
+#   K2TD_KAFKA_START_WAIT   seconds start waits for the broker to answer (default 60)
+#   K2TD_KAFKA_HEAP         JVM heap limit (default 512m)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+pom=$here/pom.xml
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")
+cache=${K2TD_CACHE:-$repo/.cache}
+libs=$cache/kafka-$kafka_version/libs
+run_dir=${K2TD_KAFKA_DIR:-$cache/broker-run}
+start_wait=${K2TD_KAFKA_START_WAIT:-60}
+heap=${K2TD_KAFKA_HEAP:-512m}
+# The broker's command line names the run directory; keep it absolute so
+# every later call recognises its broker.
+if [[ -d $run_dir ]]; then run_dir=$(cd "$run_dir" && pwd); fi
+
+die() { echo "broker.sh: $*" >&2; exit 1; }
+
+# Prints the broker's PID when the run directory's broker is alive, else fails.
+# A PID is only trusted when that process is a Kafka JVM of this run directory,
+# so a recycled PID is never mistaken for (or killed as) the broker.
+running_pid() {
+    local pid state
+    [[ -s $run_dir/pid ]] || return 1
+    pid=$(<"$run_dir/pid")
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+    [[ $state != Z ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+        grep -qF -- "kafka.Kafka $run_dir/server.properties" || return 1
+    echo "$pid"
+}
+
+# Copies the jars named in pom.xml into the cache unless a copy made from the
+# same pom.xml is already there. Fails when Maven fails.
+fetch() {
+    local stamp want tmp
+    stamp=$libs/.pom.sha256
+    want=$(sha256sum "$pom" | cut -d' ' -f1)
+    if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "mvn not found (run scripts/install-deps.sh --test)"
+    mkdir -p "$(dirname "$libs")"
+    tmp=$(mktemp -d "$(dirname "$libs")/libs.XXXXXX")
+    echo "broker.sh: fetching Kafka $kafka_version jars into $libs" >&2
+    if ! mvn -B --no-transfer-progress -f "$pom" dependency:copy-dependencies \
+            -DincludeScope=runtime -DoutputDirectory="$tmp" >"$tmp.log" 2>&1; then
+        tail -n 40 "$tmp.log" >&2
+        rm -rf "$tmp" "$tmp.log"
+        die "maven could not fetch the Kafka jars"
+    fi
+    rm -f "$tmp.log"
+    echo "$want" >"$tmp/.pom.sha256"
+    rm -rf "$libs"
+    mv "$tmp" "$libs"
+}
+
+# Prints two distinct TCP ports that are free on 127.0.0.1 right now.
+free_ports() {
+    python3 - <<'EOF'
+import socket
+socks = []
+for _ in range(2):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# Writes server.properties for a broker+controller on the given ports.
+write_config() {
+    local port=$1 cport=$2
+    cat >"$run_dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$run_dir/data
+num.partitions=4
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+EOF
+}
+
+# Sets java_opts, the JVM options shared by the storage formatter and the
+# broker: small heap, the jars, logging into the run directory.
+java_opts=()
+set_java_opts() {
+    java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true
+        "-Dlog4j2.configurationFile=$here/log4j2.xml" "-Dkafka.logs.dir=$run_dir/logs"
+        -cp "$libs/*")
+}
+
+# Starts the JVM on fresh storage and waits until it answers a metadata
+# request. Returns 0 when it does, 2 when a port was taken meanwhile (the
+# caller retries on new ports), 1 on any other failure.
+start_once() {
+    local port cport bootstrap pid deadline
+    if ! read -r port cport < <(free_ports) || [[ -z $cport ]]; then
+        echo "broker.sh: could not pick free ports" >&2
+        return 1
+    fi
+    bootstrap=127.0.0.1:$port
+    rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/pid"
+    mkdir -p "$run_dir/data" "$run_dir/logs"
+    write_config "$port" "$cport"
+    java "${java_opts[@]}" kafka.tools.StorageTool format \
+        -t "$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)" \
+        -c "$run_dir/server.properties" >"$run_dir/logs/format.out" 2>&1 ||
+        { cat "$run_dir/logs/format.out" >&2; echo "broker.sh: storage format failed" >&2; return 1; }
+    setsid java "${java_opts[@]}" kafka.Kafka "$run_dir/server.properties" \
+        </dev/null >"$run_dir/logs/stdout.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$run_dir/pid"
+    deadline=$((SECONDS + start_wait))
+    until [[ $(kcat -b "$bootstrap" -L -m 1 2>/dev/null) == *$'\n 1 brokers:'* ]]; do
+        if ! running_pid >/dev/null; then
+            if grep -qs "Address already in use" "$run_dir/logs/server.log" "$run_dir/logs/stdout.log"; then
+                return 2
+            fi
+            tail -n 40 "$run_dir/logs/server.log" "$run_dir/logs/stdout.log" >&2 || true
+            echo "broker.sh: broker exited during start (logs in $run_dir/logs)" >&2
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            stop
+            echo "broker.sh: broker did not answer within ${start_wait}s (logs in $run_dir/logs)" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    echo "$bootstrap" >"$run_dir/bootstrap"
+    echo "$bootstrap"
+}
+
+# Starts a broker in the run directory unless one already runs there; either
+# way prints its bootstrap address. Fails when it cannot start or answer.
+start() {
+    local rc
+    if running_pid >/dev/null; then
+        cat "$run_dir/bootstrap"
+        return 0
+    fi
+    command -v java >/dev/null || die "java not found (run scripts/install-deps.sh --test)"
+    command -v kcat >/dev/null || die "kcat not found (run scripts/install-deps.sh --test)"
+    fetch
+    mkdir -p "$run_dir"
+    run_dir=$(cd "$run_dir" && pwd)
+    set_java_opts
+    for _ in 1 2 3; do
+        rc=0
+        start_once || rc=$?
+        [[ $rc -eq 2 ]] || return "$rc"
+        echo "broker.sh: a port was taken meanwhile, retrying on new ports" >&2
+    done
+    die "no free ports after 3 tries"
+}
+
+# Stops the run directory's broker: SIGTERM, then SIGKILL after 30 s. Succeeds
+# when none runs.
+stop() {
+    local pid i
+    if ! pid=$(running_pid); then
+        rm -f "$run_dir/pid" "$run_dir/bootstrap"
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 300; i++)); do
+        running_pid >/dev/null || break
+        sleep 0.1
+    done
+    if running_pid >/dev/null; then
+        echo "broker.sh: broker $pid ignored SIGTERM for 30s, killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do
+            running_pid >/dev/null || break
+            sleep 0.1
+        done
+    fi
+    rm -f "$run_dir/pid" "$run_dir/bootstrap"
+}
+
+# Prints "running <pid> <bootstrap>" and succeeds, or "stopped" and fails.
+status() {
+    local pid
+    if pid=$(running_pid); then
+        echo "running $pid $(cat "$run_dir/bootstrap" 2>/dev/null || echo starting)"
+    else
+        echo "stopped"
+        return 1
+    fi
+}
+
+case ${1:-} in
+fetch) fetch ;;
+start) start ;;
+stop) stop ;;
+status) status ;;
+*) die "usage: broker.sh fetch|start|stop|status" ;;
+esac
