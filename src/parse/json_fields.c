@@ -236,13 +236,15 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
         spec->alias = k2td_strndup(spec->source, spec->source_len);
         spec->alias_len = spec->source_len;
     }
-    if (memchr(spec->alias, '.', spec->alias_len)) {
-        fields_fail(why, why_size,
-                    alias_len ? "alias '%s' cannot contain '.'"
-                              : "the selected key '%s' contains '.': give it an alias (path=alias)",
-                    spec->alias);
-        return -1; /* the caller frees what spec holds */
-    }
+    /* on these errors the caller frees what spec holds */
+    if (spec->alias_len == 0)
+        return fields_fail(why, why_size, "the selected key is empty: give it an alias (path=alias)");
+    if (memchr(spec->alias, '.', spec->alias_len))
+        return fields_fail(why, why_size,
+                           alias_len ? "alias '%s' cannot contain '.'"
+                                     : "the selected key '%s' contains '.': give it an alias "
+                                       "(path=alias)",
+                           spec->alias);
     return 0;
 fail:
     k2td_buf_free(&source);

@@ -477,8 +477,9 @@ static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t pl
     const char *ks = fp->p + 1;
     size_t klen = (size_t)(close - ks);
     size_t sep = plen ? 1 : 0;
-    /* 7 spare bytes let a short key be copied in whole 8-byte words */
-    char *out = k2td_arena_alloc(&fp->rs->arena, plen + sep + klen + 8);
+    /* room for the NUL, rounded up to whole 8-byte words */
+    size_t cap = (plen + sep + klen + 8) & ~(size_t)7;
+    char *out = k2td_arena_alloc(&fp->rs->arena, cap);
     if (plen) {
         memcpy(out, prefix, plen);
         out[plen] = '_';
@@ -488,9 +489,11 @@ static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t pl
         long n = flat_unescape(fp, ks, close, kout);
         if (n < 0) return -1;
         klen = (size_t)n;
-    } else if (klen <= 16 && (size_t)(fp->end - ks) >= 16) {
-        memcpy(kout, ks, 8); /* fixed sizes: compiled to plain loads and stores */
-        if (klen > 8) memcpy(kout + 8, ks + 8, 8);
+    } else if (!plen && cap <= 16 && fp->end - ks >= 16) {
+        /* a short top-level key: copy whole words (fixed-size memcpy
+         * compiles to plain loads and stores, no call) */
+        memcpy(out, ks, 8);
+        if (cap > 8) memcpy(out + 8, ks + 8, 8);
     } else {
         memcpy(kout, ks, klen);
     }

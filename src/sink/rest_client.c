@@ -44,18 +44,26 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     return n;
 }
 
+/* libcurl fails to initialise only when memory (or the TLS library) is
+ * missing; like an allocation failure, that ends the program. */
+static void curl_init_failed(const char *what) {
+    fprintf(stderr, "k2td: FATAL: libcurl cannot be initialised (%s)\n", what);
+    abort();
+}
+
 k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *opts) {
     pthread_once(&curl_once, curl_init_once);
-    if (curl_init_rc != CURLE_OK) return NULL;
+    if (curl_init_rc != CURLE_OK) curl_init_failed(curl_easy_strerror(curl_init_rc));
     CURL *curl = curl_easy_init();
-    if (!curl) return NULL;
+    if (!curl) curl_init_failed("curl_easy_init");
 
     k2td_rest_t *r = k2td_calloc(1, sizeof(*r));
     r->curl = curl;
     r->base_url = k2td_strdup(dsn->base_url);
     char *db = curl_easy_escape(curl, dsn->db, 0);
+    if (!db) curl_init_failed("curl_easy_escape");
     k2td_buf_t url = K2TD_BUF_INIT;
-    k2td_buf_printf(&url, "%s/rest/sql/%s", dsn->base_url, db ? db : "");
+    k2td_buf_printf(&url, "%s/rest/sql/%s", dsn->base_url, db);
     curl_free(db);
     r->url = k2td_buf_detach(&url);
 
@@ -85,10 +93,7 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
              curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK;
-    if (!ok) {
-        k2td_rest_free(r);
-        return NULL;
-    }
+    if (!ok) curl_init_failed("curl_easy_setopt");
     return r;
 }
 

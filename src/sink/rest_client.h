@@ -23,8 +23,9 @@ typedef struct k2td_rest_opts {
 } k2td_rest_opts_t;
 
 /* Returns a client for dsn (which is copied; the caller keeps its own) with
- * opts (NULL for the defaults); release it with k2td_rest_free(). Returns NULL
- * only when libcurl cannot be initialised. */
+ * opts (NULL for the defaults); release it with k2td_rest_free(). No
+ * connection is made yet. Never returns NULL: when libcurl cannot be
+ * initialised (out of memory) the program ends, as on any allocation failure. */
 k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *opts);
 
 /* Closes the connection and releases the client; NULL is fine. */

@@ -150,6 +150,7 @@ static void test_paths(void) {
               "price=F:1.5 v=I:220 tag=S:hot");
     CHECK_RUN(SPECS("$['a.b']=ab::bigint", "$[\"x=y\"][2]=xy::varchar(20)", "$.c:d"),
               "{\"a.b\":5,\"x=y\":[0,1,\"two\"],\"c:d\":true}", "ab=I:5 xy=S:two c:d=B:true");
+    CHECK_RUN(SPECS("$['']=empty", "$[''][1]=e1"), "{\"\":[7,8]}", "empty=N e1=I:8");
     CHECK_RUN(SPECS("$.m[0][1]", "$.m[010][0]=m10"),
               "{\"m\":[[1,2],[3],[],[],[],[],[],[],[],[],[\"ten\"]]}", "m_0_1=I:2 m10=S:ten");
     /* a path without an alias keeps the flattened name */
@@ -443,6 +444,8 @@ static void test_bad_specs(void) {
         {SPECS("$['a.b']"),
          "spec 0 (\"$['a.b']\"): the selected key 'a.b' contains '.': give it an alias "
          "(path=alias)"},
+        {SPECS("$['']"),
+         "spec 0 (\"$['']\"): the selected key is empty: give it an alias (path=alias)"},
         {SPECS("$.a=b.c"), "spec 0 (\"$.a=b.c\"): alias 'b.c' cannot contain '.'"},
         {SPECS("$.a="), "spec 0 (\"$.a=\"): empty alias after '='"},
         {SPECS("$.a=::int"), "spec 0 (\"$.a=::int\"): empty alias after '='"},
