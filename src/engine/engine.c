@@ -39,6 +39,7 @@ struct k2td_engine {
 
     k2td_engine_stats_t stats;
     int64_t started_ms;
+    int64_t first_msg_ms; /* 0 until the first message */
     int64_t last_status_ms;
     uint64_t last_status_msgs;
 };
@@ -247,6 +248,7 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
                           (int)m->partition, (long long)m->offset, err);
         }
     }
+    int64_t write_start_ms = engine_now_ms();
     k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
     k2td_sink_stats_t ss = {0};
     k2td_sink_result_t res = k2td_sink_write(e->rest, e->batch, &hooks, &ss, errstr, errstr_size);
@@ -256,6 +258,9 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     e->stats.failed_rows += ss.failed_rows;
     e->stats.retries += ss.retries;
     k2td_kafka_source_resume(e->source);
+    k2td_log_debug("batch of %zu messages: %llu rows written in %lld ms", e->nmsgs,
+                   (unsigned long long)ss.written_rows,
+                   (long long)(engine_now_ms() - write_start_ms));
     if (res == K2TD_SINK_FATAL) return -1;
     if (res == K2TD_SINK_ABANDONED) {
         engine_abandon(e);
@@ -264,6 +269,7 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     if (k2td_kafka_source_store(e->source, e->msgs, e->nmsgs, err, sizeof(err)) != 0)
         k2td_log_warn("%s (the rows were written; they will be written again, harmlessly)", err);
     e->stats.processed_batches++;
+    e->stats.active_ms = engine_now_ms() - e->first_msg_ms;
     engine_clear_batch(e);
     /* what arrived while paused starts the next batch */
     size_t ncarry = e->ncarry;
@@ -314,6 +320,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
         if (k2td_kafka_source_epoch(e->source) != e->epoch) engine_abandon(e);
         now = engine_now_ms();
         if (m) {
+            if (!e->first_msg_ms) e->first_msg_ms = now;
             if (!e->nmsgs) batch_start_ms = now;
             engine_add(e, m);
             last_msg_ms = now;

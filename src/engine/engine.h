@@ -32,6 +32,7 @@ typedef struct k2td_engine_stats {
     uint64_t failed_sqls;
     uint64_t retries;
     uint64_t kafka_errors;
+    int64_t active_ms;           /* first message consumed -> last batch confirmed */
 } k2td_engine_stats_t;
 
 /* Why an engine run or start failed; the CLI maps these to exit codes. */

@@ -6,7 +6,7 @@
  * is resolved once into the flattened name the parser produces. Applying
  * appends each row's selected fields after the batch's last field, then
  * slides the whole block down over the original rows, so the rows being
- * read are never overwritten and nothing is allocated per row.
+ * read are never overwritten and nothing is malloc'ed per row.
  */
 #include "json_fields.h"
 
@@ -238,7 +238,8 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
     }
     /* on these errors the caller frees what spec holds */
     if (spec->alias_len == 0)
-        return fields_fail(why, why_size, "the selected key is empty: give it an alias (path=alias)");
+        return fields_fail(why, why_size,
+                           "the selected key is empty: give it an alias (path=alias)");
     if (memchr(spec->alias, '.', spec->alias_len))
         return fields_fail(why, why_size,
                            alias_len ? "alias '%s' cannot contain '.'"

@@ -466,7 +466,8 @@ static inline int flat_value(flat_parser_t *fp, const char *name, size_t nlen, i
 
 /*
  * Builds the name of a child: prefix + '_' + the key whose opening quote is
- * at fp->p (prefix may be empty: no '_'). Leaves fp->p past the closing
+ * at fp->p, or just the key when prefix is NULL (a row's own member; an
+ * empty key still makes an empty prefix). Leaves fp->p past the closing
  * quote. Returns 0 with *name and *nlen set (arena, NUL-terminated), or -1.
  */
 static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t plen,
@@ -476,11 +477,11 @@ static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t pl
     if (!close) return -1;
     const char *ks = fp->p + 1;
     size_t klen = (size_t)(close - ks);
-    size_t sep = plen ? 1 : 0;
+    size_t sep = prefix ? 1 : 0;
     /* room for the NUL, rounded up to whole 8-byte words */
     size_t cap = (plen + sep + klen + 8) & ~(size_t)7;
     char *out = k2td_arena_alloc(&fp->rs->arena, cap);
-    if (plen) {
+    if (prefix) {
         memcpy(out, prefix, plen);
         out[plen] = '_';
     }
@@ -489,7 +490,7 @@ static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t pl
         long n = flat_unescape(fp, ks, close, kout);
         if (n < 0) return -1;
         klen = (size_t)n;
-    } else if (!plen && cap <= 16 && fp->end - ks >= 16) {
+    } else if (!prefix && cap <= 16 && fp->end - ks >= 16) {
         /* a short top-level key: copy whole words (fixed-size memcpy
          * compiles to plain loads and stores, no call) */
         memcpy(out, ks, 8);
@@ -504,8 +505,8 @@ static inline int flat_key_name(flat_parser_t *fp, const char *prefix, size_t pl
     return 0;
 }
 
-/* Parses the object at fp->p ('{'); its members are named prefix_key.
- * Returns 0 or -1. */
+/* Parses the object at fp->p ('{'); its members are named prefix_key, or
+ * key when prefix is NULL (the row's object). Returns 0 or -1. */
 static int flat_object(flat_parser_t *fp, const char *prefix, size_t plen, int depth) {
     fp->p++;
     flat_skip_ws(fp);
@@ -579,7 +580,7 @@ static int flat_row(flat_parser_t *fp) {
     fp->row_first = fp->rs->nfields;
     fp->index = NULL;
     fp->index_cap = 0;
-    return flat_object(fp, "", 0, 1);
+    return flat_object(fp, NULL, 0, 1);
 }
 
 /* Parses the top-level array at fp->p. Returns 0 or -1. */

@@ -150,7 +150,9 @@ static void test_paths(void) {
               "price=F:1.5 v=I:220 tag=S:hot");
     CHECK_RUN(SPECS("$['a.b']=ab::bigint", "$[\"x=y\"][2]=xy::varchar(20)", "$.c:d"),
               "{\"a.b\":5,\"x=y\":[0,1,\"two\"],\"c:d\":true}", "ab=I:5 xy=S:two c:d=B:true");
-    CHECK_RUN(SPECS("$['']=empty", "$[''][1]=e1"), "{\"\":[7,8]}", "empty=N e1=I:8");
+    CHECK_RUN(SPECS("$['']=empty", "$.o[''][1]=e1", "$[''].b=eb"), "{\"\":5,\"o\":{\"\":[7,8]}}",
+              "empty=I:5 e1=I:8");
+    CHECK_RUN(SPECS("$[''].b=eb"), "{\"\":{\"b\":true}}", "eb=B:true");
     CHECK_RUN(SPECS("$.m[0][1]", "$.m[010][0]=m10"),
               "{\"m\":[[1,2],[3],[],[],[],[],[],[],[],[],[\"ten\"]]}", "m_0_1=I:2 m10=S:ten");
     /* a path without an alias keeps the flattened name */
