@@ -49,15 +49,16 @@ char *k2td_arena_strndup(k2td_arena_t *a, const char *s, size_t n) {
 
 void k2td_arena_reset(k2td_arena_t *a) {
     if (!a->head) return;
-    k2td_arena_block_t *keep = a->head;
-    k2td_arena_block_t *blk = keep->next;
-    while (blk) {
-        k2td_arena_block_t *next = blk->next;
-        free(blk);
-        blk = next;
+    if (!a->head->next) {
+        a->head->used = 0;
+        return;
     }
-    keep->next = NULL;
-    keep->used = 0;
+    /* several blocks: replace them by one that holds them all, so a batch
+     * of the same size needs no allocation next time */
+    size_t total = 0;
+    for (k2td_arena_block_t *blk = a->head; blk; blk = blk->next) total += blk->size;
+    k2td_arena_free(a);
+    a->head = arena_block_new(total);
 }
 
 void k2td_arena_free(k2td_arena_t *a) {

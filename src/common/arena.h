@@ -26,7 +26,9 @@ void *k2td_arena_alloc(k2td_arena_t *a, size_t n);
 /* Returns a NUL-terminated copy of s[0..n) inside the arena. */
 char *k2td_arena_strndup(k2td_arena_t *a, const char *s, size_t n);
 
-/* Forgets every allocation but keeps the newest block for reuse. */
+/* Forgets every allocation but keeps the memory: when it had grown into
+ * several blocks they are merged into one, so a steady workload stops
+ * allocating after its first batches. */
 void k2td_arena_reset(k2td_arena_t *a);
 
 /* Releases every block. The arena may be reused after k2td_arena_init(). */

@@ -57,3 +57,24 @@ def test_two_processes_share_the_partitions(kafka, make_topic, produce, standin,
     for run in (first, second):
         consumed = int(run.stderr().split("consumed ")[-1].split(" messages")[0])
         assert consumed > 0, run.stderr()
+
+
+def test_cooperative_member_without_partitions_closes_cleanly(kafka, make_topic, produce,
+                                                              standin, k2td):
+    # librdkafka 2.0.2 aborts when a cooperative-sticky consumer that never got a
+    # partition is closed (upstream #4312); k2td must leave such a group cleanly
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(10)])
+    coop = {"partition.assignment.strategy": "cooperative-sticky",
+            "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
+    holder = k2td.start(meters.task(kafka, standin, [topic], group="coop", timeout="0", **coop))
+    helpers.wait_until(lambda: "assigned 1 partition(s)" in holder.stderr(), 60, "the holder")
+    idle = k2td.run(meters.task(kafka, standin, [topic], group="coop", timeout="4s", **coop),
+                    timeout=60)
+    assert idle.returncode == 0, idle.stderr()
+    assert "summary: task `meters` finished" in idle.stderr()
+    assert "consumed 0 messages" in idle.stderr()
+    holder.terminate()
+    assert holder.returncode == 0, holder.stderr()
+    assert meters.count(standin) == 10

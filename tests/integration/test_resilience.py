@@ -44,3 +44,22 @@ def test_tdengine_down_for_20_seconds_loses_nothing(kafka, make_topic, produce, 
     assert run.returncode == 0, run.stderr()
     assert "retrying in" in run.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
+
+
+def test_sigterm_writes_the_open_batch_and_commits(kafka, make_topic, produce, standin, k2td):
+    from test_group import committed_offsets
+    meters.setup_target(standin)
+    topic = make_topic(partitions=2)
+    produce(topic, [meters.message(i) for i in range(5000)])
+    # a long batch timeout: the last rows are still in the open batch at SIGTERM
+    task = meters.task(kafka, standin, [topic], group="term", timeout="0",
+                       batch_size="100000", batch_timeout="10m")
+    task["options"] = {"status_interval": "1s"}
+    run = k2td.start(task, args=("run", "{task}", "--status"))
+    helpers.wait_until(lambda: "consumed 5000," in run.stderr(), 60, "all 5000 in the batch")
+    assert meters.count(standin) == 0
+    run.terminate()
+    assert run.returncode == 0, run.stderr()
+    assert "summary: task `meters` stopped" in run.stderr()
+    assert meters.count(standin) == 5000
+    assert committed_offsets(kafka, "taosxterm", topic, 2) == 5000
