@@ -47,12 +47,14 @@ static const int data_codes[] = {
     0x2653, /* value too long for column/tag */
 };
 
+/* Returns 1 when code is one of list[0..n). */
 static int in_list(int code, const int *list, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (list[i] == code) return 1;
     return 0;
 }
 
+/* Returns the class of a request that libcurl could not complete. */
 static k2td_rest_class_t classify_transport(int curl_code) {
     switch (curl_code) {
     case CURLE_COULDNT_RESOLVE_PROXY:

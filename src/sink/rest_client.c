@@ -29,10 +29,13 @@ struct k2td_rest {
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
 
+/* Runs libcurl's global initialisation; called once through pthread_once. */
 static void curl_init_once(void) {
     curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* libcurl's write callback: collects the answer. Returns the bytes taken,
+ * or 0 (which aborts the transfer) once the answer passes ANSWER_MAX. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     k2td_rest_t *r = userdata;
     size_t n = size * nmemb;

@@ -44,44 +44,54 @@ static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, cons
     k2td_log(l, "kafka: %s: %s", fac, buf);
 }
 
-/* For ByTime: gives partitions without a committed offset the offset of
- * their first message at or after start_time (or the end). */
-static void source_apply_bytime(k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
+/* Gives partitions without a committed offset an explicit start offset:
+ * for latest the current end (resolved now, so "latest" means the messages
+ * produced after the assignment), for ByTime the first message at or after
+ * start_time (or the end when there is none). Earliest is left to
+ * auto.offset.reset. Errors are logged; such partitions fall back to
+ * auto.offset.reset. */
+static void source_resolve_start(k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
+    int mode = s->conf->fallback_offset;
+    if (mode != K2TD_KAFKA_OFFSET_LATEST && mode != K2TD_KAFKA_OFFSET_BYTIME) return;
     rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
     rd_kafka_resp_err_t err = rd_kafka_committed(s->rk, committed, 30000);
-    if (err) {
-        k2td_log_warn("kafka: cannot read committed offsets (%s); ByTime start applies to all "
-                      "assigned partitions", rd_kafka_err2str(err));
-    }
-    rd_kafka_topic_partition_list_t *bytime = rd_kafka_topic_partition_list_new(parts->cnt);
+    if (err)
+        k2td_log_warn("kafka: cannot read committed offsets (%s); the start position applies "
+                      "to all assigned partitions", rd_kafka_err2str(err));
+    rd_kafka_topic_partition_list_t *todo = rd_kafka_topic_partition_list_new(parts->cnt);
     for (int i = 0; i < parts->cnt; i++) {
         int64_t off = err ? RD_KAFKA_OFFSET_INVALID : committed->elems[i].offset;
         if (off >= 0) continue; /* a committed offset always wins */
-        rd_kafka_topic_partition_list_add(bytime, parts->elems[i].topic,
-                                          parts->elems[i].partition)
+        rd_kafka_topic_partition_list_add(todo, parts->elems[i].topic, parts->elems[i].partition)
             ->offset = s->conf->start_time_ms;
     }
     rd_kafka_topic_partition_list_destroy(committed);
-    if (bytime->cnt) {
-        err = rd_kafka_offsets_for_times(s->rk, bytime, 30000);
-        if (err) {
-            k2td_log_error("kafka: offsets for time %lld failed: %s; those partitions start at "
-                           "the fallback position", (long long)s->conf->start_time_ms,
+    if (mode == K2TD_KAFKA_OFFSET_BYTIME && todo->cnt) {
+        err = rd_kafka_offsets_for_times(s->rk, todo, 30000);
+        if (err)
+            k2td_log_error("kafka: offsets for time %lld failed: %s; those partitions start "
+                           "at the earliest offset", (long long)s->conf->start_time_ms,
                            rd_kafka_err2str(err));
-        } else {
-            for (int i = 0; i < bytime->cnt; i++) {
-                rd_kafka_topic_partition_t *b = &bytime->elems[i];
-                rd_kafka_topic_partition_t *p =
-                    rd_kafka_topic_partition_list_find(parts, b->topic, b->partition);
-                p->offset = b->offset >= 0 ? b->offset : RD_KAFKA_OFFSET_END;
-                k2td_log_info("kafka: %s [%d] has no committed offset; ByTime starts at offset %s",
-                              b->topic, (int)b->partition,
-                              b->offset >= 0 ? "of the first message at or after start_time"
-                                             : "END (no message that new)");
-            }
-        }
     }
-    rd_kafka_topic_partition_list_destroy(bytime);
+    for (int i = 0; i < todo->cnt && !err; i++) {
+        rd_kafka_topic_partition_t *t = &todo->elems[i];
+        int64_t lo, hi;
+        if (mode == K2TD_KAFKA_OFFSET_LATEST || t->offset < 0) {
+            rd_kafka_resp_err_t werr =
+                rd_kafka_query_watermark_offsets(s->rk, t->topic, t->partition, &lo, &hi, 30000);
+            if (werr) {
+                k2td_log_error("kafka: %s [%d]: cannot read the end offset: %s", t->topic,
+                               (int)t->partition, rd_kafka_err2str(werr));
+                continue;
+            }
+            t->offset = hi;
+        }
+        rd_kafka_topic_partition_list_find(parts, t->topic, t->partition)->offset = t->offset;
+        k2td_log_info("kafka: %s [%d] has no committed offset; starting at offset %lld (%s)",
+                      t->topic, (int)t->partition, (long long)t->offset,
+                      mode == K2TD_KAFKA_OFFSET_LATEST ? "latest" : "start_time");
+    }
+    rd_kafka_topic_partition_list_destroy(todo);
 }
 
 /* Returns non-zero when the group uses the cooperative protocol now. */
@@ -106,7 +116,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     k2td_kafka_source_t *s = opaque;
     int cooperative = source_cooperative_now(rk);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        if (s->conf->fallback_offset == K2TD_KAFKA_OFFSET_BYTIME) source_apply_bytime(s, parts);
+        source_resolve_start(s, parts);
         if (cooperative) {
             rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
             if (e) {

@@ -7,9 +7,10 @@
  * commit_interval (the at-least-once pattern of librdkafka's INTRODUCTION).
  *
  * Start position: a committed offset of the group always wins. A partition
- * without one starts at fallback_offset: earliest, latest, or - for ByTime -
- * the first message whose timestamp is >= start_time (offsets-for-times),
- * or the end of the partition when there is none.
+ * without one starts at fallback_offset: earliest; latest, resolved when the
+ * partition is assigned (so it means "what is produced from now on"); or -
+ * for ByTime - the first message whose timestamp is >= start_time
+ * (offsets-for-times), or the end of the partition when there is none.
  *
  * Rebalances: when partitions are revoked the source commits what was stored
  * and bumps its epoch; the engine sees the new epoch, abandons its unwritten

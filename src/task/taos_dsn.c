@@ -16,6 +16,7 @@
 #define DSN_HOST_MAX 253
 #define DSN_FORM "taos+http://user:pass@host:6041/db"
 
+/* Returns the value of hex digit c, or -1. */
 static int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -23,6 +24,7 @@ static int hexval(char c) {
     return -1;
 }
 
+/* Returns 1 for an ASCII letter or digit (locale-independent). */
 static int is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -113,6 +115,7 @@ static int parse_userinfo(const char *s, size_t n, k2td_taos_dsn_t *out, char *e
     return 0;
 }
 
+/* Returns 1 when c may appear in a host name, or in an IPv6 address when bracketed. */
 static int host_char_ok(char c, int bracketed) {
     if (bracketed) return hexval(c) >= 0 || c == ':' || c == '.';
     return is_alnum(c) || c == '-' || c == '.' || c == '_';
@@ -202,6 +205,7 @@ static int parse_db(const char *s, size_t n, k2td_taos_dsn_t *out, char *errstr,
     return 0;
 }
 
+/* Appends "host:port", bracketing an IPv6 host. */
 static void put_host(k2td_buf_t *b, const k2td_taos_dsn_t *d) {
     if (strchr(d->host, ':'))
         k2td_buf_printf(b, "[%s]:%d", d->host, d->port);

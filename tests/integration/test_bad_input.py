@@ -52,11 +52,14 @@ def test_config_errors_name_the_key(kafka, standin, k2td):
         ({"name": "x", "to": "taos+http://root:taosdata@127.0.0.1:1/kdb", "parser": {}},
          "from"),
         ({"name": "x", "from": "kafka://127.0.0.1:9092", "to": "taos+http://h:1/kdb",
-          "parser": {"model": {"name": "t", "using": "meters"}}}, "topics"),
+          "parser": {"parse": {"value": {"json": ""}}, "model": {"name": "t", "using": "meters"}}},
+         "topics"),
         ({"name": "x", "from": "kafka://127.0.0.1:9092?topics=a", "to": "taos+http://h:1/kdb",
-          "parser": {"model": {"name": "t", "using": "meters"}, "mutatee": []}}, "mutatee"),
+          "parser": {"parse": {"value": {"json": ""}}, "model": {"name": "t", "using": "meters"},
+                     "mutatee": []}}, "mutatee"),
         ({"name": "x", "from": "kafka://127.0.0.1:9092?topics=a&timeout=5q",
-          "to": "taos+http://h:1/kdb", "parser": {"model": {"name": "t", "using": "m"}}},
+          "to": "taos+http://h:1/kdb",
+          "parser": {"parse": {"value": {"json": ""}}, "model": {"name": "t", "using": "m"}}},
          "timeout"),
     ]
     for task, key in cases:

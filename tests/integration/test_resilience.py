@@ -13,8 +13,10 @@ def test_kill_9_then_restart_loses_nothing(kafka, make_topic, produce, standin, 
     meters.setup_target(standin)
     topic = make_topic(partitions=4)
     produce(topic, [meters.message(i, DEVICES) for i in range(N)])
-    task = meters.task(kafka, standin, [topic], group="crash", timeout="8s",
-                       batch_size="5000")
+    # after a kill -9 the group waits session.timeout.ms for the dead member
+    task = meters.task(kafka, standin, [topic], group="crash", timeout="15s",
+                       batch_size="5000",
+                       **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
     run = k2td.start(task)
     helpers.wait_until(lambda: meters.count(standin) >= N // 5, 120, "a fifth of the rows")
     run.kill()

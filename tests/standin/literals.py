@@ -291,6 +291,10 @@ class LiteralReader:
         tok = self.next_token()
         if tok.kind != LP:
             raise self.fail('( is expected', tok)
+        return self.tag_values(stable, bound, prec)
+
+    def tag_values(self, stable, bound, prec):
+        """Tag values after an already-read '(', up to ')': {tag sqlname: value}."""
         out = {}
         for idx in bound:
             tok = self.next_token(prev_optr=True)
