@@ -105,16 +105,16 @@ def column_converter(col, primary, prec):
         return conv_int
 
     if t == 'DOUBLE' or t == 'FLOAT':
+        limit = values.FLT_MAX if t == 'FLOAT' else float('inf')
+
         def conv_float(text):
             if _is_number(text):
-                v = values.strtod(text)
-                if v is None:
-                    raise Fallback()
-                if t == 'DOUBLE':
-                    return v
-                if abs(v) <= values.FLT_MAX:
-                    return values.float32(v)
-                raise Fallback()
+                v = float(text)                      # same as strtod for these texts
+                if not values.DBL_MIN <= abs(v) < limit:
+                    v = values.strtod(text)          # zero, underflow or overflow: exact rules
+                    if v is None or abs(v) >= limit:
+                        raise Fallback()
+                return v if t == 'DOUBLE' else values.float32(v)
             return _generic(col, text)
         return conv_float
 

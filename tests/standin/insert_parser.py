@@ -363,20 +363,22 @@ class InsertParser(LiteralReader):
     def _stb_row_fast(self, shape, convs, texts):
         db, stable, slots, _, _ = shape
         results = []
-        tag_lits = []
         for (kind, col), conv, text in zip(slots, convs, texts):
             if kind == 'col':
                 results.append(conv(text))
             elif kind == 'tag':
-                k, t, raw = conv(text)
-                tag_lits.append((col, Literal(k, t, raw, '', None)))
                 results.append(None)
             else:
                 k, t, _ = conv(text)
                 results.append(tbname_value(k, t))
 
         def tags():
-            return {col.sqlname: self.tag_value(col, lit, db.precision) for col, lit in tag_lits}
+            out = {}
+            for (kind, col), text in zip(slots, texts):
+                if kind == 'tag':
+                    k, t, raw = fast_rows.classify(text)
+                    out[col.sqlname] = self.tag_value(col, Literal(k, t, raw, '', None), db.precision)
+            return out
         self._stb_row_done(shape, results, tags)
 
     def _stb_row_exact(self, shape, ts_slot, defer_tags):

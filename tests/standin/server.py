@@ -10,6 +10,7 @@ GET /-/ping) and test-control endpoints under /_standin/ that need no authentica
 import base64
 import hashlib
 import json
+import socket
 import sys
 import threading
 import traceback
@@ -79,6 +80,11 @@ def result_body(result, with_meta):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'tdengine-standin'
+    wbufsize = -1            # one write per response (headers and body together)
+
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):
         """Requests are not logged."""
