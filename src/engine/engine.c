@@ -302,9 +302,16 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     e->stop = stop;
     if (k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
         return K2TD_ENGINE_FAILED;
-    k2td_log_info("task `%s` running: group.id=%s client.id=%s topics=%zu",
+    k2td_buf_t from = K2TD_BUF_INIT;
+    k2td_kafka_conf_print(kc, &from);
+    char *to = k2td_taos_dsn_redacted(&e->dsn);
+    k2td_log_info("task `%s` running: from %s to %s", e->task->name, from.data, to);
+    k2td_log_info("task `%s`: group.id=%s client.id=%s, supertable `%s`.`%s` (%s precision)",
                   e->task->name, k2td_kafka_source_group_id(e->source),
-                  k2td_kafka_source_client_id(e->source), kc->topics.n);
+                  k2td_kafka_source_client_id(e->source), e->schema.db, e->schema.stable,
+                  k2td_precision_name(e->schema.precision));
+    free(to);
+    k2td_buf_free(&from);
     e->started_ms = e->last_status_ms = engine_now_ms();
     int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
     k2td_engine_rc_t rc = K2TD_ENGINE_OK;

@@ -49,7 +49,9 @@ def test_two_processes_share_the_partitions(kafka, make_topic, produce, standin,
     second = k2td.start(task)
     helpers.wait_until(lambda: "assigned 2 partition(s)" in second.stderr()
                        and "assigned 2 partition(s)" in first.stderr(), 60, "a rebalance")
-    produce(topic, [meters.message(i, devices=50) for i in range(20000)])
+    # explicit partitions: a keyless producer sticks to one partition per batch
+    produce(topic, [meters.message(i, devices=50) for i in range(20000)],
+            partition=[i % 4 for i in range(20000)])
     first.wait(120)
     second.wait(120)
     assert first.returncode == 0 and second.returncode == 0, first.stderr() + second.stderr()

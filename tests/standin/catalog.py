@@ -43,11 +43,13 @@ class Stable:
         return 'c%d' % self.next_no
 
     def to_json(self):
+        """The schema as a JSON-ready dict."""
         return {'columns': [c.to_json() for c in self.columns],
                 'tags': [c.to_json() for c in self.tags], 'next_no': self.next_no}
 
     @staticmethod
     def from_json(sid, db, name, data):
+        """Inverse of to_json."""
         return Stable(sid, db, name, [Column.from_json(c) for c in data['columns']],
                       [Column.from_json(c) for c in data['tags']], data['next_no'])
 

@@ -52,10 +52,12 @@ class Column:
     is_tag: bool = False
 
     def to_json(self):
+        """The column as a JSON-ready list."""
         return [self.name, self.type, self.length, self.sqlname, self.is_tag]
 
     @staticmethod
     def from_json(item):
+        """Inverse of to_json."""
         return Column(item[0], item[1], item[2], item[3], item[4])
 
     def storage_bytes(self):

@@ -16,7 +16,6 @@ INVALID_JSON = 0x0221
 AUTH_FAILURE = 0x0357
 STB_EXISTS = 0x0360
 STB_NOT_EXIST = 0x0362
-COLUMN_EXISTS = 0x036B
 DB_EXISTS = 0x0381
 DB_NOT_EXIST = 0x0388
 TABLE_EXISTS = 0x0603
@@ -27,7 +26,6 @@ PAR_INCOMPLETE = 0x2601
 PAR_INVALID_COLUMN = 0x2602
 PAR_TABLE_NOT_EXIST = 0x2603
 PAR_TAGS_NOT_MATCHED = 0x260D
-PAR_NAME_TOO_LONG = 0x260F
 PAR_DB_NOT_SPECIFIED = 0x2616
 PAR_INVALID_IDENTIFIER = 0x2617
 PAR_INVALID_DB_OPTION = 0x2619
@@ -103,16 +101,20 @@ def parser_incomplete():
 
 
 def table_not_exist():
+    """9731 Table does not exist."""
     return TdError(PAR_TABLE_NOT_EXIST, 'Table does not exist')
 
 
 def db_not_exist():
+    """904 Database not exist."""
     return TdError(DB_NOT_EXIST, 'Database not exist')
 
 
 def value_too_long(name):
+    """9811 for a value longer than its column or tag."""
     return TdError(PAR_VALUE_TOO_LONG, 'Value too long for column/tag: %s' % name)
 
 
 def invalid_column(name):
+    """9730 for an unknown column name."""
     return TdError(PAR_INVALID_COLUMN, 'Invalid column name: %s' % name)

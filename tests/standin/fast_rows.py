@@ -137,6 +137,7 @@ def column_converter(col, primary, prec):
 
 
 def _generic(col, text):
+    """Any value through values.convert; raises Fallback on every error."""
     kind, val, raw = classify(text)
     if values.is_null(col.type, kind, val):
         return None

@@ -22,16 +22,19 @@ class _Reader:
         self.i = 0
 
     def next(self):
+        """The next WKT token; raises ValueError at the end."""
         if self.i >= len(self.items):
             raise ValueError('bad WKT')
         self.i += 1
         return self.items[self.i - 1]
 
     def expect(self, item):
+        """Consumes `item`; raises ValueError otherwise."""
         if self.next() != item:
             raise ValueError('bad WKT')
 
     def number(self):
+        """The next token as a float; raises ValueError."""
         return float(self.next())
 
 
@@ -49,6 +52,7 @@ def _coords(r):
 
 
 def _list_of(r, item):
+    """'(' item, ... ')'."""
     r.expect('(')
     out = []
     while True:
@@ -61,6 +65,7 @@ def _list_of(r, item):
 
 
 def _line(r):
+    """Points of a line string (at least two)."""
     pts = _coords(r)
     if len(pts) < 2:
         raise ValueError('a line needs two points')
@@ -68,6 +73,7 @@ def _line(r):
 
 
 def _ring(r):
+    """Points of a closed polygon ring."""
     pts = _coords(r)
     if len(pts) < 4 or pts[0] != pts[-1]:
         raise ValueError('a ring must be closed')
@@ -75,6 +81,7 @@ def _ring(r):
 
 
 def _point(r):
+    """The one coordinate pair of a point."""
     pts = _coords(r)
     if len(pts) != 1:
         raise ValueError('bad point')
@@ -82,10 +89,12 @@ def _point(r):
 
 
 def _pack_points(pts):
+    """WKB point count and coordinates."""
     return struct.pack('<I', len(pts)) + b''.join(struct.pack('<dd', x, y) for x, y in pts)
 
 
 def _encode(kind, body):
+    """WKB bytes of a parsed geometry."""
     head = b'\x01' + struct.pack('<I', _TYPES[kind])
     if kind == 'POINT':
         return head + struct.pack('<dd', *body)

@@ -21,6 +21,7 @@ MAX_DB_NAME = 64
 
 
 def _nbytes(text):
+    """UTF-8 length of a text."""
     return len(text.encode('utf-8', 'surrogateescape'))
 
 
@@ -69,6 +70,7 @@ class TableWrite:
         self.batches = []
 
     def add_rows(self, sqlnames, rows):
+        """Appends rows, merging with the last batch when it has the same columns."""
         if self.batches and self.batches[-1][0] == sqlnames:
             self.batches[-1][1].extend(rows)
         else:
@@ -87,6 +89,7 @@ class InsertParser(LiteralReader):
         self.total_rows = 0
 
     def parse(self):
+        """The TableWrites of the statement; raises TdError at the first client-side error."""
         tok = self.next_token()
         if tok.kind not in ('insert', 'import'):
             raise self.fail('keyword INSERT is expected', tok)
@@ -102,6 +105,7 @@ class InsertParser(LiteralReader):
 
     # -- names and lookups -----------------------------------------------------------------
     def _table_first_token(self, tok):
+        """True when tok starts another table clause, False at the end; raises on junk."""
         if token_len(tok) == 0:
             if tok.kind is not None and self.p < len(self.s):
                 raise near_error('invalid table name', self.near(tok))
@@ -143,20 +147,25 @@ class InsertParser(LiteralReader):
         return db, table
 
     def _db(self, name):
+        """The database called name; raises 904."""
         db = self.catalog.db(name)
         if db is None:
             raise errors.db_not_exist()
         return db
 
     def _write_for(self, db, name, stable, create_tags):
+        """The TableWrite of a table, created on first use."""
         key = (db.name, name)
         w = self.writes.get(key)
         if w is None:
             w = self.writes[key] = TableWrite(db, name, stable, create_tags)
+        elif w.stable is not stable:
+            raise TdError(errors.TABLE_IN_OTHER_STABLE, 'Table already exists in other stables')
         return w
 
     # -- one table clause ------------------------------------------------------------------
     def _table_clause(self, name_tok):
+        """One `table [(cols)] [USING ...] VALUES ...` or supertable clause."""
         db_name, table = self.make_name(name_tok)
         bound_pos = None
         tok, pos = self.peek_token()
@@ -196,6 +205,7 @@ class InsertParser(LiteralReader):
         self.table_options(skip_only=True)
 
     def _using_clause(self, db_name, table):
+        """USING stb [(tags)] TAGS (...): the TableWrite (with tags if the table is new)."""
         s_db, s_name = self.make_name(self.next_token())
         if (s_db, s_name) == (db_name, table):
             raise TdError(errors.TABLE_IN_OTHER_STABLE, 'Table already exists in other stables')
@@ -222,6 +232,7 @@ class InsertParser(LiteralReader):
         return self._write_for(db, table, stable, tags)
 
     def _values_keyword(self):
+        """Consumes VALUES; raises for FILE or anything else."""
         tok = self.next_token()
         if tok.kind == 'values':
             return
@@ -230,6 +241,7 @@ class InsertParser(LiteralReader):
         raise self.fail('keyword VALUES or FILE is expected', tok)
 
     def _row_end(self):
+        """Consumes the ')' ending a row; raises 9791 for a ',' and a syntax error otherwise."""
         tok = self.next_valid()
         if tok.kind == COMMA:
             raise TdError(errors.PAR_INVALID_COLUMNS_NUM, 'Illegal number of columns')
@@ -247,12 +259,14 @@ class InsertParser(LiteralReader):
         return tok
 
     def _expect_comma(self):
+        """Consumes the ',' between two values; raises a syntax error otherwise."""
         tok = self.next_valid()
         if tok.kind != COMMA:
             raise self.fail(', expected', tok)
 
     # -- child table rows ------------------------------------------------------------------
     def _rows_clause(self, write, bound_pos):
+        """[(cols)] VALUES rows of a child table."""
         columns = write.stable.columns
         tok, pos = self.peek_token()
         if tok.kind == LP:
@@ -271,6 +285,7 @@ class InsertParser(LiteralReader):
         self._rows(write, [columns[i] for i in bound], bound.index(0))
 
     def _rows(self, write, cols, ts_at):
+        """Reads the rows of a child table (fast path first, exact parser otherwise)."""
         prec = write.db.precision
         order = [ts_at] + [i for i in range(len(cols)) if i != ts_at]
         sqlnames = tuple(cols[i].sqlname for i in order[1:])
@@ -307,6 +322,7 @@ class InsertParser(LiteralReader):
 
     # -- supertable rows (tbname given per row) ----------------------------------------------
     def _stb_clause(self, db, stable, bound_pos):
+        """(tbname, ...) VALUES rows of a supertable."""
         if bound_pos is None:
             raise near_error('(...tbname, ts...) bounded cols is expected for supertable insertion',
                              rest_of(self.o, self.p))
@@ -327,6 +343,7 @@ class InsertParser(LiteralReader):
         self._stb_rows(db, stable, slots)
 
     def _stb_rows(self, db, stable, slots):
+        """Reads supertable rows (fast path first, exact parser otherwise)."""
         prec = db.precision
         ts_slot = next(i for i, (k, c) in enumerate(slots) if k == 'col' and c is stable.columns[0])
         col_slots = [ts_slot] + [i for i, (k, c) in enumerate(slots) if k == 'col' and i != ts_slot]
@@ -361,6 +378,7 @@ class InsertParser(LiteralReader):
         self.total_rows += nrows
 
     def _stb_row_fast(self, shape, convs, texts):
+        """Files one supertable row matched by the fast pattern; raises on anything unusual."""
         db, stable, slots, _, _ = shape
         results = []
         for (kind, col), conv, text in zip(slots, convs, texts):
@@ -382,6 +400,7 @@ class InsertParser(LiteralReader):
         self._stb_row_done(shape, results, tags)
 
     def _stb_row_exact(self, shape, ts_slot, defer_tags):
+        """Reads and files one supertable row token by token."""
         db, stable, slots, _, _ = shape
         results = []
         tag_vals = {}

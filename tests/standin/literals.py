@@ -63,6 +63,7 @@ class LiteralReader:
         return rest_of(self.o, tok.start)
 
     def fail(self, reason, tok):
+        """The insert-parser error for `reason` at token `tok`."""
         return near_error(reason, self.near(tok))
 
     # -- values --------------------------------------------------------------------------
@@ -80,6 +81,7 @@ class LiteralReader:
         return Literal(tok.kind, self.s[tok.start:tok.end], raw, None, tok)
 
     def lit_near(self, lit):
+        """The text an error shows for a literal: a string's content, else the rest of the statement."""
         return lit.near if lit.near is not None else self.near(lit.tok)
 
     def column_value(self, col, tok, primary, prec):
@@ -114,7 +116,7 @@ class LiteralReader:
     # -- timestamps ----------------------------------------------------------------------
     def _ts_or_interval(self, kind, text, prec):
         """(ticks, is_timestamp) of one token; raises ValueError when invalid."""
-        now = self.now_ns // (10 ** 9 // timestamps.TICKS_PER_SECOND[prec])
+        now = timestamps.ns_to_ticks(self.now_ns, prec)
         if kind == 'now':
             return now, True
         if kind == 'today':
@@ -163,6 +165,7 @@ class LiteralReader:
             raise near_error('invalid timestamp', self.lit_near(lit)) from None
 
     def _parse_time(self, lit, prec):
+        """parse_time's work; raises ValueError for any invalid form."""
         s = self.s
         n = len(s)
         ts, is_ts = self._ts_or_interval(lit.kind, lit.text, prec)

@@ -76,6 +76,7 @@ class _Table:
         self.ts = ts
 
     def index(self, name):
+        """Position of a field by name; raises 9730 if there is none."""
         for i, f in enumerate(self.fields):
             if f[0] == name:
                 return i
@@ -105,6 +106,7 @@ def _literal(ftype, lit, prec, as_text):
 
 
 def _matches(row, conds):
+    """True when a row satisfies every (index, operator, value) condition; NULL never matches."""
     for idx, op, value in conds:
         v = row[idx]
         try:
@@ -116,10 +118,12 @@ def _matches(row, conds):
 
 
 def _sort_key(v):
+    """Sort key putting NULL first."""
     return (v is not None, v if v is not None else 0)
 
 
 def _system_table(catalog, name):
+    """An information_schema table as a row source; raises 9731 for unknown names."""
     if name == 'ins_databases':
         fields = [('name', 'VARCHAR', 64), ('vgroups', 'SMALLINT', 2), ('ntables', 'BIGINT', 8),
                   ('replica', 'TINYINT', 1), ('duration', 'VARCHAR', 10), ('keep', 'VARCHAR', 32),
@@ -142,6 +146,7 @@ def _system_table(catalog, name):
 
 
 def _user_table(catalog, store, db_name, name, tbname_filter):
+    """A supertable or child table as a row source (tbname, columns, tags); raises 904/9731."""
     db = catalog.db(db_name)
     if db is None:
         raise errors.db_not_exist()
@@ -204,6 +209,7 @@ def _aggregate(table, items):
 
 
 def _no_source(items, default_db):
+    """SELECT without FROM: literals and server_version() & co; raises for column references."""
     fields, row = [], []
     for item in items:
         if item.kind == 'lit':

@@ -39,6 +39,7 @@ class FailInjector:
         self.answer = (503, {'code': errors.INTERNAL, 'desc': 'injected failure'})
 
     def arm(self, count, status=503, code=errors.INTERNAL, desc='injected failure'):
+        """Makes the next `count` /rest/sql requests answer (status, {code, desc})."""
         with self.lock:
             self.count = count
             self.answer = (status, {'code': code, 'desc': desc})
@@ -83,6 +84,7 @@ class Handler(BaseHTTPRequestHandler):
     wbufsize = -1            # one write per response (headers and body together)
 
     def setup(self):
+        """Disables Nagle so small answers are not delayed."""
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -90,6 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         """Requests are not logged."""
 
     def _send(self, status, obj):
+        """Writes one response with a JSON body (obj None: empty body)."""
         data = b'' if obj is None else json.dumps(obj, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
         self.send_response(status)
         self.send_header('Content-Type', 'application/json; charset=utf-8')
@@ -98,6 +101,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _body(self):
+        """The request body (Content-Length or chunked)."""
         if 'chunked' in self.headers.get('Transfer-Encoding', '').lower():
             parts = []
             while True:
@@ -112,6 +116,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b''
 
     def _authorized(self):
+        """True for valid Basic credentials or the Taosd login token."""
         header = self.headers.get('Authorization', '')
         scheme, _, value = header.strip().partition(' ')
         if scheme.lower() == 'basic':
@@ -125,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def do_GET(self):
+        """/-/ping and /rest/login/<user>/<pass>."""
         path = urlsplit(self.path).path
         if path == '/-/ping':
             self._send(200, None)
@@ -138,7 +144,13 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {'code': errors.INTERNAL, 'desc': 'no such endpoint'})
 
     def do_POST(self):
-        body = self._body()
+        """/rest/sql[/<db>] and the /_standin/ control endpoints."""
+        try:
+            body = self._body()
+        except ValueError:
+            self.close_connection = True
+            self._send(400, {'code': errors.INTERNAL, 'desc': 'bad request body'})
+            return
         url = urlsplit(self.path)
         path = url.path
         if path == '/_standin/fail':
@@ -153,6 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {'code': errors.INTERNAL, 'desc': 'no such endpoint'})
 
     def _control_fail(self, body):
+        """Arms fail injection from a JSON body; 400 on a bad body."""
         try:
             req = json.loads(body or b'{}')
             self.server.injector.arm(int(req.get('count', 1)), int(req.get('status', 503)),
@@ -163,6 +176,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {'code': 0})
 
     def _sql(self, body, path, params):
+        """Runs one statement; TDengine errors are HTTP 200 with {code, desc}."""
         injected = self.server.injector.take()
         if injected is not None:
             self._send(*injected)

@@ -261,6 +261,7 @@ _UNESCAPE_RE = {
 
 
 def _unescape_one(m):
+    """Replacement text of one escape sequence or doubled quote."""
     ch = m.group(1)
     if ch is None:
         return m.group(0)[0]

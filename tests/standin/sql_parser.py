@@ -96,6 +96,7 @@ class Parser:
         self.i = 0
 
     def _tokens(self):
+        """Tokens up to and including the first ; (blanks and comments dropped), then END."""
         out = []
         pos = 0
         n = len(self.s)
@@ -114,6 +115,7 @@ class Parser:
 
     # -- token helpers -------------------------------------------------------------------
     def peek(self, ahead=0):
+        """The token `ahead` positions on; raises for illegal or unsupported tokens."""
         t = self.toks[min(self.i + ahead, len(self.toks) - 1)]
         if t.kind == ILLEGAL:
             raise errors.TdError(errors.PAR_SYNTAX, 'unrecognized token: "%s"' % rest_of(self.o, t.start))
@@ -122,12 +124,14 @@ class Parser:
         return t
 
     def error(self, t=None):
+        """The syntax error for token t (the next token by default)."""
         t = t or self.peek()
         if t.kind == END:
             return errors.parser_incomplete()
         return errors.parser_syntax(rest_of(self.o, t.start))
 
     def advance(self):
+        """Consumes and returns the next token; raises at the end."""
         t = self.peek()
         if t.kind == END:
             raise self.error(t)
@@ -135,17 +139,20 @@ class Parser:
         return t
 
     def accept(self, kind):
+        """Consumes the next token if it has `kind`; returns it or None."""
         if self.peek().kind == kind:
             return self.advance()
         return None
 
     def expect(self, kind):
+        """Consumes a token of `kind`; raises a syntax error otherwise."""
         t = self.peek()
         if t.kind != kind:
             raise self.error(t)
         return self.advance()
 
     def text(self, t):
+        """The lowered text of a token."""
         return self.s[t.start:t.end]
 
     def ident(self):
@@ -154,6 +161,7 @@ class Parser:
         return dequote(name_text(self.o, self.s, t))
 
     def full_name(self):
+        """[db.]name as a Name."""
         first = self.ident()
         if self.accept(DOT):
             return Name(first, self.ident())
@@ -170,6 +178,7 @@ class Parser:
 
     # -- entry ---------------------------------------------------------------------------
     def parse(self):
+        """The statement; raises TdError at the first token that cannot continue it."""
         t = self.peek()
         handler = {
             'create': self._create, 'drop': self._drop, 'alter': self._alter, 'show': self._show,
@@ -196,10 +205,12 @@ class Parser:
         raise self.error(self.peek())
 
     def _use(self):
+        """USE db."""
         self.advance()
         return Stmt('use', name=self.ident())
 
     def _create(self):
+        """CREATE DATABASE | STABLE | TABLE."""
         self.advance()
         t = self.advance()
         if t.kind == 'database':
@@ -211,6 +222,7 @@ class Parser:
         raise self.error(t)
 
     def _create_database(self):
+        """CREATE DATABASE [IF NOT EXISTS] db [option value[, ...]] ..."""
         stmt = Stmt('create_db', if_exists=self.exists_clause(True))
         stmt.name = self.ident()
         while self.peek().kind in DB_OPTIONS:
@@ -222,6 +234,7 @@ class Parser:
         return stmt
 
     def _option_value(self):
+        """One database option value token (a leading sign is skipped)."""
         t = self.peek()
         if t.kind in (MINUS, PLUS):
             self.advance()
@@ -234,6 +247,7 @@ class Parser:
         return t
 
     def _create_stable(self):
+        """CREATE STABLE [IF NOT EXISTS] name (columns) TAGS (tags) [COMMENT ..] [KEEP ..]"""
         stmt = Stmt('create_stable', if_exists=self.exists_clause(True))
         stmt.name = self.full_name()
         stmt.columns = self._column_defs()
@@ -249,6 +263,7 @@ class Parser:
                 return stmt
 
     def _column_defs(self):
+        """'(' name type [ENCODE|COMPRESS|LEVEL|COMMENT 'x'] , ... ')'"""
         self.expect(LP)
         cols = []
         while True:
@@ -264,6 +279,7 @@ class Parser:
                 return cols
 
     def _type_name(self):
+        """(TYPE, declared length or None) of a type name."""
         t = self.advance()
         if t.kind in FIXED_TYPES:
             return FIXED_TYPES[t.kind], None
@@ -280,6 +296,7 @@ class Parser:
         raise self.error(t)
 
     def _create_tables(self):
+        """CREATE TABLE [IF NOT EXISTS] tb USING stb [(tags)] TAGS (...) [tb2 USING ...]"""
         items = []
         while True:
             if_not_exists = self.exists_clause(True)
@@ -306,6 +323,7 @@ class Parser:
                 return Stmt('create_tables', items=items)
 
     def _drop(self):
+        """DROP DATABASE | STABLE | TABLE [IF EXISTS] ..."""
         self.advance()
         t = self.advance()
         if t.kind == 'database':
@@ -324,6 +342,7 @@ class Parser:
         raise self.error(t)
 
     def _alter(self):
+        """ALTER STABLE name ADD|MODIFY COLUMN|TAG name type"""
         self.advance()
         self.expect('stable')
         name = self.full_name()
@@ -338,10 +357,12 @@ class Parser:
         return Stmt('alter_stable', name=name, extra=(action.kind, what.kind == 'tag', ColumnDef(col, ctype, length)))
 
     def _describe(self):
+        """DESCRIBE | DESC name"""
         self.advance()
         return Stmt('describe', name=self.full_name())
 
     def _show(self):
+        """SHOW DATABASES | SHOW CREATE STABLE|TABLE name | SHOW [db.]STABLES|TABLES [LIKE pat]"""
         self.advance()
         t = self.peek()
         if t.kind == 'databases':
@@ -367,6 +388,7 @@ class Parser:
 
     # -- SELECT --------------------------------------------------------------------------
     def _select(self):
+        """SELECT items [FROM name [WHERE ..] [ORDER BY ..]] [LIMIT n [OFFSET m] | LIMIT m, n]"""
         self.advance()
         items = [self._select_item()]
         while self.accept(COMMA):
@@ -398,11 +420,13 @@ class Parser:
         return Stmt('select', extra=Select(items, source, where, order, limit, offset))
 
     def _column_ref(self):
+        """tbname or a column name."""
         if self.accept('tbname'):
             return 'tbname'
         return self.ident()
 
     def _select_item(self):
+        """One SELECT item, with an optional AS alias."""
         t = self.peek()
         if t.kind == STAR:
             self.advance()
@@ -440,6 +464,7 @@ class Parser:
         raise self.error(t)
 
     def _predicate(self):
+        """column op literal."""
         col = self._column_ref()
         op = self.advance()
         if op.kind not in COMPARISONS:

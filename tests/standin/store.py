@@ -9,7 +9,7 @@ UNSIGNED above 2^63-1 is stored wrapped to a negative int64.
 import json
 import sqlite3
 
-from catalog import Catalog, Database, Stable, Child
+from catalog import Catalog, Database, Stable, Child, vgroup_of
 
 _WRAP = 2 ** 64
 _INT64_MAX = 2 ** 63 - 1
@@ -25,10 +25,12 @@ CREATE TABLE IF NOT EXISTS meta_child (db TEXT NOT NULL, name TEXT NOT NULL, sid
 
 
 def _encode_tag(v):
+    """A tag value as JSON (bytes become {"hex": ...})."""
     return {'hex': v.hex()} if isinstance(v, bytes) else v
 
 
 def _decode_tag(v):
+    """Inverse of _encode_tag."""
     return bytes.fromhex(v['hex']) if isinstance(v, dict) else v
 
 
@@ -49,12 +51,15 @@ class Store:
 
     # -- transactions -------------------------------------------------------------
     def begin(self):
+        """Starts the statement transaction."""
         self.conn.execute('BEGIN')
 
     def commit(self):
+        """Commits the statement transaction."""
         self.conn.execute('COMMIT')
 
     def rollback(self):
+        """Rolls back the statement transaction, if one is open."""
         if self.conn.in_transaction:
             self.conn.execute('ROLLBACK')
 
@@ -70,7 +75,6 @@ class Store:
             cat.dbs[db].stables[name] = st
             by_sid[sid] = st
             cat.next_sid = max(cat.next_sid, sid + 1)
-        from catalog import vgroup_of
         for db, name, sid, tags in self.conn.execute('SELECT * FROM meta_child'):
             raw = json.loads(tags)
             cat.dbs[db].children[name] = Child(db, name, by_sid[sid],
@@ -78,10 +82,12 @@ class Store:
         return cat
 
     def put_db(self, db):
+        """Stores a new database."""
         seq = self.conn.execute('SELECT COALESCE(MAX(seq), 0) + 1 FROM meta_db').fetchone()[0]
         self.conn.execute('INSERT INTO meta_db VALUES (?, ?, ?, ?)', (db.name, db.precision, json.dumps(db.keep), seq))
 
     def drop_db(self, db):
+        """Deletes a database with its supertables, tables and rows."""
         for st in db.stables.values():
             self.drop_stable(st)
         self.conn.execute('DELETE FROM meta_db WHERE name = ?', (db.name,))
@@ -96,18 +102,22 @@ class Store:
                               'PRIMARY KEY (tb, ts)) WITHOUT ROWID' % (st.sid, cols))
 
     def add_rows_column(self, st, col):
+        """Adds the SQLite column of a new TDengine column."""
         self.conn.execute('ALTER TABLE rows_%d ADD COLUMN %s' % (st.sid, col.sqlname))
 
     def drop_stable(self, st):
+        """Deletes a supertable with its child tables and rows."""
         self.conn.execute('DROP TABLE IF EXISTS rows_%d' % st.sid)
         self.conn.execute('DELETE FROM meta_stable WHERE sid = ?', (st.sid,))
         self.conn.execute('DELETE FROM meta_child WHERE sid = ?', (st.sid,))
 
     def put_child(self, child):
+        """Stores a new child table with its tags."""
         tags = json.dumps({k: _encode_tag(v) for k, v in child.tags.items()})
         self.conn.execute('INSERT INTO meta_child VALUES (?, ?, ?, ?)', (child.db, child.name, child.stable.sid, tags))
 
     def drop_child(self, child):
+        """Deletes a child table and its rows."""
         self.conn.execute('DELETE FROM meta_child WHERE db = ? AND name = ?', (child.db, child.name))
         self.conn.execute('DELETE FROM rows_%d WHERE tb = ?' % child.stable.sid, (child.name,))
 

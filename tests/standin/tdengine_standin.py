@@ -4,7 +4,19 @@
 Usage: tdengine_standin.py --host 127.0.0.1 --port PORT --data FILE.sqlite
                            [--user root --password taosdata]
 Prints `standin listening on HOST:PORT` once ready (--port 0 picks a free port).
-State lives in the SQLite file, so the process may be killed and restarted on it.
+State lives in the SQLite file: every statement is one committed transaction, so the
+process may be killed (even with SIGKILL) and restarted on the same file.
+
+Endpoints: POST /rest/sql[/<db>] (Basic or `Taosd <token>` auth; errors are HTTP 200 with
+{"code", "desc"}), GET /rest/login/<user>/<pass>, GET /-/ping, and for tests only
+POST /_standin/fail {"count": N, "status": S} and POST /_standin/reset (see server.py).
+
+It answers like the real server, codes and messages included, for: databases (PRECISION,
+KEEP), supertables, child tables, ALTER STABLE ADD/MODIFY, DESCRIBE, SHOW, every INSERT
+form, a read-back subset of SELECT and information_schema.  Each database has 2 vgroups;
+a table's vgroup is the first byte of MD5(table name) modulo 2 (catalog.py), and an
+INSERT row out of the KEEP window fails only its vgroup.  Not supported: normal tables,
+INSERT ... SELECT/FILE, GROUP BY/joins/expressions in SELECT.
 """
 
 import argparse

@@ -5,6 +5,7 @@ Run: python3 -m pytest -q tests/standin
 """
 
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -17,13 +18,14 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, 'tdengine_standin.py')
-sys.path.insert(0, HERE)
-from catalog import vgroup_of  # noqa: E402  (the stand-in's documented vgroup rule)
 
 T = 1764000000000                      # 2025-11-24T16:00:00Z in ms
 DAY_MS = 86400000
 Err = namedtuple('Err', 'code desc')
 OK = 'ok'                              # expected: success, value not checked
+# A line break right after '(' makes the stand-in parse a row token by token instead of with its
+# whole-row fast path; both layouts must give the same answers.
+LAYOUTS = {'plain': '(', 'token-by-token': '(\n'}
 
 METERS = ('(ts timestamp, current float, voltage int, phase float, note varchar(10), cn nchar(4)) '
           'tags (groupid int, location varchar(8), tn nchar(4))')
@@ -45,6 +47,11 @@ BASE_SCHEMA = [
     'create stable kdb.es (ts timestamp, vs varchar(64), ns nchar(32)) tags (t varchar(32))',
     "create table kdb.e1 using kdb.es tags ('x')",
 ]
+
+
+def vgroup_of(table):
+    """The stand-in's documented vgroup rule: first byte of MD5(table name) modulo 2."""
+    return hashlib.md5(table.encode('utf-8')).digest()[0] % 2
 
 
 # -- the stand-in process and a client ---------------------------------------------------------
@@ -70,11 +77,13 @@ class Standin:
         self.conn.close()
         self.proc.kill()
         self.proc.wait()
+        self.proc.stdout.close()
 
     def stop(self):
         self.conn.close()
         self.proc.terminate()
         self.proc.wait()
+        self.proc.stdout.close()
 
     def request(self, method, path, body=b'', headers=None):
         """(HTTP status, decoded JSON body or None)."""
@@ -302,6 +311,8 @@ INSERT_ERRORS = [
      Err(1565, 'Table already exists in other stables')),
     ("insert into kdb.es using kdb.meters tags (1,'a','b') values " + ROW,
      Err(1565, 'Table already exists in other stables')),
+    ("insert into kdb.e1 values (%d, 'a', 'b') kdb.meters (tbname, ts, voltage) values ('e1', %d, 1)" % (T, T),
+     Err(1565, 'Table already exists in other stables')),
     ('insert into kdb.a.b values ' + ROW, Err(9731, 'Table does not exist')),
     ("insert into kdb.`a.b` using kdb.meters tags (1,'a','b') values " + ROW,
      Err(9751, "The table name cannot contain '.'")),
@@ -361,6 +372,21 @@ def test_insert_forms_and_affected_rows(db):
         ['2025-11-24T16:00:00.010Z', 2.5, 299, None], ['2025-11-24T16:00:00.011Z', 1.0, 2, None],
         ['2025-11-24T16:00:00.012Z', None, None, None], ['2025-11-24T16:00:00.013Z', None, 5, 'NULL']]
     assert db.rows('select cn from kdb.d1 where ts = %d' % (T + 13)) == [['null']]
+
+
+@pytest.mark.parametrize('layout', LAYOUTS)
+def test_supertable_rows_read_tags_from_the_first_row_of_each_table(db, layout):
+    rows = ''.join("%s'%s', %d, %s, 7, 'loc', 'tn')" % (LAYOUTS[layout], name, T + i, value)
+                   for i, (name, value) in enumerate([('d7', "1.5"), ('d7', "'2'"), ('d8', 'NULL'), ('d7', '-3')]))
+    check(db, 'insert into kdb.meters (tbname, ts, voltage, groupid, location, tn) values ' + rows, 4)
+    check(db, "insert into kdb.meters (tbname, ts, groupid) values %s'd8', %d, 'not an int')" % (LAYOUTS[layout], T),
+          Err(534, "syntax error near 'not an int' (invalid int data)"))
+    check(db, "insert into kdb.meters (tbname, ts, groupid) values ('d9', %d, 1)%s'd9', %d, 'unchecked')"
+          % (T, LAYOUTS[layout], T + 1), 2)
+    assert db.rows('select tbname, ts, voltage, groupid, location from kdb.meters order by tbname, ts') == [
+        ['d7', '2025-11-24T16:00:00.000Z', 2, 7, 'loc'], ['d7', '2025-11-24T16:00:00.001Z', 2, 7, 'loc'],
+        ['d7', '2025-11-24T16:00:00.003Z', -3, 7, 'loc'], ['d8', '2025-11-24T16:00:00.002Z', None, 7, 'loc'],
+        ['d9', '2025-11-24T16:00:00.000Z', None, 1, None], ['d9', '2025-11-24T16:00:00.001Z', None, 1, None]]
 
 
 def test_supertable_insert_keeps_tbname_case(db):
@@ -443,9 +469,10 @@ COERCIONS = [   # (table, column, literal, stored value as read back, or Err)
 ]
 
 
+@pytest.mark.parametrize('layout', LAYOUTS)
 @pytest.mark.parametrize('table, column, literal, expected', COERCIONS)
-def test_value_conversion(db, table, column, literal, expected):
-    stmt = 'insert into %s (ts, %s) values (%d, %s)' % (table, column, T, literal)
+def test_value_conversion(db, table, column, literal, expected, layout):
+    stmt = 'insert into %s (ts, %s) values %s%d, %s)' % (table, column, LAYOUTS[layout], T, literal)
     if isinstance(expected, Err):
         check(db, stmt, expected)
         assert db.count(table) == 0
@@ -627,9 +654,11 @@ TIMESTAMPS = [  # (database, literal, stored timestamp as read back, or Err)
 ]
 
 
+@pytest.mark.parametrize('layout', LAYOUTS)
 @pytest.mark.parametrize('database, literal, expected', TIMESTAMPS)
-def test_timestamp_literals(db, database, literal, expected):
-    stmt = "insert into %s.t1 using %s.meters tags (1,'a','b') (ts, voltage) values (%s, 1)" % (database, database, literal)
+def test_timestamp_literals(db, database, literal, expected, layout):
+    stmt = "insert into %s.t1 using %s.meters tags (1,'a','b') (ts, voltage) values %s%s, 1)" % (
+        database, database, LAYOUTS[layout], literal)
     if isinstance(expected, Err):
         check(db, stmt, expected)
         assert db.count('%s.meters' % database) == 0

@@ -1,6 +1,6 @@
 """Timestamps in a database precision ('ms', 'us', 'ns'): parsing date strings and
 durations the way the TDengine client does (zone-less strings are UTC), `now`/`today`,
-the valid range, and RFC 3339 output."""
+the largest valid key per precision, and RFC 3339 output."""
 
 import datetime
 import re
@@ -22,9 +22,14 @@ _UNIT_NS = {'b': 1, 'u': 1000, 'a': 1000000, 's': 10 ** 9, 'm': 60 * 10 ** 9,
             'h': 3600 * 10 ** 9, 'd': 86400 * 10 ** 9, 'w': 7 * 86400 * 10 ** 9}
 
 
+def ns_to_ticks(ns, prec):
+    """Nanoseconds since the epoch in ticks of `prec` (rounded down)."""
+    return ns // (10 ** 9 // TICKS_PER_SECOND[prec])
+
+
 def now_ticks(prec):
     """Current time in ticks of `prec`."""
-    return time.time_ns() // (10 ** 9 // TICKS_PER_SECOND[prec])
+    return ns_to_ticks(time.time_ns(), prec)
 
 
 def today_ticks(prec, now):
@@ -66,14 +71,7 @@ def parse_duration(text, prec):
     m = _DURATION_RE.match(text)
     if not m or m.group(2) not in _UNIT_NS:
         return None
-    ns = int(m.group(1)) * _UNIT_NS[m.group(2)]
-    return ns // (10 ** 9 // TICKS_PER_SECOND[prec])
-
-
-def in_range(ticks, prec, keep_minutes, now):
-    """True when a row key is accepted by a vnode: now - KEEP <= ticks <= max of the precision."""
-    low = now - keep_minutes * 60 * TICKS_PER_SECOND[prec]
-    return low <= ticks <= MAX_TICKS[prec]
+    return ns_to_ticks(int(m.group(1)) * _UNIT_NS[m.group(2)], prec)
 
 
 def format_ticks(ticks, prec):

@@ -136,6 +136,7 @@ def to_double(kind, text):
 
 
 def _bool(kind, text):
+    """BOOL value of a literal; raises BadValue."""
     if kind in (BOOL, STRING) and text:
         low = text.lower()
         if low == 'true':
@@ -163,6 +164,7 @@ def float32(v):
 
 
 def _number(col, kind, text):
+    """Integer or float value for a numeric column; raises BadValue."""
     t = col.type
     if t in SIGNED_RANGE:
         name = t.lower()
@@ -211,6 +213,7 @@ def _varbinary(col, kind, raw):
 
 
 def _nchar(col, text, is_tag):
+    """NCHAR value (code points counted); raises BadValue or 9811."""
     try:
         text.encode('utf-8')
     except UnicodeEncodeError:

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints the numbers that bench/README.md reports.
+#
+#   bench/run.sh [messages]        (default 1000000)
+#
+# Installs the test tooling, builds the release binary, then runs
+#   1. json_parse_bench   - the JSON parser alone vs cJSON, one core
+#   2. transform_bench    - parse -> map -> INSERT text, one core
+#   3. e2e_bench.py       - real broker -> k2td -> fast sink / stand-in, vs kcat
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+n=${1:-1000000}
+bash scripts/install-deps.sh --test >/dev/null
+bash scripts/build.sh release >/dev/null
+echo "== JSON parser, one core (taskset -c 1)"
+taskset -c 1 build/bench/json_parse_bench "$n"
+echo "== transform path, one core (taskset -c 1)"
+taskset -c 1 build/bench/transform_bench "$n"
+echo "== end to end"
+.cache/venv/bin/python bench/e2e_bench.py --messages "$n"
