@@ -18,34 +18,12 @@
 #include "common/buf.h"
 #include "model/mapper.h"
 #include "parse/json_flat.h"
+#include "schema_fixture.h"
 
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void meters_schema(k2td_stable_schema_t *s) {
-    static const struct {
-        const char *name;
-        k2td_coltype_t type;
-        int length, tag;
-    } cols[] = {{"ts", K2TD_COL_TIMESTAMP, 8, 0},  {"current", K2TD_COL_FLOAT, 4, 0},
-                {"voltage", K2TD_COL_INT, 4, 0},   {"phase", K2TD_COL_FLOAT, 4, 0},
-                {"groupid", K2TD_COL_INT, 4, 1},   {"location", K2TD_COL_VARCHAR, 24, 1}};
-    memset(s, 0, sizeof(*s));
-    s->db = k2td_strdup("bench");
-    s->stable = k2td_strdup("meters");
-    s->ncols = sizeof(cols) / sizeof(cols[0]);
-    s->cols = k2td_calloc(s->ncols, sizeof(k2td_column_t));
-    for (size_t i = 0; i < s->ncols; i++) {
-        s->cols[i].name = k2td_strdup(cols[i].name);
-        s->cols[i].type = cols[i].type;
-        s->cols[i].length = cols[i].length;
-        s->cols[i].is_tag = cols[i].tag;
-    }
-    s->precision = K2TD_PREC_MS;
-    s->keep_days = 3650;
 }
 
 int main(int argc, char **argv) {
@@ -69,7 +47,7 @@ int main(int argc, char **argv) {
     off[n] = all.len;
 
     k2td_stable_schema_t schema;
-    meters_schema(&schema);
+    fixture_meters(&schema, "bench");
     k2td_convert_opts_t co;
     k2td_convert_opts_init(&co, K2TD_PREC_MS, 3650, 1764000000000LL);
     k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0};

@@ -1,6 +1,7 @@
 /*
  * template.c - table-name templates such as "t_{id}" or "d_${groupid}_{loc}".
  */
+#include "../common/errstr.h"
 #include "template.h"
 
 #include <stdarg.h>
@@ -32,17 +33,6 @@ struct k2td_template {
     size_t nvars;
 };
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...) {
-    if (!errstr || !errstr_size) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, errstr_size, fmt, ap);
-    va_end(ap);
-}
-
 /* Appends a literal part for text[from..to) when it is not empty. The parts
  * array has room for every part (sized by the caller). */
 static void add_literal(k2td_template_t *t, size_t from, size_t to) {
@@ -62,7 +52,7 @@ static void add_var(k2td_template_t *t, const char *name, size_t len) {
 k2td_template_t *k2td_template_compile(const char *text, char *errstr, size_t errstr_size) {
     size_t n = strlen(text);
     if (n == 0) {
-        set_err(errstr, errstr_size, "template is empty");
+        k2td_errstr_set(errstr, errstr_size, "template is empty");
         return NULL;
     }
     k2td_template_t *t = k2td_calloc(1, sizeof(*t));
@@ -76,7 +66,7 @@ k2td_template_t *k2td_template_compile(const char *text, char *errstr, size_t er
     while (i < n) {
         size_t open = i, name;
         if (s[i] == '}') {
-            set_err(errstr, errstr_size, "'}' at offset %zu closes no placeholder", i);
+            k2td_errstr_set(errstr, errstr_size, "'}' at offset %zu closes no placeholder", i);
             goto fail;
         }
         if (s[i] == '{')
@@ -90,11 +80,11 @@ k2td_template_t *k2td_template_compile(const char *text, char *errstr, size_t er
         size_t end = name;
         while (end < n && s[end] != '}' && s[end] != '{') end++;
         if (end == n || s[end] == '{') {
-            set_err(errstr, errstr_size, "placeholder opened at offset %zu is not closed", open);
+            k2td_errstr_set(errstr, errstr_size, "placeholder opened at offset %zu is not closed", open);
             goto fail;
         }
         if (end == name) {
-            set_err(errstr, errstr_size, "placeholder at offset %zu has an empty name", open);
+            k2td_errstr_set(errstr, errstr_size, "placeholder at offset %zu has an empty name", open);
             goto fail;
         }
         add_literal(t, lit, open);
@@ -121,7 +111,7 @@ int k2td_template_expand(k2td_template_t *t, const k2td_rowset_t *rs, size_t row
         const k2td_field_t *f = k2td_rowset_find(rs, row, var->name, var->len, &var->hint);
         if (!f || f->v.type == K2TD_VAL_NULL) {
             k2td_buf_truncate(out, mark);
-            set_err(errstr, errstr_size, "template variable `%s` is missing", var->name);
+            k2td_errstr_set(errstr, errstr_size, "template variable `%s` is missing", var->name);
             return -1;
         }
         char tmp[32];
@@ -159,20 +149,20 @@ void k2td_template_free(k2td_template_t *t) {
 
 int k2td_table_name_check(const char *s, size_t n, char *errstr, size_t errstr_size) {
     if (n == 0) {
-        set_err(errstr, errstr_size, "table name is empty");
+        k2td_errstr_set(errstr, errstr_size, "table name is empty");
         return -1;
     }
     if (n > K2TD_TABLE_NAME_MAX) {
-        set_err(errstr, errstr_size, "table name `%.32s...` is %zu bytes long, more than %d", s,
+        k2td_errstr_set(errstr, errstr_size, "table name `%.32s...` is %zu bytes long, more than %d", s,
                 n, K2TD_TABLE_NAME_MAX);
         return -1;
     }
     if (memchr(s, '\0', n)) {
-        set_err(errstr, errstr_size, "table name contains a NUL byte");
+        k2td_errstr_set(errstr, errstr_size, "table name contains a NUL byte");
         return -1;
     }
     if (memchr(s, '.', n)) {
-        set_err(errstr, errstr_size, "table name `%.*s` contains '.'", (int)n, s);
+        k2td_errstr_set(errstr, errstr_size, "table name `%.*s` contains '.'", (int)n, s);
         return -1;
     }
     return 0;

@@ -4,6 +4,7 @@
  * Calendar arithmetic is done by hand on the proleptic Gregorian calendar
  * (no mktime/timegm/strptime: those read the TZ and locale of the process).
  */
+#include "../common/errstr.h"
 #include "timestamp.h"
 
 #include <inttypes.h>
@@ -15,17 +16,6 @@ static const int64_t pow10_tab[] = {
     INT64_C(100000), INT64_C(1000000),   INT64_C(10000000),   INT64_C(100000000),
     INT64_C(1000000000),
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...) {
-    if (!errstr || !errstr_size) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, errstr_size, fmt, ap);
-    va_end(ap);
-}
 
 /* Returns the number of decimal digits of a second the unit resolves. */
 static int unit_digits(k2td_ts_unit_t u) {
@@ -82,7 +72,7 @@ int k2td_ts_from_epoch(int64_t v, k2td_ts_unit_t unit, k2td_precision_t prec, in
                        char *errstr, size_t errstr_size) {
     if (unit == K2TD_TS_AUTO) unit = k2td_ts_detect_unit(v);
     if (scale_ticks(v, unit_digits(unit), prec_digits(prec), out) != 0) {
-        set_err(errstr, errstr_size, "epoch %" PRId64 " %s overflows 64-bit %s ticks", v,
+        k2td_errstr_set(errstr, errstr_size, "epoch %" PRId64 " %s overflows 64-bit %s ticks", v,
                 unit_name(unit), k2td_precision_name(prec));
         return -1;
     }
@@ -149,12 +139,12 @@ static int read_char(const char *s, size_t n, size_t *i, char c) {
 static void err_at(char *errstr, size_t errstr_size, const char *s, size_t n, size_t i,
                    const char *expected) {
     if (i >= n)
-        set_err(errstr, errstr_size, "text ends at offset %zu, expected %s", i, expected);
+        k2td_errstr_set(errstr, errstr_size, "text ends at offset %zu, expected %s", i, expected);
     else if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
-        set_err(errstr, errstr_size, "unexpected '%c' at offset %zu, expected %s", s[i], i,
+        k2td_errstr_set(errstr, errstr_size, "unexpected '%c' at offset %zu, expected %s", s[i], i,
                 expected);
     else
-        set_err(errstr, errstr_size, "unexpected byte 0x%02x at offset %zu, expected %s",
+        k2td_errstr_set(errstr, errstr_size, "unexpected byte 0x%02x at offset %zu, expected %s",
                 (unsigned char)s[i], i, expected);
 }
 
@@ -176,7 +166,7 @@ static int parse_epoch_text(const char *s, size_t n, k2td_ts_unit_t unit, k2td_p
     for (size_t i = (size_t)neg; i < n; i++) {
         unsigned d = (unsigned)(s[i] - '0');
         if (mag > (limit - d) / 10) {
-            set_err(errstr, errstr_size, "epoch overflows 64 bits");
+            k2td_errstr_set(errstr, errstr_size, "epoch overflows 64 bits");
             return -1;
         }
         mag = mag * 10 + d;
@@ -209,7 +199,7 @@ int k2td_ts_parse(const char *s, size_t n, k2td_ts_unit_t unit, k2td_precision_t
     size_t i = 0;
     while (i < n && s[i] == ' ') i++;
     if (i == n) {
-        set_err(errstr, errstr_size, "empty timestamp");
+        k2td_errstr_set(errstr, errstr_size, "empty timestamp");
         return -1;
     }
     if (is_integer_text(s + i, n - i))
@@ -226,11 +216,11 @@ int k2td_ts_parse(const char *s, size_t n, k2td_ts_unit_t unit, k2td_precision_t
         return -1;
     }
     if (mo < 1 || mo > 12) {
-        set_err(errstr, errstr_size, "month %d is out of range", mo);
+        k2td_errstr_set(errstr, errstr_size, "month %d is out of range", mo);
         return -1;
     }
     if (d < 1 || d > days_in_month(y, mo)) {
-        set_err(errstr, errstr_size, "day %d does not exist in %04d-%02d", d, y, mo);
+        k2td_errstr_set(errstr, errstr_size, "day %d does not exist in %04d-%02d", d, y, mo);
         return -1;
     }
     if (i < n) {
@@ -246,7 +236,7 @@ int k2td_ts_parse(const char *s, size_t n, k2td_ts_unit_t unit, k2td_precision_t
             return -1;
         }
         if (hh > 23 || mi > 59 || ss > 59) {
-            set_err(errstr, errstr_size, "time %02d:%02d:%02d is out of range", hh, mi, ss);
+            k2td_errstr_set(errstr, errstr_size, "time %02d:%02d:%02d is out of range", hh, mi, ss);
             return -1;
         }
         if (i < n && s[i] == '.') {
@@ -274,7 +264,7 @@ int k2td_ts_parse(const char *s, size_t n, k2td_ts_unit_t unit, k2td_precision_t
     int64_t secs = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - off;
     int64_t ticks;
     if (scale_ticks(secs, 0, p, &ticks) != 0 || ticks > INT64_MAX - frac) {
-        set_err(errstr, errstr_size, "the time overflows 64-bit %s ticks",
+        k2td_errstr_set(errstr, errstr_size, "the time overflows 64-bit %s ticks",
                 k2td_precision_name(prec));
         return -1;
     }

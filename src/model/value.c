@@ -61,15 +61,18 @@ size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **f
     return end - start;
 }
 
-const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
-                                     const char *name, size_t name_len, size_t *hint) {
+/* Returns the first field of row r whose name equals name (ASCII case
+ * ignored when ci), checking the hinted position first; updates *hint. */
+static const k2td_field_t *rowset_scan(const k2td_rowset_t *rs, size_t r, const char *name,
+                                       size_t name_len, size_t *hint, int ci) {
     const k2td_field_t *f;
     size_t n = k2td_rowset_row(rs, r, &f);
-    size_t h = *hint;
-    if (h < n && f[h].name_len == name_len && memcmp(f[h].name, name, name_len) == 0)
-        return &f[h];
-    for (size_t i = 0; i < n; i++) {
-        if (f[i].name_len == name_len && memcmp(f[i].name, name, name_len) == 0) {
+    for (size_t k = 0; k <= n; k++) {
+        /* k == 0 tries the hint, then every position in order */
+        size_t i = k == 0 ? *hint : k - 1;
+        if (i >= n || f[i].name_len != name_len) continue;
+        if (ci ? strncasecmp(f[i].name, name, name_len) == 0
+               : memcmp(f[i].name, name, name_len) == 0) {
             *hint = i;
             return &f[i];
         }
@@ -77,20 +80,19 @@ const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
     return NULL;
 }
 
+const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
+                                     const char *name, size_t name_len, size_t *hint) {
+    return rowset_scan(rs, r, name, name_len, hint, 0);
+}
+
 const k2td_field_t *k2td_rowset_find_ci(const k2td_rowset_t *rs, size_t r,
                                         const char *name, size_t name_len, size_t *hint) {
+    /* the hinted position was chosen on an earlier row with exact matches
+     * preferred, so a case-insensitive hit there is the answer */
     const k2td_field_t *f;
-    size_t n = k2td_rowset_row(rs, r, &f);
-    size_t h = *hint;
+    size_t n = k2td_rowset_row(rs, r, &f), h = *hint;
     if (h < n && f[h].name_len == name_len && strncasecmp(f[h].name, name, name_len) == 0)
         return &f[h];
-    const k2td_field_t *exact = k2td_rowset_find(rs, r, name, name_len, hint);
-    if (exact) return exact;
-    for (size_t i = 0; i < n; i++) {
-        if (f[i].name_len == name_len && strncasecmp(f[i].name, name, name_len) == 0) {
-            *hint = i;
-            return &f[i];
-        }
-    }
-    return NULL;
+    const k2td_field_t *exact = rowset_scan(rs, r, name, name_len, hint, 0);
+    return exact ? exact : rowset_scan(rs, r, name, name_len, hint, 1);
 }

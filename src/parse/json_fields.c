@@ -8,6 +8,7 @@
  * slides the whole block down over the original rows, so the rows being
  * read are never overwritten and nothing is malloc'ed per row.
  */
+#include "../common/errstr.h"
 #include "json_fields.h"
 
 #include <ctype.h>
@@ -42,20 +43,6 @@ struct k2td_json_fields {
 
 /* ---- compiling -------------------------------------------------------- */
 
-/* Writes printf-style text to errstr (if any). Always returns -1. */
-static int fields_fail(char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fields_fail(char *errstr, size_t errstr_size, const char *fmt, ...) {
-    if (errstr && errstr_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errstr, errstr_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Returns the position of the first "::" in s at or after from, or len. */
 static size_t find_type_sep(const char *s, size_t len, size_t from) {
     for (size_t i = from; i + 1 < len; i++)
@@ -79,7 +66,7 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
             o--;
         }
         if (o + 1 >= sizeof(norm))
-            return fields_fail(why, why_size, "unknown type '%.*s'", (int)n, t);
+            return k2td_errstr_set(why, why_size, "unknown type '%.*s'", (int)n, t);
         norm[o++] = c;
     }
     if (o && norm[o - 1] == ' ') o--;
@@ -87,7 +74,7 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
     char *arg = strchr(norm, '(');
     if (arg) {
         if (norm[o - 1] != ')' || o - 1 == (size_t)(arg - norm) + 1)
-            return fields_fail(why, why_size, "bad type '%s': expected name(argument)", norm);
+            return k2td_errstr_set(why, why_size, "bad type '%s': expected name(argument)", norm);
         *arg++ = '\0';
         norm[o - 1] = '\0';
     }
@@ -97,7 +84,7 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
     case K2TD_COL_VARBINARY:
     case K2TD_COL_GEOMETRY:
     case K2TD_COL_JSON:
-        return fields_fail(why, why_size,
+        return k2td_errstr_set(why, why_size,
                            "unknown type '%s' (expected bool, tinyint, smallint, int, bigint, "
                            "<int type> unsigned, float, double, varchar, binary, nchar or "
                            "timestamp[(s|ms|us|ns)])",
@@ -118,15 +105,15 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
                 return 0;
             }
         }
-        return fields_fail(why, why_size, "bad timestamp unit '%s' (expected s, ms, us or ns)",
+        return k2td_errstr_set(why, why_size, "bad timestamp unit '%s' (expected s, ms, us or ns)",
                            arg);
     }
     if (type == K2TD_COL_VARCHAR || type == K2TD_COL_NCHAR) {
         if (strspn(arg, "0123456789") != strlen(arg) || strtoul(arg, NULL, 10) == 0)
-            return fields_fail(why, why_size, "bad length '%s' for %s", arg, norm);
+            return k2td_errstr_set(why, why_size, "bad length '%s' for %s", arg, norm);
         return 0;
     }
-    return fields_fail(why, why_size, "type %s takes no '(%s)'", norm, arg);
+    return k2td_errstr_set(why, why_size, "type %s takes no '(%s)'", norm, arg);
 }
 
 /*
@@ -138,7 +125,7 @@ static int spec_path(const char *s, size_t len, size_t *pos, k2td_buf_t *flat, c
                      size_t why_size) {
     size_t i = *pos, nseg = 0;
     if (i >= len || (s[i] != '.' && s[i] != '['))
-        return fields_fail(why, why_size, "expected '.key' or '[...]' after '$' (e.g. $.a.b[0])");
+        return k2td_errstr_set(why, why_size, "expected '.key' or '[...]' after '$' (e.g. $.a.b[0])");
     while (i < len && (s[i] == '.' || s[i] == '[')) {
         if (nseg++) k2td_buf_putc(flat, '_');
         if (s[i] == '.') {
@@ -146,7 +133,7 @@ static int spec_path(const char *s, size_t len, size_t *pos, k2td_buf_t *flat, c
             while (i < len && s[i] != '.' && s[i] != '[' && s[i] != '=' &&
                    !(s[i] == ':' && i + 1 < len && s[i + 1] == ':'))
                 i++;
-            if (i == k) return fields_fail(why, why_size, "empty key at position %zu", k);
+            if (i == k) return k2td_errstr_set(why, why_size, "empty key at position %zu", k);
             k2td_buf_append(flat, s + k, i - k);
             continue;
         }
@@ -154,22 +141,22 @@ static int spec_path(const char *s, size_t len, size_t *pos, k2td_buf_t *flat, c
         if (i < len && (s[i] == '\'' || s[i] == '"')) {
             const char *close = memchr(s + i + 1, s[i], len - i - 1);
             if (!close || (size_t)(close - s) + 1 >= len || close[1] != ']')
-                return fields_fail(why, why_size, "unterminated quoted key at position %zu", open);
+                return k2td_errstr_set(why, why_size, "unterminated quoted key at position %zu", open);
             k2td_buf_append(flat, s + i + 1, (size_t)(close - s) - i - 1);
             i = (size_t)(close - s) + 2;
             continue;
         }
         if (nseg == 1)
-            return fields_fail(why, why_size, "a path must start with a key, not an index");
+            return k2td_errstr_set(why, why_size, "a path must start with a key, not an index");
         uint64_t idx = 0;
         size_t d = i;
         for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
             if (idx > (UINT64_MAX - 9) / 10)
-                return fields_fail(why, why_size, "index too large at position %zu", open);
+                return k2td_errstr_set(why, why_size, "index too large at position %zu", open);
             idx = idx * 10 + (uint64_t)(s[i] - '0');
         }
         if (i == d || i >= len || s[i] != ']')
-            return fields_fail(why, why_size,
+            return k2td_errstr_set(why, why_size,
                                "expected a number or a quoted key in '[...]' at position %zu",
                                open);
         i++;
@@ -187,7 +174,7 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
     size_t len = strlen(s), pos = 0;
     k2td_buf_t source = K2TD_BUF_INIT;
     int is_path = s[0] == '$';
-    if (len == 0) return fields_fail(why, why_size, "empty field spec");
+    if (len == 0) return k2td_errstr_set(why, why_size, "empty field spec");
     if (is_path) {
         pos = 1;
         if (spec_path(s, len, &pos, &source, why, why_size) != 0) goto fail;
@@ -196,11 +183,11 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
         const char *eq = memchr(s, '=', pos);
         if (eq) pos = (size_t)(eq - s);
         if (pos == 0) {
-            fields_fail(why, why_size, "missing field name");
+            k2td_errstr_set(why, why_size, "missing field name");
             goto fail;
         }
         if (memchr(s, '.', pos) || memchr(s, '[', pos)) {
-            fields_fail(why, why_size,
+            k2td_errstr_set(why, why_size,
                         "a bare name cannot contain '.' or '['; select nested fields by their "
                         "flattened name (a_b_0) or by a path with an alias, "
                         "e.g. \"$['%.*s']=alias\"",
@@ -215,7 +202,7 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
         pos = find_type_sep(s, len, pos);
         alias_len = pos - alias_at;
         if (alias_len == 0) {
-            fields_fail(why, why_size, "empty alias after '='");
+            k2td_errstr_set(why, why_size, "empty alias after '='");
             goto fail;
         }
     }
@@ -224,7 +211,7 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
         pos = len;
     }
     if (pos != len) {
-        fields_fail(why, why_size, "unexpected '%c' at position %zu", s[pos], pos);
+        k2td_errstr_set(why, why_size, "unexpected '%c' at position %zu", s[pos], pos);
         goto fail;
     }
     spec->source_len = source.len;
@@ -238,10 +225,10 @@ static int spec_compile(const char *s, json_field_spec_t *spec, char *why, size_
     }
     /* on these errors the caller frees what spec holds */
     if (spec->alias_len == 0)
-        return fields_fail(why, why_size,
+        return k2td_errstr_set(why, why_size,
                            "the selected key is empty: give it an alias (path=alias)");
     if (memchr(spec->alias, '.', spec->alias_len))
-        return fields_fail(why, why_size,
+        return k2td_errstr_set(why, why_size,
                            alias_len ? "alias '%s' cannot contain '.'"
                                      : "the selected key '%s' contains '.': give it an alias "
                                        "(path=alias)",
@@ -257,7 +244,7 @@ k2td_json_fields_t *k2td_json_fields_compile(const char *const *specs, size_t n,
     k2td_json_fields_t *f = k2td_calloc(1, sizeof(*f));
     if (n == 0 || (n == 1 && (!specs[0] || !specs[0][0]))) return f; /* keep every field */
     if (n > K2TD_JSON_FIELDS_MAX) {
-        fields_fail(errstr, errstr_size, "%zu field specs: at most %d are allowed", n,
+        k2td_errstr_set(errstr, errstr_size, "%zu field specs: at most %d are allowed", n,
                     K2TD_JSON_FIELDS_MAX);
         free(f);
         return NULL;
@@ -269,13 +256,13 @@ k2td_json_fields_t *k2td_json_fields_compile(const char *const *specs, size_t n,
         json_field_spec_t *spec = &f->specs[i];
         f->n = i + 1; /* so that a failure frees what this spec got */
         if (spec_compile(text, spec, why, sizeof(why)) != 0) {
-            fields_fail(errstr, errstr_size, "spec %zu (\"%.80s\"): %s", i, text, why);
+            k2td_errstr_set(errstr, errstr_size, "spec %zu (\"%.80s\"): %s", i, text, why);
             k2td_json_fields_free(f);
             return NULL;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(f->specs[j].alias, spec->alias) == 0) {
-                fields_fail(errstr, errstr_size,
+                k2td_errstr_set(errstr, errstr_size,
                             "spec %zu (\"%.80s\"): output name '%s' is already used by spec %zu", i,
                             text, spec->alias, j);
                 k2td_json_fields_free(f);
@@ -488,7 +475,7 @@ int k2td_json_fields_apply(const k2td_json_fields_t *f, k2td_rowset_t *rs, size_
             const char *why = NULL;
             if (cast_value(&v, spec, &rs->arena, &why) != 0) {
                 int renamed = strcmp(spec->alias, spec->source) != 0;
-                fields_fail(errstr, errstr_size, "field '%s'%s%s%s: cannot cast %s to %s: %s",
+                k2td_errstr_set(errstr, errstr_size, "field '%s'%s%s%s: cannot cast %s to %s: %s",
                             spec->source, renamed ? " (as '" : "", renamed ? spec->alias : "",
                             renamed ? "')" : "", val_type_name(src->v.type),
                             k2td_coltype_name(spec->type), why);

@@ -34,29 +34,6 @@ void k2td_strlist_free(k2td_strlist_t *l) {
     l->n = 0;
 }
 
-void k2td_cm_errorf(char *errstr, size_t errstr_size, const char *fmt, ...) {
-    if (!errstr || !errstr_size) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, errstr_size, fmt, ap);
-    va_end(ap);
-}
-
-void k2td_cm_error_prefix(char *errstr, size_t errstr_size, const char *fmt, ...) {
-    if (!errstr || !errstr_size) return;
-    char prefix[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(prefix, sizeof(prefix), fmt, ap);
-    va_end(ap);
-    size_t plen = strlen(prefix), mlen = strlen(errstr);
-    if (plen >= errstr_size) plen = errstr_size - 1;
-    if (plen + mlen >= errstr_size) mlen = errstr_size - 1 - plen;
-    memmove(errstr + plen, errstr, mlen);
-    memcpy(errstr, prefix, plen);
-    errstr[plen + mlen] = '\0';
-}
-
 const char *k2td_cm_quote(const char *s, char out[K2TD_CM_QUOTE_MAX]) {
     size_t i = 0;
     for (; s[i] && i < 48; i++) out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
@@ -193,7 +170,7 @@ static int check_range(const k2td_cm_entry_t *e, int64_t v, const char *text, ch
     k2td_buf_t range = K2TD_BUF_INIT;
     put_range(e, &range);
     char q[K2TD_CM_QUOTE_MAX];
-    k2td_cm_errorf(errstr, errstr_size, "key `%s`: `%s` is out of range (%s)", e->key,
+    k2td_errstr_set(errstr, errstr_size, "key `%s`: `%s` is out of range (%s)", e->key,
                    k2td_cm_quote(text, q), range.data);
     k2td_buf_free(&range);
     return -1;
@@ -212,7 +189,7 @@ int k2td_cm_set(const k2td_cm_entry_t *e, void *obj, const char *value, char *er
     }
     case K2TD_CM_INT:
         if (parse_int(value, &v) != 0) {
-            k2td_cm_errorf(errstr, errstr_size, "key `%s`: `%s` is not an integer", e->key,
+            k2td_errstr_set(errstr, errstr_size, "key `%s`: `%s` is not an integer", e->key,
                            k2td_cm_quote(value, q));
             return -1;
         }
@@ -228,14 +205,14 @@ int k2td_cm_set(const k2td_cm_entry_t *e, void *obj, const char *value, char *er
                 return 0;
             }
         }
-        k2td_cm_errorf(errstr, errstr_size, "key `%s`: `%s` is not a boolean (use true or false)",
+        k2td_errstr_set(errstr, errstr_size, "key `%s`: `%s` is not a boolean (use true or false)",
                        e->key, k2td_cm_quote(value, q));
         return -1;
     }
     case K2TD_CM_DURATION_MS: {
         int forever = (e->flags & K2TD_CM_FOREVER) != 0;
         if (k2td_duration_parse(value, forever, &v) != 0) {
-            k2td_cm_errorf(errstr, errstr_size,
+            k2td_errstr_set(errstr, errstr_size,
                            "key `%s`: `%s` is not a duration (use e.g. 500ms, 5s, 5m, 6h, 1d%s)",
                            e->key, k2td_cm_quote(value, q), forever ? ", or 0/never" : "");
             return -1;
@@ -250,7 +227,7 @@ int k2td_cm_set(const k2td_cm_entry_t *e, void *obj, const char *value, char *er
         if (!found) {
             k2td_buf_t names = K2TD_BUF_INIT;
             put_enum_names(e, 1, ", ", &names);
-            k2td_cm_errorf(errstr, errstr_size, "key `%s`: `%s` is not one of %s", e->key,
+            k2td_errstr_set(errstr, errstr_size, "key `%s`: `%s` is not one of %s", e->key,
                            k2td_cm_quote(value, q), names.data);
             k2td_buf_free(&names);
             return -1;
@@ -261,7 +238,7 @@ int k2td_cm_set(const k2td_cm_entry_t *e, void *obj, const char *value, char *er
     case K2TD_CM_LIST: {
         k2td_strlist_t list = {NULL, 0};
         if (parse_list(value, &list) != 0) {
-            k2td_cm_errorf(errstr, errstr_size, "key `%s`: empty item in `%s`", e->key,
+            k2td_errstr_set(errstr, errstr_size, "key `%s`: empty item in `%s`", e->key,
                            k2td_cm_quote(value, q));
             return -1;
         }
@@ -271,7 +248,7 @@ int k2td_cm_set(const k2td_cm_entry_t *e, void *obj, const char *value, char *er
         return 0;
     }
     }
-    k2td_cm_errorf(errstr, errstr_size, "key `%s`: unknown type", e->key);
+    k2td_errstr_set(errstr, errstr_size, "key `%s`: unknown type", e->key);
     return -1;
 }
 
@@ -290,10 +267,10 @@ int k2td_cm_apply(const k2td_cm_entry_t *table, void *obj, const char *key, cons
     const char *near = k2td_cm_suggest(key, &table[0].key, n, sizeof(*table));
     char q[K2TD_CM_QUOTE_MAX];
     if (near)
-        k2td_cm_errorf(errstr, errstr_size, "unknown key `%s` (did you mean `%s`?)",
+        k2td_errstr_set(errstr, errstr_size, "unknown key `%s` (did you mean `%s`?)",
                        k2td_cm_quote(key, q), near);
     else
-        k2td_cm_errorf(errstr, errstr_size, "unknown key `%s`", k2td_cm_quote(key, q));
+        k2td_errstr_set(errstr, errstr_size, "unknown key `%s`", k2td_cm_quote(key, q));
     return -1;
 }
 
@@ -327,7 +304,7 @@ int k2td_cm_check_required(const k2td_cm_entry_t *table, const void *obj, char *
             missing = CFIELD(obj, e, k2td_strlist_t)->n == 0;
         }
         if (missing) {
-            k2td_cm_errorf(errstr, errstr_size, "key `%s` is required", e->key);
+            k2td_errstr_set(errstr, errstr_size, "key `%s` is required", e->key);
             return -1;
         }
     }

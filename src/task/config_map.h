@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/errstr.h"
 #include "../common/buf.h"
 
 typedef enum k2td_cm_type {
@@ -115,14 +116,6 @@ void k2td_cm_help(const k2td_cm_entry_t *table, k2td_buf_t *out);
  * at base and the next each stride bytes further (so it walks both arrays of
  * const char * and the key field of a table); NULL when none is close. */
 const char *k2td_cm_suggest(const char *word, const void *base, size_t n, size_t stride);
-
-/* Writes a printf-style message into errstr (if errstr_size > 0). */
-void k2td_cm_errorf(char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Puts printf-style text in front of the message already in errstr. */
-void k2td_cm_error_prefix(char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Size for k2td_cm_quote's output. */
 #define K2TD_CM_QUOTE_MAX 64

@@ -38,7 +38,7 @@ cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *err
             col++;
         }
     }
-    k2td_cm_errorf(errstr, errstr_size, "%s: invalid JSON near line %zu, column %zu%s", what, line,
+    k2td_errstr_set(errstr, errstr_size, "%s: invalid JSON near line %zu, column %zu%s", what, line,
                    col, nul ? " (a NUL byte)" : "");
     return NULL;
 }
@@ -46,7 +46,7 @@ cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *err
 cJSON *k2td_json_load_file(const char *path, char *errstr, size_t errstr_size) {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: %s", path, strerror(errno));
+        k2td_errstr_set(errstr, errstr_size, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     k2td_buf_t text = K2TD_BUF_INIT;
@@ -65,9 +65,9 @@ cJSON *k2td_json_load_file(const char *path, char *errstr, size_t errstr_size) {
     fclose(f);
     cJSON *root = NULL;
     if (failed)
-        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: %s", path, strerror(saved_errno));
+        k2td_errstr_set(errstr, errstr_size, "%s: cannot read: %s", path, strerror(saved_errno));
     else if (too_big)
-        k2td_cm_errorf(errstr, errstr_size, "%s: cannot read: larger than 16 MiB", path);
+        k2td_errstr_set(errstr, errstr_size, "%s: cannot read: larger than 16 MiB", path);
     else
         root = k2td_json_parse(text.data ? text.data : "", text.len, path, errstr, errstr_size);
     k2td_buf_free(&text);
@@ -87,7 +87,7 @@ int k2td_json_check_keys(const cJSON *obj, const char *path, const char *const *
     for (const cJSON *it = obj->child; it; it = it->next) {
         const char *key = it->string ? it->string : "";
         if (in_list(key, not_yet)) {
-            k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is not supported yet", path, key);
+            k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is not supported yet", path, key);
             return -1;
         }
         if (!in_list(key, known)) {
@@ -96,15 +96,15 @@ int k2td_json_check_keys(const cJSON *obj, const char *path, const char *const *
             const char *near = k2td_cm_suggest(key, known, n, sizeof(*known));
             k2td_cm_quote(key, q);
             if (near)
-                k2td_cm_errorf(errstr, errstr_size, "%s.%s: unknown key (did you mean `%s`?)",
+                k2td_errstr_set(errstr, errstr_size, "%s.%s: unknown key (did you mean `%s`?)",
                                path, q, near);
             else
-                k2td_cm_errorf(errstr, errstr_size, "%s.%s: unknown key", path, q);
+                k2td_errstr_set(errstr, errstr_size, "%s.%s: unknown key", path, q);
             return -1;
         }
         for (const cJSON *prev = obj->child; prev != it; prev = prev->next) {
             if (prev->string && strcmp(prev->string, key) == 0) {
-                k2td_cm_errorf(errstr, errstr_size, "%s.%s: key given twice", path, key);
+                k2td_errstr_set(errstr, errstr_size, "%s.%s: key given twice", path, key);
                 return -1;
             }
         }
@@ -138,19 +138,19 @@ char *k2td_json_scalar_text(const cJSON *item) {
 int k2td_json_strlist(const cJSON *arr, const char *path, k2td_strlist_t *out, char *errstr,
                       size_t errstr_size) {
     if (!cJSON_IsArray(arr)) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: must be an array of strings, not %s", path,
+        k2td_errstr_set(errstr, errstr_size, "%s: must be an array of strings, not %s", path,
                        k2td_json_kind(arr));
         return -1;
     }
     size_t i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         if (!cJSON_IsString(it)) {
-            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: must be a string, not %s", path, i,
+            k2td_errstr_set(errstr, errstr_size, "%s[%zu]: must be a string, not %s", path, i,
                            k2td_json_kind(it));
             return -1;
         }
         if (!*it->valuestring) {
-            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: must not be empty", path, i);
+            k2td_errstr_set(errstr, errstr_size, "%s[%zu]: must not be empty", path, i);
             return -1;
         }
         k2td_strlist_push(out, it->valuestring, strlen(it->valuestring));

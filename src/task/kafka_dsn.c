@@ -147,40 +147,40 @@ static int check_broker(const char *s, size_t n, char *errstr, size_t errstr_siz
     k2td_cm_quote(entry, q);
     free(entry);
     if (n == 0) {
-        k2td_cm_errorf(errstr, errstr_size, "kafka DSN: empty entry in the broker list");
+        k2td_errstr_set(errstr, errstr_size, "kafka DSN: empty entry in the broker list");
         return -1;
     }
     size_t host_end, port_at;
     if (s[0] == '[') {
         const char *close = memchr(s, ']', n);
         if (!close) {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing `]` after the IPv6 address",
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing `]` after the IPv6 address",
                            q);
             return -1;
         }
         host_end = (size_t)(close - s) + 1;
         if (host_end == 2) {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing host", q);
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing host", q);
             return -1;
         }
         if (host_end == n) {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing port", q);
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing port", q);
             return -1;
         }
         if (s[host_end] != ':') {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: expected `:port` after `]`", q);
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: expected `:port` after `]`", q);
             return -1;
         }
         port_at = host_end + 1;
     } else {
         const char *colon = memchr(s, ':', n);
         if (!colon) {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing port", q);
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing port", q);
             return -1;
         }
         host_end = (size_t)(colon - s);
         if (host_end == 0) {
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing host", q);
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing host", q);
             return -1;
         }
         for (size_t i = 0; i < host_end; i++) {
@@ -190,7 +190,7 @@ static int check_broker(const char *s, size_t n, char *errstr, size_t errstr_siz
                 continue;
             text[0] = ((unsigned char)c < 0x20 || c == 0x7f) ? '?' : c;
             text[1] = '\0';
-            k2td_cm_errorf(errstr, errstr_size, "broker `%s`: invalid character `%s` in the host",
+            k2td_errstr_set(errstr, errstr_size, "broker `%s`: invalid character `%s` in the host",
                            q, text);
             return -1;
         }
@@ -201,11 +201,11 @@ static int check_broker(const char *s, size_t n, char *errstr, size_t errstr_siz
     for (; i < n && s[i] >= '0' && s[i] <= '9' && port <= 65535; i++)
         port = port * 10 + (s[i] - '0');
     if (i == port_at && i == n) {
-        k2td_cm_errorf(errstr, errstr_size, "broker `%s`: missing port", q);
+        k2td_errstr_set(errstr, errstr_size, "broker `%s`: missing port", q);
         return -1;
     }
     if (i != n || port < 1 || port > 65535) {
-        k2td_cm_errorf(errstr, errstr_size, "broker `%s`: the port must be a number 1..65535", q);
+        k2td_errstr_set(errstr, errstr_size, "broker `%s`: the port must be a number 1..65535", q);
         return -1;
     }
     return 0;
@@ -215,12 +215,12 @@ static int check_broker(const char *s, size_t n, char *errstr, size_t errstr_siz
 static int parse_brokers(const char *s, size_t n, k2td_kafka_conf_t *c, char *errstr,
                          size_t errstr_size) {
     if (n == 0) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "kafka DSN: no broker given (write kafka://host:9092?topics=...)");
         return -1;
     }
     if (memchr(s, '@', n)) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "kafka DSN: credentials before `@` are not supported; give "
                        "sasl.username and sasl.password as query keys");
         return -1;
@@ -251,11 +251,11 @@ static int check_not_yet(const char *key, char *errstr, size_t errstr_size) {
     for (size_t i = 0; i < sizeof(not_yet) / sizeof(not_yet[0]); i++) {
         if (strcmp(key, not_yet[i].key) != 0) continue;
         if (not_yet[i].hint)
-            k2td_cm_errorf(errstr, errstr_size,
+            k2td_errstr_set(errstr, errstr_size,
                            "key `%s` is not supported yet (use librdkafka's %s instead)", key,
                            not_yet[i].hint);
         else
-            k2td_cm_errorf(errstr, errstr_size, "key `%s` is not supported yet", key);
+            k2td_errstr_set(errstr, errstr_size, "key `%s` is not supported yet", key);
         return -1;
     }
     return 0;
@@ -292,19 +292,19 @@ static int parse_query(const char *q, k2td_kafka_conf_t *c, int *offset_given, c
             free(raw);
             char *key = percent_decode(q, klen);
             if (!key) {
-                k2td_cm_errorf(errstr, errstr_size,
+                k2td_errstr_set(errstr, errstr_size,
                                "kafka DSN: key `%s`: bad percent-escape (write %%XX, not %%00)",
                                quoted);
                 return -1;
             }
             if (!*key) {
                 free(key);
-                k2td_cm_errorf(errstr, errstr_size, "kafka DSN: a query parameter has no key");
+                k2td_errstr_set(errstr, errstr_size, "kafka DSN: a query parameter has no key");
                 return -1;
             }
             char *value = eq ? percent_decode(eq + 1, len - klen - 1) : k2td_strdup("");
             if (!value) {
-                k2td_cm_errorf(errstr, errstr_size,
+                k2td_errstr_set(errstr, errstr_size,
                                "key `%s`: bad percent-escape in the value (write %%XX, not %%00)",
                                k2td_cm_quote(key, quoted));
                 free(key);
@@ -327,20 +327,20 @@ static int parse_start_time(k2td_kafka_conf_t *c, char *errstr, size_t errstr_si
     int64_t at_utc, at_plus1h;
     if (k2td_ts_parse(s, n, K2TD_TS_MS, K2TD_PREC_MS, 0, &at_utc, NULL, 0) != 0 ||
         k2td_ts_parse(s, n, K2TD_TS_MS, K2TD_PREC_MS, 3600, &at_plus1h, NULL, 0) != 0) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "key `start_time`: `%s` is neither epoch milliseconds nor an RFC 3339 "
                        "time (e.g. 2024-05-01T00:00:00Z)", k2td_cm_quote(s, q));
         return -1;
     }
     /* a text without a zone reads differently under another default offset */
     if (at_utc != at_plus1h) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "key `start_time`: `%s` has no time zone (end it with Z or +hh:mm)",
                        k2td_cm_quote(s, q));
         return -1;
     }
     if (at_utc < 0) {
-        k2td_cm_errorf(errstr, errstr_size, "key `start_time`: `%s` is before 1970",
+        k2td_errstr_set(errstr, errstr_size, "key `start_time`: `%s` is before 1970",
                        k2td_cm_quote(s, q));
         return -1;
     }
@@ -355,7 +355,7 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
     for (size_t i = 1; i < c->topics.n; i++) {
         if (k2td_strlist_find(&c->topics, c->topics.items[i]) != (long)i) {
             char q[K2TD_CM_QUOTE_MAX];
-            k2td_cm_errorf(errstr, errstr_size, "key `topics`: `%s` is listed twice",
+            k2td_errstr_set(errstr, errstr_size, "key `topics`: `%s` is listed twice",
                            k2td_cm_quote(c->topics.items[i], q));
             return -1;
         }
@@ -367,7 +367,7 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
     if (c->start_time) {
         if (!offset_given) c->fallback_offset = K2TD_KAFKA_OFFSET_BYTIME;
         if (c->fallback_offset != K2TD_KAFKA_OFFSET_BYTIME) {
-            k2td_cm_errorf(errstr, errstr_size,
+            k2td_errstr_set(errstr, errstr_size,
                            "key `start_time` needs fallback_offset=bytime, not `%s`",
                            k2td_cm_enum_name(k2td_cm_find(kafka_keys, "fallback_offset"),
                                              c->fallback_offset));
@@ -376,7 +376,7 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
         return parse_start_time(c, errstr, errstr_size);
     }
     if (c->fallback_offset == K2TD_KAFKA_OFFSET_BYTIME) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "fallback_offset=bytime needs key `start_time` (epoch milliseconds or "
                        "an RFC 3339 time with a zone)");
         return -1;
@@ -388,7 +388,7 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
                          size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     if (strncasecmp(dsn, "kafka://", 8) != 0) {
-        k2td_cm_errorf(errstr, errstr_size, "kafka DSN: must start with kafka://");
+        k2td_errstr_set(errstr, errstr_size, "kafka DSN: must start with kafka://");
         return -1;
     }
     k2td_cm_set_defaults(kafka_keys, out);
@@ -399,7 +399,7 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
     p += alen;
     if (rc == 0 && *p == '/') p++;
     if (rc == 0 && *p && *p != '?') {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "kafka DSN: unexpected path after the brokers (write ?topics=... "
                        "right after them)");
         rc = -1;

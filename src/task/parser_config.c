@@ -39,7 +39,7 @@ static size_t path_push(k2td_buf_t *path, const char *key) {
 static int need_object(const cJSON *item, const k2td_buf_t *path, char *errstr,
                        size_t errstr_size) {
     if (cJSON_IsObject(item)) return 0;
-    k2td_cm_errorf(errstr, errstr_size, "%s: must be an object, not %s", path->data,
+    k2td_errstr_set(errstr, errstr_size, "%s: must be an object, not %s", path->data,
                    k2td_json_kind(item));
     return -1;
 }
@@ -53,7 +53,7 @@ static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_con
         return -1;
     const cJSON *json = cJSON_GetObjectItemCaseSensitive(value, "json");
     if (!json) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: no parser given (write {\"json\": \"\"})",
+        k2td_errstr_set(errstr, errstr_size, "%s: no parser given (write {\"json\": \"\"})",
                        path->data);
         return -1;
     }
@@ -64,7 +64,7 @@ static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_con
     if (cJSON_IsArray(json))
         rc = k2td_json_strlist(json, path->data, &out->json_fields, errstr, errstr_size);
     else
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "%s: must be \"\" (every field) or an array of field specs, not %s",
                        path->data,
                        cJSON_IsString(json) ? "a non-empty string" : k2td_json_kind(json));
@@ -81,7 +81,7 @@ static int read_parse(const cJSON *parse, k2td_buf_t *path, k2td_parse_conf_t *o
         return -1;
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(parse, "value");
     if (!value) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: key `value` is required", path->data);
+        k2td_errstr_set(errstr, errstr_size, "%s: key `value` is required", path->data);
         return -1;
     }
     size_t mark = path_push(path, "value");
@@ -97,14 +97,14 @@ static int read_model_name(const cJSON *model, const k2td_buf_t *path, const cha
     const char *p = path->data;
     char q[K2TD_CM_QUOTE_MAX];
     if (!item)
-        k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is required", p, key);
+        k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is required", p, key);
     else if (!cJSON_IsString(item))
-        k2td_cm_errorf(errstr, errstr_size, "%s.%s: must be a string, not %s", p, key,
+        k2td_errstr_set(errstr, errstr_size, "%s.%s: must be a string, not %s", p, key,
                        k2td_json_kind(item));
     else if (!*item->valuestring)
-        k2td_cm_errorf(errstr, errstr_size, "%s.%s: must not be empty", p, key);
+        k2td_errstr_set(errstr, errstr_size, "%s.%s: must not be empty", p, key);
     else if (strchr(item->valuestring, '.'))
-        k2td_cm_errorf(errstr, errstr_size, "%s.%s: `%s` must not contain `.`", p, key,
+        k2td_errstr_set(errstr, errstr_size, "%s.%s: `%s` must not contain `.`", p, key,
                        k2td_cm_quote(item->valuestring, q));
     else {
         *out = k2td_strdup(item->valuestring);
@@ -119,7 +119,7 @@ static int check_model_list(const k2td_strlist_t *list, const char *path, const 
                             const k2td_strlist_t *tags, char *errstr, size_t errstr_size) {
     char q[K2TD_CM_QUOTE_MAX];
     if (list->n == 0) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: must not be empty (leave it out %s)", path,
+        k2td_errstr_set(errstr, errstr_size, "%s: must not be empty (leave it out %s)", path,
                        if_absent);
         return -1;
     }
@@ -129,7 +129,7 @@ static int check_model_list(const k2td_strlist_t *list, const char *path, const 
                           : tags && k2td_strlist_find(tags, name) >= 0 ? "is also listed in tags"
                                                                       : NULL;
         if (why) {
-            k2td_cm_errorf(errstr, errstr_size, "%s[%zu]: `%s` %s", path, i,
+            k2td_errstr_set(errstr, errstr_size, "%s[%zu]: `%s` %s", path, i,
                            k2td_cm_quote(name, q), why);
             return -1;
         }
@@ -155,7 +155,7 @@ static int read_model_list(const cJSON *model, k2td_buf_t *path, const char *key
 static int read_model(const cJSON *model, k2td_buf_t *path, k2td_model_conf_t *out,
                       char *errstr, size_t errstr_size) {
     if (cJSON_IsArray(model)) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: a list of models is not supported yet",
+        k2td_errstr_set(errstr, errstr_size, "%s: a list of models is not supported yet",
                        path->data);
         return -1;
     }
@@ -181,7 +181,7 @@ static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf
     const cJSON *model = cJSON_GetObjectItemCaseSensitive(root, "model");
     const char *missing = !parse ? "parse" : !model ? "model" : NULL;
     if (missing) {
-        k2td_cm_errorf(errstr, errstr_size, "%s: key `%s` is required", path->data, missing);
+        k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is required", path->data, missing);
         return -1;
     }
     size_t mark = path_push(path, "parse");
@@ -201,7 +201,7 @@ static int read_wrapper(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t 
     if (k2td_json_check_keys(root, path->data, wrapper_keys, NULL, errstr, errstr_size) != 0)
         return -1;
     if (input && !cJSON_IsArray(input)) {
-        k2td_cm_errorf(errstr, errstr_size, "%s.input: must be an array, not %s", path->data,
+        k2td_errstr_set(errstr, errstr_size, "%s.input: must be an array, not %s", path->data,
                        k2td_json_kind(input));
         return -1;
     }
@@ -242,7 +242,7 @@ int k2td_parser_conf_from_file(const char *path, k2td_parser_conf_t *out, char *
     if (!root) return -1;
     int rc = k2td_parser_conf_from_json(root, "parser", out, errstr, errstr_size);
     cJSON_Delete(root);
-    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "%s: ", path);
+    if (rc != 0) k2td_errstr_prefix(errstr, errstr_size, "%s: ", path);
     return rc;
 }
 
@@ -252,7 +252,7 @@ int k2td_parser_conf_load(const char *arg, const char *base_dir, k2td_parser_con
     if (*first == '{') return k2td_parser_conf_from_text(arg, out, errstr, errstr_size);
     memset(out, 0, sizeof(*out));
     if (arg[0] != '@' || !arg[1]) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "parser: give a file as @path/to/parser.json or the JSON itself");
         return -1;
     }

@@ -56,7 +56,7 @@ static int options_finish(k2td_task_options_t *o, char *errstr, size_t errstr_si
     }
     if (k2td_ts_parse_zone(tz, strlen(tz), &o->timezone_offset_s) == 0) return 0;
     char q[K2TD_CM_QUOTE_MAX];
-    k2td_cm_errorf(errstr, errstr_size,
+    k2td_errstr_set(errstr, errstr_size,
                    "key `timezone`: `%s` is not UTC or an offset such as +08:00",
                    k2td_cm_quote(tz, q));
     return -1;
@@ -67,11 +67,11 @@ static int options_finish(k2td_task_options_t *o, char *errstr, size_t errstr_si
 static int task_finish(k2td_task_t *t, const char *from_label, char *errstr,
                        size_t errstr_size) {
     if (k2td_kafka_dsn_parse(t->from, &t->kafka, errstr, errstr_size) != 0) {
-        k2td_cm_error_prefix(errstr, errstr_size, "%s: ", from_label);
+        k2td_errstr_prefix(errstr, errstr_size, "%s: ", from_label);
         return -1;
     }
     if (t->kafka.with_task_id && !t->id) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "%s: key `with_task_id` is true but the task has no id", from_label);
         return -1;
     }
@@ -83,16 +83,16 @@ static int read_string(const cJSON *root, const char *key, char **out, char *err
                        size_t errstr_size) {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!item) {
-        k2td_cm_errorf(errstr, errstr_size, "task: key `%s` is required", key);
+        k2td_errstr_set(errstr, errstr_size, "task: key `%s` is required", key);
         return -1;
     }
     if (!cJSON_IsString(item)) {
-        k2td_cm_errorf(errstr, errstr_size, "task.%s: must be a string, not %s", key,
+        k2td_errstr_set(errstr, errstr_size, "task.%s: must be a string, not %s", key,
                        k2td_json_kind(item));
         return -1;
     }
     if (!*item->valuestring) {
-        k2td_cm_errorf(errstr, errstr_size, "task.%s: must not be empty", key);
+        k2td_errstr_set(errstr, errstr_size, "task.%s: must not be empty", key);
         return -1;
     }
     *out = k2td_strdup(item->valuestring);
@@ -107,7 +107,7 @@ static int read_id(const cJSON *root, char **out, char *errstr, size_t errstr_si
                   id->valuedouble < 9007199254740992.0 &&
                   id->valuedouble == (double)(int64_t)id->valuedouble;
     if (!cJSON_IsString(id) && !integer) {
-        k2td_cm_errorf(errstr, errstr_size, "task.id: must be a string or an integer >= 0, not %s",
+        k2td_errstr_set(errstr, errstr_size, "task.id: must be a string or an integer >= 0, not %s",
                        cJSON_IsNumber(id) ? "a fraction or negative number" : k2td_json_kind(id));
         return -1;
     }
@@ -122,7 +122,7 @@ static int read_options(const cJSON *options, k2td_task_options_t *o, char *errs
                         size_t errstr_size) {
     if (!options) return 0;
     if (!cJSON_IsObject(options)) {
-        k2td_cm_errorf(errstr, errstr_size, "task.options: must be an object, not %s",
+        k2td_errstr_set(errstr, errstr_size, "task.options: must be an object, not %s",
                        k2td_json_kind(options));
         return -1;
     }
@@ -135,7 +135,7 @@ static int read_options(const cJSON *options, k2td_task_options_t *o, char *errs
     for (const cJSON *it = options->child; it; it = it->next) {
         char *text = k2td_json_scalar_text(it);
         if (!text) {
-            k2td_cm_errorf(errstr, errstr_size,
+            k2td_errstr_set(errstr, errstr_size,
                            "task.options.%s: must be a string, number or boolean, not %s",
                            it->string, k2td_json_kind(it));
             return -1;
@@ -143,12 +143,12 @@ static int read_options(const cJSON *options, k2td_task_options_t *o, char *errs
         int rc = k2td_cm_apply(option_keys, o, it->string, text, errstr, errstr_size);
         free(text);
         if (rc != 0) {
-            k2td_cm_error_prefix(errstr, errstr_size, "task.options: ");
+            k2td_errstr_prefix(errstr, errstr_size, "task.options: ");
             return -1;
         }
     }
     if (options_finish(o, errstr, errstr_size) != 0) {
-        k2td_cm_error_prefix(errstr, errstr_size, "task.options: ");
+        k2td_errstr_prefix(errstr, errstr_size, "task.options: ");
         return -1;
     }
     return 0;
@@ -159,19 +159,19 @@ static int read_parser(const cJSON *root, const char *base_dir, k2td_parser_conf
                        char *errstr, size_t errstr_size) {
     const cJSON *parser = cJSON_GetObjectItemCaseSensitive(root, "parser");
     if (!parser) {
-        k2td_cm_errorf(errstr, errstr_size, "task: key `parser` is required");
+        k2td_errstr_set(errstr, errstr_size, "task: key `parser` is required");
         return -1;
     }
     if (cJSON_IsObject(parser))
         return k2td_parser_conf_from_json(parser, "task.parser", out, errstr, errstr_size);
     if (!cJSON_IsString(parser) || parser->valuestring[0] != '@' || !parser->valuestring[1]) {
-        k2td_cm_errorf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                        "task.parser: must be an object or \"@path/to/parser.json\", not %s",
                        k2td_json_kind(parser));
         return -1;
     }
     if (k2td_parser_conf_load(parser->valuestring, base_dir, out, errstr, errstr_size) != 0) {
-        k2td_cm_error_prefix(errstr, errstr_size, "task.parser: ");
+        k2td_errstr_prefix(errstr, errstr_size, "task.parser: ");
         return -1;
     }
     return 0;
@@ -183,7 +183,7 @@ int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *ou
     k2td_cm_set_defaults(option_keys, &out->options);
     int rc = -1;
     if (!cJSON_IsObject(root))
-        k2td_cm_errorf(errstr, errstr_size, "task: must be an object, not %s",
+        k2td_errstr_set(errstr, errstr_size, "task: must be an object, not %s",
                        k2td_json_kind(root));
     else if (k2td_json_check_keys(root, "task", task_keys, NULL, errstr, errstr_size) == 0 &&
              read_string(root, "name", &out->name, errstr, errstr_size) == 0 &&
@@ -207,7 +207,7 @@ int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t
     int rc = k2td_task_from_json(root, base_dir, out, errstr, errstr_size);
     free(base_dir);
     cJSON_Delete(root);
-    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "%s: ", path);
+    if (rc != 0) k2td_errstr_prefix(errstr, errstr_size, "%s: ", path);
     return rc;
 }
 
@@ -219,7 +219,7 @@ int k2td_task_from_cli(const char *name, const char *from, const char *to, const
                           : !parser || !*parser ? "--parser"
                                                 : NULL;
     if (missing) {
-        k2td_cm_errorf(errstr, errstr_size, "%s is required", missing);
+        k2td_errstr_set(errstr, errstr_size, "%s is required", missing);
         return -1;
     }
     k2td_cm_set_defaults(option_keys, &out->options);
@@ -227,7 +227,7 @@ int k2td_task_from_cli(const char *name, const char *from, const char *to, const
     out->from = k2td_strdup(from);
     out->to = k2td_strdup(to);
     int rc = k2td_parser_conf_load(parser, NULL, &out->parser, errstr, errstr_size);
-    if (rc != 0) k2td_cm_error_prefix(errstr, errstr_size, "--parser: ");
+    if (rc != 0) k2td_errstr_prefix(errstr, errstr_size, "--parser: ");
     else rc = task_finish(out, "--from", errstr, errstr_size);
     if (rc != 0) k2td_task_free(out);
     return rc;

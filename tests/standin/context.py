@@ -1,5 +1,6 @@
 """What a statement handler gets: the catalog and store, the request's default database,
-the statement text (as sent and lowered) and the statement's time."""
+the statement text (as sent and lowered) and the statement's time; `changing` records
+that the statement may have changed the catalog (so a failure must reload it)."""
 
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ class Context:
     orig: str
     low: str
     now_ns: int
+    changing: bool = False
 
     def db(self, name):
         """The database `name` (or the default one); raises TdError if unnamed or missing."""

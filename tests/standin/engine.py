@@ -32,6 +32,7 @@ HANDLERS = {
     'show_create': metadata.show_create,
     'select': lambda ctx, stmt: query.run_select(ctx.catalog, ctx.store, stmt.extra, ctx.default_db),
 }
+READ_ONLY = frozenset(['use', 'describe', 'show_dbs', 'show_tables', 'show_create', 'select'])
 
 
 def is_insert_values(low):
@@ -119,7 +120,8 @@ class Engine:
                 self.store.commit()
             except BaseException:
                 self.store.rollback()
-                self.catalog = self.store.load()
+                if ctx.changing:
+                    self.catalog = self.store.load()      # undo in-memory catalog changes
                 raise
         if deferred is not None:
             raise deferred
@@ -129,8 +131,10 @@ class Engine:
         """(result, error to raise after commit or None)."""
         if is_insert_values(ctx.low):
             writes = InsertParser(ctx.catalog, ctx.orig, ctx.low, ctx.default_db, ctx.now_ns).parse()
+            ctx.changing = True
             return self._insert(writes, ctx.now_ns)
         stmt = Parser(ctx.orig, ctx.low).parse()
+        ctx.changing = stmt.kind not in READ_ONLY
         return HANDLERS[stmt.kind](ctx, stmt), None
 
     def _insert(self, writes, now_ns):

@@ -448,7 +448,6 @@ class InsertParser(LiteralReader):
             if write is None or write.stable is not stable:
                 raise TdError(errors.TABLE_IN_OTHER_STABLE, 'Table already exists in other stables')
         else:
-            create = tags()
+            write = self._write_for(db, name, stable, tags())
             self.seen[key] = stable
-            write = self._write_for(db, name, stable, create)
         write.add_rows(sqlnames, [tuple(results[i] for i in col_slots)])

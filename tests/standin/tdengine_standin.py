@@ -20,6 +20,7 @@ INSERT ... SELECT/FILE, GROUP BY/joins/expressions in SELECT.
 """
 
 import argparse
+import signal
 import sys
 
 from engine import Engine
@@ -28,7 +29,7 @@ from store import Store
 
 
 def main(argv=None):
-    """Parses arguments, opens the data file and serves until interrupted; returns the exit code."""
+    """Parses arguments, opens the data file and serves until SIGINT/SIGTERM; returns 0."""
     ap = argparse.ArgumentParser(description='TDengine REST stand-in for tests')
     ap.add_argument('--host', default='127.0.0.1')
     ap.add_argument('--port', type=int, default=6041)
@@ -38,6 +39,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     engine = Engine(Store(args.data))
     server = StandinServer((args.host, args.port), engine, args.user, args.password)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print('standin listening on %s:%d' % (args.host, server.server_address[1]), flush=True)
     try:
         server.serve_forever()

@@ -1,7 +1,8 @@
 /*
- * schema_fixture.h - a small supertable schema for unit tests:
- * db.meters (ts TIMESTAMP, current FLOAT, voltage INT) TAGS (groupid INT,
- * location VARCHAR(8)), ms precision, KEEP 3650 days.
+ * schema_fixture.h - the canonical "meters" supertable of perf-baselines.md
+ * for unit tests and benchmarks: db.meters (ts TIMESTAMP, current FLOAT,
+ * voltage INT, phase FLOAT) TAGS (groupid INT, location VARCHAR(24)), ms
+ * precision, KEEP 3650 days.
  */
 #ifndef K2TD_SCHEMA_FIXTURE_H
 #define K2TD_SCHEMA_FIXTURE_H
@@ -11,16 +12,16 @@
 #include "common/alloc.h"
 #include "model/schema.h"
 
-static inline void fixture_meters(k2td_stable_schema_t *s) {
+static inline void fixture_meters(k2td_stable_schema_t *s, const char *db) {
     static const struct {
         const char *name;
         k2td_coltype_t type;
         int length, tag;
-    } cols[] = {{"ts", K2TD_COL_TIMESTAMP, 8, 0}, {"current", K2TD_COL_FLOAT, 4, 0},
-                {"voltage", K2TD_COL_INT, 4, 0},  {"groupid", K2TD_COL_INT, 4, 1},
-                {"location", K2TD_COL_VARCHAR, 8, 1}};
+    } cols[] = {{"ts", K2TD_COL_TIMESTAMP, 8, 0},  {"current", K2TD_COL_FLOAT, 4, 0},
+                {"voltage", K2TD_COL_INT, 4, 0},   {"phase", K2TD_COL_FLOAT, 4, 0},
+                {"groupid", K2TD_COL_INT, 4, 1},   {"location", K2TD_COL_VARCHAR, 24, 1}};
     memset(s, 0, sizeof(*s));
-    s->db = k2td_strdup("db");
+    s->db = k2td_strdup(db);
     s->stable = k2td_strdup("meters");
     s->ncols = sizeof(cols) / sizeof(cols[0]);
     s->cols = k2td_calloc(s->ncols, sizeof(k2td_column_t));

@@ -297,10 +297,10 @@ static void test_suggest(void) {
 
 static void test_error_prefix(void) {
     char err[32] = "key `x` is required";
-    k2td_cm_error_prefix(err, sizeof(err), "%s: ", "task.from");
+    k2td_errstr_prefix(err, sizeof(err), "%s: ", "task.from");
     CHECK_STR(err, "task.from: key `x` is required");
     char small[16] = "abcdefghij";
-    k2td_cm_error_prefix(small, sizeof(small), "0123456789: ");
+    k2td_errstr_prefix(small, sizeof(small), "0123456789: ");
     CHECK_STR(small, "0123456789: abc");
 }
 

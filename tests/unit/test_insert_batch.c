@@ -5,10 +5,10 @@
 #include "test.h"
 
 static const size_t cols[] = {0, 2};
-static const size_t tags[] = {3, 4};
+static const size_t tags[] = {4, 5};
 
 static k2td_insert_batch_t *new_batch(k2td_stable_schema_t *s, size_t max_sql) {
-    fixture_meters(s);
+    fixture_meters(s, "db");
     return k2td_insert_batch_new(s, cols, 2, tags, 2, max_sql);
 }
 

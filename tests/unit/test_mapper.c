@@ -15,7 +15,7 @@ typedef struct {
 
 static int setup(fixture_t *f, const k2td_mapper_spec_t *spec, char *err, size_t errsz) {
     memset(f, 0, sizeof(*f));
-    fixture_meters(&f->schema);
+    fixture_meters(&f->schema, "db");
     k2td_convert_opts_t co;
     k2td_convert_opts_init(&co, K2TD_PREC_MS, 3650, 1764000000000LL);
     f->mapper = k2td_mapper_new(&f->schema, spec, &co, err, errsz);
@@ -57,7 +57,7 @@ static void test_all_columns_by_name_case_insensitive(void) {
               0);
     CHECK_STR(render(&f),
               "INSERT INTO `db`.`d_7` USING `db`.`meters` (`groupid`,`location`) TAGS (NULL,'SF') "
-              "(`ts`,`current`,`voltage`) VALUES (1764000000000,1.5,220)");
+              "(`ts`,`current`,`voltage`,`phase`) VALUES (1764000000000,1.5,220,NULL)");
     teardown(&f);
 }
 
@@ -84,7 +84,7 @@ static void test_bad_rows_are_refused_with_a_reason(void) {
         {"{\"id\":1,\"ts\":null}", "primary timestamp `ts` is null"},
         {"{\"id\":1,\"ts\":1764000000000,\"voltage\":\"abc\"}", "voltage"},
         {"{\"id\":1,\"ts\":1764000000000,\"voltage\":3000000000}", "voltage"},
-        {"{\"id\":1,\"ts\":1764000000000,\"location\":\"far too long\"}", "location"},
+        {"{\"id\":1,\"ts\":1764000000000,\"location\":\"a location name far too long\"}", "location"},
         {"{\"ts\":1764000000000}", "subtable name"},
         {"{\"id\":\"a.b\",\"ts\":1764000000000}", "subtable name"},
         {"{\"id\":1,\"ts\":1000}", "ts"},
