@@ -39,18 +39,21 @@ def canonical(i):
 def run_k2td(bootstrap, topic, group, sink_port):
     """Runs k2td to the end of the topic; returns (summary dict, peak RSS in MiB)."""
     dsn = (f"kafka://{bootstrap}?topics={topic}&group={group}&timeout=3s")
-    argv = [os.path.join(REPO, "build", "k2td"), "run", "--from", dsn,
+    # /usr/bin/time measures the peak RSS: rusage from Python would report the
+    # forking Python's own peak, which Linux carries across exec
+    argv = ["/usr/bin/time", "-f", "maxrss_kb=%M", os.path.join(REPO, "build", "k2td"), "run",
+            "--from", dsn,
             "--to", f"taos+http://root:taosdata@127.0.0.1:{sink_port}/bench",
             "--parser", json.dumps(PARSER)]
-    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    log = proc.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
+    proc = subprocess.run(argv, stderr=subprocess.PIPE, text=True)
+    log = proc.stderr
+    if proc.returncode != 0:
         raise RuntimeError(f"k2td failed:\n{log}")
     m = re.search(r"consumed (\d+) messages, wrote (\d+) rows.*?; (\d+) msg/s over ([\d.]+) s",
                   log)
+    rss_kb = int(re.search(r"maxrss_kb=(\d+)", log)[1])
     return ({"consumed": int(m[1]), "written": int(m[2]), "rate": int(m[3]),
-             "active_s": float(m[4])}, usage.ru_maxrss / 1024.0)
+             "active_s": float(m[4])}, rss_kb / 1024.0)
 
 
 def kcat_rate(bootstrap, topic, expected):
