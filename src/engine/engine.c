@@ -112,13 +112,15 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     k2td_rowset_init(&e->rows);
     e->msgs = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->msgs));
     e->carry = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->carry));
-    *rc = engine_open_target(e, errstr, errstr_size);
-    if (*rc != K2TD_ENGINE_OK) goto fail;
+    /* the consumer first: a bad librdkafka property is a configuration
+     * error, reported before anything is contacted */
     e->source = k2td_kafka_source_new(&task->kafka, task->id, errstr, errstr_size);
     if (!e->source) {
         *rc = K2TD_ENGINE_CONFIG;
         goto fail;
     }
+    *rc = engine_open_target(e, errstr, errstr_size);
+    if (*rc != K2TD_ENGINE_OK) goto fail;
     int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
     if (crc != 0) {
         *rc = crc == -1 ? K2TD_ENGINE_KAFKA_DOWN : K2TD_ENGINE_KAFKA_NO_TOPIC;
@@ -357,7 +359,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
 void k2td_engine_free(k2td_engine_t *e) {
     if (!e) return;
     if (e->source) {
-        engine_clear_batch(e);
+        if (e->batch) engine_clear_batch(e);
         for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
         k2td_kafka_source_close(e->source);
     }

@@ -25,7 +25,9 @@ static int source_set(rd_kafka_conf_t *c, const char *key, const char *value, ch
                       size_t errstr_size) {
     char err[512];
     if (rd_kafka_conf_set(c, key, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-        snprintf(errstr, errstr_size, "librdkafka property `%s`: %s", key, err);
+        /* librdkafka's message may quote the value: not for a secret */
+        snprintf(errstr, errstr_size, "librdkafka property `%s`: %s", key,
+                 k2td_kafka_key_is_secret(key) ? "the value was rejected" : err);
         return -1;
     }
     return 0;

@@ -426,7 +426,7 @@ static void put_encoded(k2td_buf_t *out, const char *s) {
 }
 
 /* Returns 1 when a passthrough property's value must not be shown. */
-static int is_secret_key(const char *key) {
+int k2td_kafka_key_is_secret(const char *key) {
     return strstr(key, "password") || strstr(key, "secret") || strstr(key, "key") ||
            strstr(key, "jaas");
 }
@@ -449,7 +449,7 @@ void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {
         k2td_buf_putc(out, sep);
         put_encoded(out, kv->key);
         k2td_buf_putc(out, '=');
-        if (is_secret_key(kv->key)) k2td_buf_puts(out, "***");
+        if (k2td_kafka_key_is_secret(kv->key)) k2td_buf_puts(out, "***");
         else put_encoded(out, kv->value);
         sep = '&';
     }

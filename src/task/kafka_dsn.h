@@ -75,6 +75,10 @@ void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out);
 /* Returns the key table of the query part (for the help text and the UI). */
 const k2td_cm_entry_t *k2td_kafka_dsn_keys(void);
 
+/* Returns non-zero when a librdkafka property's value must never be shown
+ * (its name contains password, secret, key or jaas). */
+int k2td_kafka_key_is_secret(const char *key);
+
 /* Returns a new string prefix + task id + text (prefix and task id may be
  * NULL): ("taosx", NULL, "foo") is "taosxfoo", ("taosx", "100", "foo") is
  * "taosx100foo". Returns NULL when text is NULL or empty, meaning "leave the

@@ -61,6 +61,10 @@ def test_config_errors_name_the_key(kafka, standin, k2td):
           "to": "taos+http://h:1/kdb",
           "parser": {"parse": {"value": {"json": ""}}, "model": {"name": "t", "using": "m"}}},
          "timeout"),
+        ({"name": "x", "from": "kafka://127.0.0.1:9092?topics=a&enable.partition.eof=maybe",
+          "to": "taos+http://h:1/kdb",
+          "parser": {"parse": {"value": {"json": ""}}, "model": {"name": "t", "using": "m"}}},
+         "enable.partition.eof"),
     ]
     for task, key in cases:
         run = k2td.run(task, timeout=30)
