@@ -3,7 +3,8 @@
 #   1. unit tests (ctest), plain and under AddressSanitizer + UBSan
 #   2. the fuzz targets, each for a bounded time on its seed corpus
 #   3. the TDengine stand-in's own tests (pytest)
-#   4. integration tests: a real Kafka broker -> k2td -> the stand-in (pytest)
+#   4. integration tests: a real Kafka broker -> k2td -> the stand-in (pytest),
+#      with the sanitizer build of k2td and then with the release build
 #
 #   scripts/test.sh
 #
@@ -36,6 +37,10 @@ for fuzzer in build-fuzz/tests/fuzz_*; do
     rm -rf "$work" "$work.log"
 done
 
+echo "== integration tests with the sanitizer build of k2td"
+K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/integration
+
 echo "== stand-in and integration tests"
-export K2TD_BIN=$repo/build/k2td
-.cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/standin tests/integration
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider \
+    tests/standin tests/integration

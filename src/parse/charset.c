@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/errstr.h"
 
 struct k2td_charset_decoder {
     k2td_charset_t cs;
@@ -50,7 +51,7 @@ int k2td_charset_lookup(const char *name, k2td_charset_t *out, char *errstr, siz
             return 0;
         }
     }
-    snprintf(errstr, errstr_size,
+    k2td_errstr_set(errstr, errstr_size,
              "char_encoding \"%.40s\" is not supported (use UTF_8, GBK, GB18030 or BIG5)", name);
     return -1;
 }
@@ -62,14 +63,14 @@ const char *k2td_charset_name(k2td_charset_t cs) {
 k2td_charset_decoder_t *k2td_charset_decoder_new(k2td_charset_t cs, char *errstr,
                                                  size_t errstr_size) {
     if ((size_t)cs >= NCHARSETS) {
-        snprintf(errstr, errstr_size, "unknown character encoding %d", (int)cs);
+        k2td_errstr_set(errstr, errstr_size, "unknown character encoding %d", (int)cs);
         return NULL;
     }
     iconv_t cd = (iconv_t)-1;
     if (cs != K2TD_CHARSET_UTF8) {
         cd = iconv_open("UTF-8", charsets[cs].iconv);
         if (cd == (iconv_t)-1) {
-            snprintf(errstr, errstr_size, "cannot convert %s to UTF-8: iconv_open: %s",
+            k2td_errstr_set(errstr, errstr_size, "cannot convert %s to UTF-8: iconv_open: %s",
                      charsets[cs].name, strerror(errno));
             return NULL;
         }
@@ -136,10 +137,10 @@ int k2td_charset_decode(k2td_charset_decoder_t *d, const char *in, size_t len, k
         }
         size_t off = (size_t)(ip - in);
         if (errno == EINVAL)
-            snprintf(errstr, errstr_size, "offset %zu: incomplete %s byte sequence at end of payload",
+            k2td_errstr_set(errstr, errstr_size, "offset %zu: incomplete %s byte sequence at end of payload",
                      off, charsets[d->cs].name);
         else
-            snprintf(errstr, errstr_size, "offset %zu: invalid %s byte sequence", off,
+            k2td_errstr_set(errstr, errstr_size, "offset %zu: invalid %s byte sequence", off,
                      charsets[d->cs].name);
         return -1;
     }

@@ -7,12 +7,12 @@
  */
 #include "csv_parse.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/errstr.h"
 
 typedef struct csv_name {
     const char *s; /* NUL-terminated */
@@ -45,22 +45,6 @@ typedef struct csv_parser {
     size_t errstr_size;
 } csv_parser_t;
 
-/* Writes "line N: <reason>" to errstr. Always returns -1. */
-static int csv_fail(csv_parser_t *cp, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int csv_fail(csv_parser_t *cp, size_t line, const char *fmt, ...) {
-    if (!cp->errstr || cp->errstr_size == 0) return -1;
-    int n = snprintf(cp->errstr, cp->errstr_size, "line %zu: ", line);
-    if (n >= 0 && (size_t)n < cp->errstr_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(cp->errstr + n, cp->errstr_size - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Returns 0 when c may be a delimiter or quote character, else -1. */
 static int csv_char_ok(char c) {
     return c == '\r' || c == '\n' || (unsigned char)c >= 0x80 ? -1 : 0;
@@ -71,19 +55,19 @@ static int csv_char_ok(char c) {
 static int csv_copy_names(k2td_csv_t *csv, const char *const *names, size_t n, char *errstr,
                           size_t errstr_size) {
     if (n > K2TD_CSV_MAX_COLUMNS) {
-        snprintf(errstr, errstr_size, "CSV has %zu column names, more than %d", n,
+        k2td_errstr_set(errstr, errstr_size, "CSV has %zu column names, more than %d", n,
                  K2TD_CSV_MAX_COLUMNS);
         return -1;
     }
     csv->names = k2td_calloc(n, sizeof(csv_name_t));
     for (size_t i = 0; i < n; i++) {
         if (!names[i] || !names[i][0]) {
-            snprintf(errstr, errstr_size, "CSV column %zu has an empty name", i + 1);
+            k2td_errstr_set(errstr, errstr_size, "CSV column %zu has an empty name", i + 1);
             return -1;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(names[i], csv->names[j].s) == 0) {
-                snprintf(errstr, errstr_size,
+                k2td_errstr_set(errstr, errstr_size,
                          "CSV column %zu has the same name as column %zu ('%.64s')", i + 1, j + 1,
                          names[i]);
                 return -1;
@@ -101,13 +85,13 @@ k2td_csv_t *k2td_csv_new(const k2td_csv_opts_t *opts, char *errstr, size_t errst
     char delim = opts->delimiter ? opts->delimiter : ',';
     char quote = opts->quote ? opts->quote : '"';
     if (csv_char_ok(delim) != 0 || csv_char_ok(quote) != 0 || delim == quote) {
-        snprintf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                  "CSV delimiter and quote must be two different ASCII characters other than "
                  "CR and LF");
         return NULL;
     }
     if ((opts->header != 0) == (opts->nnames != 0)) {
-        snprintf(errstr, errstr_size,
+        k2td_errstr_set(errstr, errstr_size,
                  "CSV needs either a header line or column names (exactly one of the two)");
         return NULL;
     }
@@ -144,8 +128,9 @@ static int csv_field_end(csv_parser_t *cp, size_t field_no, csv_end_t *how) {
         p++;
         cp->line++;
     } else if (p < end) {
-        return csv_fail(cp, cp->line, "field %zu: unexpected character after the closing quote",
-                        field_no);
+        return k2td_errstr_set(cp->errstr, cp->errstr_size,
+                               "line %zu: field %zu: unexpected character after the closing quote",
+                               cp->line, field_no);
     }
     cp->p = p;
     *how = CSV_END_LINE;
@@ -160,7 +145,9 @@ static int csv_quoted(csv_parser_t *cp, size_t field_no, k2td_value_t *v) {
     size_t line0 = cp->line, doubled = 0;
     for (;;) {
         const char *hit = memchr(p, q, (size_t)(end - p));
-        if (!hit) return csv_fail(cp, line0, "field %zu: unterminated quoted field", field_no);
+        if (!hit)
+            return k2td_errstr_set(cp->errstr, cp->errstr_size,
+                                   "line %zu: field %zu: unterminated quoted field", line0, field_no);
         if (hit + 1 < end && hit[1] == q) {
             doubled++;
             p = hit + 2;
@@ -177,7 +164,7 @@ static int csv_quoted(csv_parser_t *cp, size_t field_no, k2td_value_t *v) {
     if (doubled == 0) {
         v->str = s;
     } else {
-        char *out = k2td_arena_alloc(&cp->rs->arena, v->len + 1), *o = out;
+        char *out = k2td_arena_alloc(&cp->rs->arena, v->len), *o = out;
         for (const char *c = s; c < p; c++) {
             *o++ = *c;
             if (*c == q) c++; /* the second quote of the pair */
@@ -234,14 +221,18 @@ static int csv_header(csv_parser_t *cp) {
     do {
         k2td_value_t v;
         if (csv_field(cp, n + 1, &v, &how) != 0) return -1;
-        if (v.len == 0) return csv_fail(cp, line0, "column %zu has an empty name", n + 1);
+        if (v.len == 0)
+            return k2td_errstr_set(cp->errstr, cp->errstr_size,
+                                   "line %zu: column %zu has an empty name", line0, n + 1);
+        if (n == K2TD_CSV_MAX_COLUMNS)
+            return k2td_errstr_set(cp->errstr, cp->errstr_size, "line %zu: more than %d columns",
+                                   line0, K2TD_CSV_MAX_COLUMNS);
         /* O(n^2), but n is a header's width, and bounded */
         for (size_t j = 0; j < n; j++)
             if (names[j].len == v.len && memcmp(names[j].s, v.str, v.len) == 0)
-                return csv_fail(cp, line0, "column %zu has the same name as column %zu", n + 1,
-                                j + 1);
-        if (n == K2TD_CSV_MAX_COLUMNS)
-            return csv_fail(cp, line0, "more than %d columns", K2TD_CSV_MAX_COLUMNS);
+                return k2td_errstr_set(cp->errstr, cp->errstr_size,
+                                       "line %zu: column %zu has the same name as column %zu",
+                                       line0, n + 1, j + 1);
         if (n == cap) {
             csv_name_t *bigger = k2td_arena_alloc(arena, 2 * cap * sizeof(csv_name_t));
             memcpy(bigger, names, n * sizeof(csv_name_t));
@@ -274,8 +265,8 @@ static int csv_row(csv_parser_t *cp) {
         n++;
     } while (how == CSV_END_DELIM);
     if (n != cp->nnames)
-        return csv_fail(cp, line0, "%zu field%s, expected %zu", n, n == 1 ? "" : "s",
-                        cp->nnames);
+        return k2td_errstr_set(cp->errstr, cp->errstr_size, "line %zu: %zu field%s, expected %zu",
+                               line0, n, n == 1 ? "" : "s", cp->nnames);
     return 0;
 }
 
@@ -289,7 +280,8 @@ static int csv_payload(csv_parser_t *cp) {
         any_line = 1;
         if ((is_header ? csv_header(cp) : csv_row(cp)) != 0) return -1;
     }
-    if (!any_line) return csv_fail(cp, cp->line, "empty payload");
+    if (!any_line)
+        return k2td_errstr_set(cp->errstr, cp->errstr_size, "line %zu: empty payload", cp->line);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/errstr.h"
 
 /* Size limits of the JIT's matching stack (PCRE2's own default is 32 KiB,
  * too little for some patterns with many alternatives or repeats). */
@@ -38,7 +39,7 @@ static void regex_error(char *errstr, size_t errstr_size, int rc, const char *wh
     PCRE2_UCHAR msg[160];
     if (pcre2_get_error_message(rc, msg, sizeof(msg)) < 0)
         snprintf((char *)msg, sizeof(msg), "PCRE2 error %d", rc);
-    snprintf(errstr, errstr_size, "%s %zu: %s", where, off, (const char *)msg);
+    k2td_errstr_set(errstr, errstr_size, "%s %zu: %s", where, off, (const char *)msg);
 }
 
 /* Orders groups by number. */
@@ -54,7 +55,7 @@ static int regex_read_names(k2td_regex_t *re, char *errstr, size_t errstr_size) 
     PCRE2_SPTR table = NULL;
     pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &count);
     if (count == 0) {
-        snprintf(errstr, errstr_size, "pattern has no named group (write (?<name>...))");
+        k2td_errstr_set(errstr, errstr_size, "pattern has no named group (write (?<name>...))");
         return -1;
     }
     pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
@@ -66,7 +67,7 @@ static int regex_read_names(k2td_regex_t *re, char *errstr, size_t errstr_size) 
         PCRE2_SPTR e = table + (size_t)i * entry_size;
         const char *name = (const char *)(e + 2);
         if (i > 0 && strcmp(name, re->groups[i - 1].name) == 0) {
-            snprintf(errstr, errstr_size, "pattern names two groups '%.64s'", name);
+            k2td_errstr_set(errstr, errstr_size, "pattern names two groups '%.64s'", name);
             return -1;
         }
         re->groups[i].number = (uint32_t)(e[0] << 8 | e[1]);
@@ -84,7 +85,7 @@ k2td_regex_t *k2td_regex_compile(const char *pattern, unsigned flags, char *errs
     int rc;
     PCRE2_SIZE off;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                     PCRE2_UTF | PCRE2_UCP, &rc, &off, NULL);
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &rc, &off, NULL);
     if (!code) {
         regex_error(errstr, errstr_size, rc, "pattern offset", (size_t)off);
         return NULL;
@@ -171,7 +172,7 @@ int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_i
         start = ov[1];
     }
     if (out->nrows == nrows_before) {
-        snprintf(errstr, errstr_size, "pattern did not match");
+        k2td_errstr_set(errstr, errstr_size, "pattern did not match");
         return -1;
     }
     return (int)(out->nrows - nrows_before);

@@ -5,15 +5,18 @@
  * The pattern is PCRE2 syntax compiled once, in UTF mode with Unicode
  * properties (\d, \w, \s and [[:alpha:]] also match non-ASCII characters,
  * as in taosX's Rust regex), JIT-compiled when PCRE2 has a JIT for this
- * machine. Every named group `(?<name>...)` (or `(?P<name>...)`) becomes a
- * string field of that name, in the order the groups open in the pattern;
- * a group that took no part in the match gives no field (NULL later).
- * Unnamed groups are only for grouping. Like Rust's `captures`, the first
- * match anywhere in the payload counts: anchor with ^ and $ to demand a
- * match of the whole payload. With K2TD_REGEX_EVERY_MATCH, every
- * non-overlapping match is a row (e.g. one row per line of a multi-line
- * message with `(?m)^...$`); after an empty match the next one must not be
- * empty at the same place, so the scan always moves on.
+ * machine. As in Rust, $ (without (?m)) matches only at the very end, not
+ * before a final newline.
+ * Every named group `(?<name>...)` (or `(?P<name>...)`) becomes a string
+ * field of that name, in the order the groups open in the pattern; a group
+ * that took no part in the match gives no field (NULL later). Unnamed
+ * groups are only for grouping.
+ * Like Rust's `captures`, the first match anywhere in the payload counts:
+ * anchor with ^ and $ to demand a match of the whole payload. With
+ * K2TD_REGEX_EVERY_MATCH, every non-overlapping match is a row (e.g. one
+ * row per line of a multi-line message with `(?m)^...$`); after an empty
+ * match the next one must not be empty at the same place, so the scan
+ * always moves on.
  * A leading UTF-8 byte order mark is not part of the payload's text.
  */
 #ifndef K2TD_REGEX_PARSE_H

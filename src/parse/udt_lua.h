@@ -61,8 +61,8 @@ typedef struct k2td_udt k2td_udt_t;
  * keeps no pointer into script), or NULL with errstr saying why, e.g.
  * "udt line 3: 'end' expected near <eof>".
  */
-k2td_udt_t *k2td_udt_new(const char *script, size_t len, const k2td_udt_limits_t *limits,
-                         char *errstr, size_t errstr_size);
+k2td_udt_t *k2td_udt_compile(const char *script, size_t len, const k2td_udt_limits_t *limits,
+                             char *errstr, size_t errstr_size);
 
 /* Releases u and its Lua state (NULL is fine). */
 void k2td_udt_free(k2td_udt_t *u);

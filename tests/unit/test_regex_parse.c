@@ -55,7 +55,8 @@ static const match_case_t match_cases[] = {
     {TAOSX_VOLTAGE, 0, "220V", 0, 1, "voltage=220 voltage_unit=V"},
     {TAOSX_VOLTAGE, 0, "12kV", 0, 1, "voltage=12 voltage_unit=kV"},
     {TAOSX_VOLTAGE, 0, "220", 0, -1, "pattern did not match"},
-    {TAOSX_VOLTAGE, 0, "220V\n", 0, 1, "voltage=220 voltage_unit=V"}, /* $ before a final \n */
+    {TAOSX_VOLTAGE, 0, "220V\n", 0, -1, "pattern did not match"}, /* $ is the very end */
+    {"^(?<v>\\d+)\\n?$", 0, "220\n", 0, 1, "v=220"},
     {TAOSX_VOLTAGE, 0, "220V x", 0, -1, "pattern did not match"},
     {TAOSX_VOLTAGE, 0, "\xEF\xBB\xBF" "220V", 0, 1, "voltage=220 voltage_unit=V"},
     {TAOSX_VOLTAGE, 0, "", 0, -1, "pattern did not match"},
