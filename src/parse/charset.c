@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,9 +50,9 @@ int k2td_charset_lookup(const char *name, k2td_charset_t *out, char *errstr, siz
             return 0;
         }
     }
-    k2td_errstr_set(errstr, errstr_size,
-             "char_encoding \"%.40s\" is not supported (use UTF_8, GBK, GB18030 or BIG5)", name);
-    return -1;
+    return k2td_errstr_set(
+        errstr, errstr_size,
+        "char_encoding \"%.40s\" is not supported (use UTF_8, GBK, GB18030 or BIG5)", name);
 }
 
 const char *k2td_charset_name(k2td_charset_t cs) {
@@ -71,7 +70,7 @@ k2td_charset_decoder_t *k2td_charset_decoder_new(k2td_charset_t cs, char *errstr
         cd = iconv_open("UTF-8", charsets[cs].iconv);
         if (cd == (iconv_t)-1) {
             k2td_errstr_set(errstr, errstr_size, "cannot convert %s to UTF-8: iconv_open: %s",
-                     charsets[cs].name, strerror(errno));
+                            charsets[cs].name, strerror(errno));
             return NULL;
         }
     }
@@ -137,12 +136,11 @@ int k2td_charset_decode(k2td_charset_decoder_t *d, const char *in, size_t len, k
         }
         size_t off = (size_t)(ip - in);
         if (errno == EINVAL)
-            k2td_errstr_set(errstr, errstr_size, "offset %zu: incomplete %s byte sequence at end of payload",
-                     off, charsets[d->cs].name);
-        else
-            k2td_errstr_set(errstr, errstr_size, "offset %zu: invalid %s byte sequence", off,
-                     charsets[d->cs].name);
-        return -1;
+            return k2td_errstr_set(errstr, errstr_size,
+                                   "offset %zu: incomplete %s byte sequence at end of payload",
+                                   off, charsets[d->cs].name);
+        return k2td_errstr_set(errstr, errstr_size, "offset %zu: invalid %s byte sequence", off,
+                               charsets[d->cs].name);
     }
     *out = k2td_arena_strndup(arena, d->scratch, used);
     *out_len = used;

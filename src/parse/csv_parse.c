@@ -7,7 +7,6 @@
  */
 #include "csv_parse.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,23 +54,18 @@ static int csv_char_ok(char c) {
 static int csv_copy_names(k2td_csv_t *csv, const char *const *names, size_t n, char *errstr,
                           size_t errstr_size) {
     if (n > K2TD_CSV_MAX_COLUMNS) {
-        k2td_errstr_set(errstr, errstr_size, "CSV has %zu column names, more than %d", n,
-                 K2TD_CSV_MAX_COLUMNS);
-        return -1;
+        return k2td_errstr_set(errstr, errstr_size, "CSV has %zu column names, more than %d", n,
+                               K2TD_CSV_MAX_COLUMNS);
     }
     csv->names = k2td_calloc(n, sizeof(csv_name_t));
     for (size_t i = 0; i < n; i++) {
-        if (!names[i] || !names[i][0]) {
-            k2td_errstr_set(errstr, errstr_size, "CSV column %zu has an empty name", i + 1);
-            return -1;
-        }
+        if (!names[i] || !names[i][0])
+            return k2td_errstr_set(errstr, errstr_size, "CSV column %zu has an empty name", i + 1);
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(names[i], csv->names[j].s) == 0) {
-                k2td_errstr_set(errstr, errstr_size,
-                         "CSV column %zu has the same name as column %zu ('%.64s')", i + 1, j + 1,
-                         names[i]);
-                return -1;
-            }
+            if (strcmp(names[i], csv->names[j].s) == 0)
+                return k2td_errstr_set(errstr, errstr_size,
+                                       "CSV column %zu has the same name as column %zu ('%.64s')",
+                                       i + 1, j + 1, names[i]);
         }
         csv->names[i].len = strlen(names[i]);
         csv->names[i].s = k2td_strndup(names[i], csv->names[i].len);
@@ -86,13 +80,13 @@ k2td_csv_t *k2td_csv_new(const k2td_csv_opts_t *opts, char *errstr, size_t errst
     char quote = opts->quote ? opts->quote : '"';
     if (csv_char_ok(delim) != 0 || csv_char_ok(quote) != 0 || delim == quote) {
         k2td_errstr_set(errstr, errstr_size,
-                 "CSV delimiter and quote must be two different ASCII characters other than "
-                 "CR and LF");
+                        "CSV delimiter and quote must be two different ASCII characters other "
+                        "than CR and LF");
         return NULL;
     }
     if ((opts->header != 0) == (opts->nnames != 0)) {
         k2td_errstr_set(errstr, errstr_size,
-                 "CSV needs either a header line or column names (exactly one of the two)");
+                        "CSV needs either a header line or column names (exactly one of the two)");
         return NULL;
     }
     k2td_csv_t *csv = k2td_calloc(1, sizeof(*csv));
@@ -147,7 +141,8 @@ static int csv_quoted(csv_parser_t *cp, size_t field_no, k2td_value_t *v) {
         const char *hit = memchr(p, q, (size_t)(end - p));
         if (!hit)
             return k2td_errstr_set(cp->errstr, cp->errstr_size,
-                                   "line %zu: field %zu: unterminated quoted field", line0, field_no);
+                                   "line %zu: field %zu: unterminated quoted field", line0,
+                                   field_no);
         if (hit + 1 < end && hit[1] == q) {
             doubled++;
             p = hit + 2;

@@ -54,10 +54,9 @@ static int regex_read_names(k2td_regex_t *re, char *errstr, size_t errstr_size) 
     uint32_t count = 0, entry_size = 0;
     PCRE2_SPTR table = NULL;
     pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &count);
-    if (count == 0) {
-        k2td_errstr_set(errstr, errstr_size, "pattern has no named group (write (?<name>...))");
-        return -1;
-    }
+    if (count == 0)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "pattern has no named group (write (?<name>...))");
     pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
     pcre2_pattern_info(re->code, PCRE2_INFO_NAMETABLE, &table);
     re->groups = k2td_calloc(count, sizeof(regex_group_t));
@@ -66,10 +65,8 @@ static int regex_read_names(k2td_regex_t *re, char *errstr, size_t errstr_size) 
     for (uint32_t i = 0; i < count; i++) {
         PCRE2_SPTR e = table + (size_t)i * entry_size;
         const char *name = (const char *)(e + 2);
-        if (i > 0 && strcmp(name, re->groups[i - 1].name) == 0) {
-            k2td_errstr_set(errstr, errstr_size, "pattern names two groups '%.64s'", name);
-            return -1;
-        }
+        if (i > 0 && strcmp(name, re->groups[i - 1].name) == 0)
+            return k2td_errstr_set(errstr, errstr_size, "pattern names two groups '%.64s'", name);
         re->groups[i].number = (uint32_t)(e[0] << 8 | e[1]);
         re->groups[i].name_len = strlen(name);
         re->groups[i].name = k2td_strndup(name, re->groups[i].name_len);
@@ -100,7 +97,7 @@ k2td_regex_t *k2td_regex_compile(const char *pattern, unsigned flags, char *errs
     re->md = pcre2_match_data_create_from_pattern(code, NULL);
     re->mctx = pcre2_match_context_create(NULL);
     if (!re->md || !re->mctx) {
-        fprintf(stderr, "k2td: out of memory\n");
+        fprintf(stderr, "k2td: FATAL: out of memory creating PCRE2 match data\n");
         abort();
     }
     /* without a JIT (unsupported CPU, or PCRE2 built without it) the
@@ -143,10 +140,10 @@ static void regex_row(const k2td_regex_t *re, const char *buf, size_t msg_index,
 int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_index,
                      k2td_rowset_t *out, char *errstr, size_t errstr_size) {
     if (errstr && errstr_size) errstr[0] = '\0';
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-        buf += 3;
-        len -= 3;
-    }
+    /* skipped, but error offsets still count from the payload's first byte */
+    size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    buf += bom;
+    len -= bom;
     size_t nrows_before = out->nrows;
     PCRE2_SIZE start = 0;
     uint32_t opts = 0;
@@ -157,10 +154,10 @@ int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_i
             /* a UTF-8 error's offset is where the bad character starts */
             if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
                 regex_error(errstr, errstr_size, rc, "offset",
-                            (size_t)pcre2_get_startchar(re->md));
+                            bom + (size_t)pcre2_get_startchar(re->md));
             else
                 regex_error(errstr, errstr_size, rc, "pattern matching failed at offset",
-                            (size_t)start);
+                            bom + (size_t)start);
             k2td_rowset_truncate(out, nrows_before);
             return -1;
         }
@@ -171,9 +168,7 @@ int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_i
         opts = PCRE2_NO_UTF_CHECK | (ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART : 0);
         start = ov[1];
     }
-    if (out->nrows == nrows_before) {
-        k2td_errstr_set(errstr, errstr_size, "pattern did not match");
-        return -1;
-    }
+    if (out->nrows == nrows_before)
+        return k2td_errstr_set(errstr, errstr_size, "pattern did not match");
     return (int)(out->nrows - nrows_before);
 }

@@ -188,7 +188,8 @@ static void test_growth(void) {
     CHECK_INT(k2td_charset_decode(d, in, n, &arena, &out, &out_len, err, sizeof(err)), 0);
     CHECK_INT(out_len, 3 * n);
     int all_euro = out != NULL;
-    for (size_t i = 0; all_euro && i < n; i++) all_euro = memcmp(out + 3 * i, "\xE2\x82\xAC", 3) == 0;
+    for (size_t i = 0; all_euro && i < n; i++)
+        all_euro = memcmp(out + 3 * i, "\xE2\x82\xAC", 3) == 0;
     CHECK(all_euro);
     /* the same decoder, now with a larger buffer, still gives exact lengths */
     CHECK_INT(k2td_charset_decode(d, "\xC4\xE3", 2, &arena, &out, &out_len, err, sizeof(err)), 0);

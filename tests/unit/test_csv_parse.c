@@ -244,7 +244,8 @@ static void test_new_errors(void) {
     k2td_buf_truncate(&header, header.len - strlen(",c4096"));
     size_t header_len = header.len;
     k2td_buf_putc(&header, '\n');
-    for (int i = 0; i < K2TD_CSV_MAX_COLUMNS; i++) k2td_buf_printf(&header, "%s%d", i ? "," : "", i);
+    for (int i = 0; i < K2TD_CSV_MAX_COLUMNS; i++)
+        k2td_buf_printf(&header, "%s%d", i ? "," : "", i);
     CHECK_INT(k2td_csv_parse(csv, header.data, header.len, 0, &rs, err, sizeof(err)), 1);
     const k2td_field_t *f;
     CHECK_INT(k2td_rowset_row(&rs, 0, &f), K2TD_CSV_MAX_COLUMNS);

@@ -97,6 +97,8 @@ static const match_case_t match_cases[] = {
     {TAOSX_VOLTAGE, 0, "22\xFFV", 0, -1,
      "offset 2: UTF-8 error: illegal byte (0xfe or 0xff)"},
     {"(?<n>\\d+)", EVERY, "1 \xC3", 0, -1, "offset 2: UTF-8 error: 1 byte missing at end"},
+    {"(?<n>\\d+)", 0, "\xEF\xBB\xBF" "1\x80", 0, -1,
+     "offset 4: UTF-8 error: isolated byte with 0x80 bit set"},
     /* a pattern that backtracks without end is stopped */
     {"^(?<a>(a+)+)$", 0, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", 0, -1,
      "pattern matching failed at offset 0: match limit exceeded"},
