@@ -103,9 +103,10 @@ void k2td_expr_ctx_init(k2td_expr_ctx_t *ctx, k2td_arena_t *arena, int64_t now_u
  * Compiles the NUL-terminated text. Returns the expression, owned by the
  * caller (k2td_expr_free()), which keeps no pointer into text; or NULL with
  * errstr saying where and why, e.g.
- *   "offset 20: expected ')' after the arguments of contains, found 'x'"
- *   "offset 0: unknown function 'sqr'"
- *   "offset 6: '*' needs numbers, found a string"
+ *   location.contains("a" x)
+ *       offset 22: expected ')' after the arguments of contains, found 'x'
+ *   sqr(2)     offset 0: unknown function 'sqr'
+ *   "a" * 2    offset 4: '*' needs numbers, found a string
  */
 k2td_expr_t *k2td_expr_compile(const char *text, char *errstr, size_t errstr_size);
 
@@ -113,10 +114,11 @@ k2td_expr_t *k2td_expr_compile(const char *text, char *errstr, size_t errstr_siz
 void k2td_expr_free(k2td_expr_t *e);
 
 /*
- * Evaluates e against row `row` of rs and sets *out. Returns 0, or -1 with
- * errstr naming the offset in the expression and the reason (a string
- * where a number was needed, integer overflow, division by zero, a
- * malformed timestamp, a string longer than K2TD_EXPR_STR_MAX...).
+ * Evaluates e against row `row` of rs (rs may be NULL: every field then
+ * reads as null) and sets *out. Returns 0, or -1 with errstr naming the
+ * offset in the expression and the reason (a string where a number was
+ * needed, integer overflow, division by zero, a malformed timestamp, a
+ * string longer than K2TD_EXPR_STR_MAX...).
  * Ownership: a string in *out points into rs (its payloads and arena),
  * into ctx->arena or into e, so it lives as long as all three. Nothing is
  * malloc'ed here; built strings take ctx->arena memory, which allocates
@@ -137,8 +139,8 @@ int k2td_expr_eval_bool(k2td_expr_t *e, const k2td_rowset_t *rs, size_t row,
                         k2td_expr_ctx_t *ctx, char *errstr, size_t errstr_size);
 
 /* Returns 0 when e can give a bool (filters and routing rules need one), or
- * -1 with "the expression gives a number, never a bool" (or the kinds it
- * can give) in errstr. */
+ * -1 with errstr saying what it gives instead, e.g. "the expression gives
+ * an integer or a float, never a bool". */
 int k2td_expr_check_bool(const k2td_expr_t *e, char *errstr, size_t errstr_size);
 
 /* Returns how many distinct fields e reads. */

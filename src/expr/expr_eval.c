@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../common/errstr.h"
 #include "expr.h"
 #include "expr_funcs.h"
 #include "expr_node.h"
@@ -61,6 +62,8 @@ static int eval_logic(k2td_expr_env_t *env, const k2td_expr_node_t *n, k2td_valu
     return 0;
 }
 
+/* if: the then branch for a true condition, else the else branch (null
+ * when there is none). */
 static int eval_if(k2td_expr_env_t *env, const k2td_expr_node_t *n, k2td_value_t *out) {
     k2td_value_t cond;
     if (eval_bool_operand(env, n, 0, &cond)) return -1;
@@ -116,7 +119,6 @@ int k2td_expr_eval_bool(k2td_expr_t *e, const k2td_rowset_t *rs, size_t row,
     if (v.type == K2TD_VAL_BOOL) return v.n.b != 0;
     if (v.type == K2TD_VAL_NULL) return 0;
     char kinds[32];
-    k2td_expr_kinds_text(k2td_expr_kind(&v), kinds, sizeof(kinds));
-    snprintf(errstr, errstr_size, "the expression gives %s, not a bool", kinds);
-    return -1;
+    return k2td_errstr_set(errstr, errstr_size, "the expression gives %s, not a bool",
+                           k2td_expr_kinds_text(k2td_expr_kind(&v), kinds, sizeof(kinds)));
 }

@@ -7,7 +7,6 @@
  * and an exponent) and give null for anything else, including a result
  * outside int64 or a float that is not finite ("inf", "NaN", "1e999").
  */
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +37,7 @@ static size_t digits(const char *s, size_t len, size_t i) {
     return i - start;
 }
 
+/* The int64 in s, or null (set, returning 0) when s holds none. */
 static int fn_parse_int(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                         const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     const char *s;
@@ -53,7 +53,8 @@ static int fn_parse_int(k2td_expr_env_t *env, const k2td_expr_node_t *call,
         if (mag > (limit - d) / 10) return 0;
         mag = mag * 10 + d;
     }
-    k2td_expr_set_int(out, neg ? (int64_t)(0 - mag) : (int64_t)mag);
+    /* mag may be 2^63, which only its negation fits */
+    k2td_expr_set_int(out, neg && mag ? -(int64_t)(mag - 1) - 1 : (int64_t)mag);
     return 0;
 }
 
@@ -78,6 +79,7 @@ static int float_syntax(const char *s, size_t len) {
     return i == len;
 }
 
+/* The finite double in s, or null (set, returning 0) when s holds none. */
 static int fn_parse_float(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                           const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     const char *s;
@@ -105,19 +107,21 @@ static int64_t seconds_to_us(const k2td_value_t *v) {
     case K2TD_VAL_UINT: return INT64_MAX;
     default: {
         double d = v->n.f * 1e6;
-        if (d >= 9.2e18) return INT64_MAX;
-        if (d <= -9.2e18) return INT64_MIN;
+        if (!(d > -9.2e18 && d < 9.2e18)) return d > 0 ? INT64_MAX : INT64_MIN; /* NaN too */
         return (int64_t)round(d);
     }
     }
 }
 
+/* Returns a + b, saturated to int64. */
 static int64_t add_saturated(int64_t a, int64_t b) {
     int64_t r;
     if (__builtin_add_overflow(a, b, &r)) r = b < 0 ? INT64_MIN : INT64_MAX;
     return r;
 }
 
+/* true when now+from <= ts <= now+to, in microseconds; fails when ts is
+ * not a timestamp (malformed text, an epoch beyond int64). */
 static int fn_between_time_range(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                                  const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     const k2td_value_t *ts = &args[0];
@@ -135,7 +139,8 @@ static int fn_between_time_range(k2td_expr_env_t *env, const k2td_expr_node_t *c
     else
         snprintf(why, sizeof(why), "the epoch overflows 64 bits");
     if (rc != 0) {
-        return k2td_expr_fail(env, call->offset, "between_time_range cannot read the timestamp '%.*s%s': %s",
+        return k2td_expr_fail(env, call->offset,
+                              "between_time_range cannot read the timestamp '%.*s%s': %s",
                               (int)(len > 40 ? 40 : len), s, len > 40 ? "..." : "", why);
     }
     int64_t now = env->ctx->now_us;

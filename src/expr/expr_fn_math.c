@@ -5,8 +5,8 @@
  * an evaluation error, never NaN or infinity. The rounding family keeps
  * integers as they are, so they stay exact.
  */
-#include <math.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "expr_funcs.h"
@@ -16,9 +16,10 @@
 #define T_NUM K2TD_EXPR_T_NUM
 #define T_FLOAT K2TD_EXPR_T_FLOAT
 
-/* Sets *out to r, or fails naming the call when r is not finite. */
+/* Sets *out to r, the result of the call on x, and returns 0; or returns
+ * -1 naming the call and x when r is not finite. */
 static int set_finite(k2td_expr_env_t *env, const k2td_expr_node_t *call, double x, double r,
-                  k2td_value_t *out) {
+                      k2td_value_t *out) {
     if (!isfinite(r)) {
         char text[K2TD_EXPR_NUM_TEXT_MAX];
         k2td_expr_double_text(x, text);
@@ -29,19 +30,23 @@ static int set_finite(k2td_expr_env_t *env, const k2td_expr_node_t *call, double
     return 0;
 }
 
+/* The one-argument libm functions: the table entry says which. */
 static int fn_math(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                    size_t nargs, k2td_value_t *out) {
     double x = k2td_expr_to_double(&args[0]);
     return set_finite(env, call, x, call->fn->math(x), out);
 }
 
+/* log(x) in base 10, log(x, base) in that base. */
 static int fn_log(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                   size_t nargs, k2td_value_t *out) {
     double x = k2td_expr_to_double(&args[0]);
-    return set_finite(env, call, x, nargs > 1 ? log(x) / log(k2td_expr_to_double(&args[1])) : log10(x), out);
+    double r = nargs > 1 ? log(x) / log(k2td_expr_to_double(&args[1])) : log10(x);
+    return set_finite(env, call, x, r, out);
 }
 
-/* floor, ceiling, round, int: integers are already whole. */
+/* floor, ceiling, round, int: integers are already whole and come back as
+ * they are; floats go through the entry's libm function. */
 static int fn_whole(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                     size_t nargs, k2td_value_t *out) {
     if (args[0].type != K2TD_VAL_FLOAT) {
@@ -51,6 +56,7 @@ static int fn_whole(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2
     return fn_math(env, call, args, nargs, out);
 }
 
+/* The part after the point, with x's sign; 0 for an integer. */
 static int fn_fraction(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                        const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     if (args[0].type != K2TD_VAL_FLOAT) {
@@ -61,11 +67,13 @@ static int fn_fraction(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return set_finite(env, call, x, x - trunc(x), out);
 }
 
+/* |x|, keeping x's kind; fails for INT64_MIN, whose |x| is no int64. */
 static int fn_abs(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                   size_t nargs, k2td_value_t *out) {
     const k2td_value_t *v = &args[0];
     if (v->type == K2TD_VAL_INT && v->n.i == INT64_MIN)
-        return k2td_expr_fail(env, call->offset, "integer overflow in abs(%" PRId64 ")", v->n.i);
+        return k2td_expr_fail(env, call->offset, "integer overflow in abs(%" PRId64 ")",
+                              v->n.i);
     if (v->type == K2TD_VAL_INT)
         k2td_expr_set_int(out, v->n.i < 0 ? -v->n.i : v->n.i);
     else if (v->type == K2TD_VAL_UINT)

@@ -21,6 +21,7 @@ typedef struct text {
     size_t len;
 } text_t;
 
+/* Returns the text of the argument v (see k2td_expr_text()). */
 static text_t arg_text(k2td_expr_env_t *env, const k2td_value_t *v) {
     text_t t;
     k2td_expr_text(env, v, &t.s, &t.len);
@@ -46,6 +47,11 @@ static size_t find(const char *hay, size_t hlen, size_t from, const char *needle
     return SIZE_MAX;
 }
 
+/* Every fn_* below computes one function for arguments the table
+ * allows, sets *out and returns 0; only builders can fail (-1, for a
+ * result longer than K2TD_EXPR_STR_MAX). */
+
+/* true when sub occurs in s (an empty sub always does). */
 static int fn_contains(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                        const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]), sub = arg_text(env, &args[1]);
@@ -53,6 +59,7 @@ static int fn_contains(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return 0;
 }
 
+/* true when s begins with prefix. */
 static int fn_starts_with(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                           const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]), p = arg_text(env, &args[1]);
@@ -60,6 +67,7 @@ static int fn_starts_with(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return 0;
 }
 
+/* true when s ends with suffix. */
 static int fn_ends_with(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                         const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]), p = arg_text(env, &args[1]);
@@ -67,12 +75,14 @@ static int fn_ends_with(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return 0;
 }
 
+/* true for "" (a number or bool is never empty). */
 static int fn_is_empty(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                        const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     k2td_expr_set_bool(out, arg_text(env, &args[0]).len == 0);
     return 0;
 }
 
+/* The number of characters of s. */
 static int fn_len(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                   size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]);
@@ -80,6 +90,7 @@ static int fn_len(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td
     return 0;
 }
 
+/* s without ASCII white space around it: a piece of s. */
 static int fn_trim(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                    size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]);
@@ -88,6 +99,7 @@ static int fn_trim(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2t
     return 0;
 }
 
+/* Characters start .. start+len of s, clamped to s: a piece of s. */
 static int fn_sub_string(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                          const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]);
@@ -104,6 +116,7 @@ static int fn_sub_string(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return 0;
 }
 
+/* s followed by chars, repeated and cut, up to len characters. */
 static int fn_pad(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td_value_t *args,
                   size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]), pad = arg_text(env, &args[2]);
@@ -129,6 +142,7 @@ static int fn_pad(k2td_expr_env_t *env, const k2td_expr_node_t *call, const k2td
     return 0;
 }
 
+/* s with every non-overlapping old, left to right, replaced by new. */
 static int fn_replace(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                       const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     text_t s = arg_text(env, &args[0]), old = arg_text(env, &args[1]),
@@ -184,11 +198,13 @@ static int change_case(k2td_expr_env_t *env, const k2td_expr_node_t *call,
     return 0;
 }
 
+/* s with ASCII letters in upper case. */
 static int fn_to_upper(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                        const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     return change_case(env, call, &args[0], 1, out);
 }
 
+/* s with ASCII letters in lower case. */
 static int fn_to_lower(k2td_expr_env_t *env, const k2td_expr_node_t *call,
                        const k2td_value_t *args, size_t nargs, k2td_value_t *out) {
     return change_case(env, call, &args[0], 0, out);

@@ -18,6 +18,7 @@ void k2td_expr_lexer_init(k2td_expr_lexer_t *lx, const char *text, size_t len,
     lx->arena = arena;
 }
 
+/* Returns non-zero for an ASCII digit. */
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -27,10 +28,14 @@ static int is_name_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (unsigned char)c >= 0x80;
 }
 
+/* Letters, digits, '_' and UTF-8 bytes may continue a name. */
 static int is_name_char(char c) {
     return is_name_start(c) || is_digit(c);
 }
 
+/* Reads a number: digits [. digits] [e [+-] digits], INT when it has no
+ * fraction or exponent (UINT above INT64_MAX), else FLOAT. Returns 0, or
+ * -1 for a malformed or too large number. */
 static int lex_number(k2td_expr_lexer_t *lx, k2td_expr_token_t *tok, char *errstr,
                       size_t errstr_size) {
     const char *s = lx->text;

@@ -13,7 +13,6 @@
 #include "expr_types.h"
 
 #define T_NULL K2TD_EXPR_T_NULL
-#define T_INT K2TD_EXPR_T_INT
 #define T_FLOAT K2TD_EXPR_T_FLOAT
 #define T_STR K2TD_EXPR_T_STR
 #define T_BOOL K2TD_EXPR_T_BOOL
@@ -30,6 +29,7 @@ double k2td_expr_to_double(const k2td_value_t *v) {
     }
 }
 
+/* Returns the CMP_* order of d against 0. */
 static int sign(double d) {
     return (d > 0) - (d < 0);
 }
@@ -51,6 +51,7 @@ static int cmp_float_int(double d, const k2td_value_t *v) {
     return sign(d - (double)t);
 }
 
+/* Returns the CMP_* order of a against b. */
 static int cmp_u64(uint64_t a, uint64_t b) {
     return (a > b) - (a < b);
 }
@@ -73,6 +74,7 @@ static int cmp_numbers(const k2td_value_t *a, const k2td_value_t *b) {
     return cmp_u64(a->n.u, b->n.u);
 }
 
+/* Returns the CMP_* order of a (of kind ka) against b (of kind kb). */
 static int compare(const k2td_value_t *a, unsigned ka, const k2td_value_t *b, unsigned kb) {
     if ((ka & K2TD_EXPR_T_NUM) && (kb & K2TD_EXPR_T_NUM)) return cmp_numbers(a, b);
     if (ka != kb) return CMP_NONE;
@@ -84,6 +86,7 @@ static int compare(const k2td_value_t *a, unsigned ka, const k2td_value_t *b, un
     return (a->len > b->len) - (a->len < b->len);
 }
 
+/* Sets *out to the bool the comparison n gives for a and b. Returns 0. */
 static int apply_comparison(const k2td_expr_node_t *n, const k2td_value_t *a, unsigned ka,
                             const k2td_value_t *b, unsigned kb, k2td_value_t *out) {
     int c = compare(a, ka, b, kb), r;
@@ -99,6 +102,8 @@ static int apply_comparison(const k2td_expr_node_t *n, const k2td_value_t *a, un
     return 0;
 }
 
+/* Sets *out to the texts of a and b joined in ctx's arena. Returns 0, or
+ * -1 when the result would be longer than K2TD_EXPR_STR_MAX. */
 static int join(k2td_expr_env_t *env, const k2td_expr_node_t *n, const k2td_value_t *a,
                 const k2td_value_t *b, k2td_value_t *out) {
     const char *sa, *sb;
@@ -113,7 +118,8 @@ static int join(k2td_expr_env_t *env, const k2td_expr_node_t *n, const k2td_valu
     return 0;
 }
 
-/* Integer arithmetic: both operands are INT (UINT ones were refused). */
+/* Integer arithmetic on x and y. Fails on overflow and on division or
+ * modulo by zero. */
 static int int_arith(k2td_expr_env_t *env, const k2td_expr_node_t *n, int64_t x, int64_t y,
                      k2td_value_t *out) {
     int64_t r = 0;
@@ -137,6 +143,8 @@ static int int_arith(k2td_expr_env_t *env, const k2td_expr_node_t *n, int64_t x,
     return 0;
 }
 
+/* Double arithmetic. Fails on division or modulo by zero and on a result
+ * that is not finite. */
 static int float_arith(k2td_expr_env_t *env, const k2td_expr_node_t *n, double x, double y,
                        k2td_value_t *out) {
     double r;
@@ -161,8 +169,9 @@ static int float_arith(k2td_expr_env_t *env, const k2td_expr_node_t *n, double x
 /* Fails when v is a UINT: integer arithmetic is int64 only. */
 static int check_int64(k2td_expr_env_t *env, const k2td_expr_node_t *n, const k2td_value_t *v) {
     if (v->type != K2TD_VAL_UINT || v->n.u <= INT64_MAX) return 0;
-    return k2td_expr_fail(env, n->offset, "integer overflow: %" PRIu64 " in '%s' does not fit int64",
-                          v->n.u, k2td_expr_op_text(n->op));
+    return k2td_expr_fail(env, n->offset,
+                          "integer overflow: %" PRIu64 " in '%s' does not fit int64", v->n.u,
+                          k2td_expr_op_text(n->op));
 }
 
 /* Returns the INT or (small) UINT v as int64. */

@@ -31,6 +31,7 @@ typedef struct parser {
 
 static k2td_expr_node_t *parse_expr(parser_t *p);
 
+/* Reads the next token into p->tok. Returns 0, or -1 on a lexical error. */
 static int advance(parser_t *p) {
     return k2td_expr_lex(&p->lx, &p->tok, p->errstr, p->errstr_size);
 }
@@ -59,11 +60,13 @@ static int enter(parser_t *p) {
                            K2TD_EXPR_MAX_DEPTH);
 }
 
+/* Returns non-zero when t is the plain name word. */
 static int is_name(const k2td_expr_token_t *t, const char *word) {
     return t->kind == K2TD_TOK_NAME && t->name_len == strlen(word) &&
            memcmp(t->name, word, t->name_len) == 0;
 }
 
+/* Returns a zeroed node of kind op from offset, in the expression's arena. */
 static k2td_expr_node_t *new_node(parser_t *p, k2td_expr_op_t op, size_t offset) {
     k2td_expr_node_t *n = k2td_arena_alloc(&p->e->arena, sizeof(*n));
     memset(n, 0, sizeof(*n));
@@ -110,6 +113,8 @@ static k2td_expr_node_t *finish(parser_t *p, k2td_expr_node_t *n) {
     return n;
 }
 
+/* Returns the finished node for unary (b NULL) or binary operator op, or
+ * NULL with errstr set. */
 static k2td_expr_node_t *new_operator(parser_t *p, k2td_expr_op_t op, size_t offset,
                                       k2td_expr_node_t *a, k2td_expr_node_t *b) {
     k2td_expr_node_t *n = new_node(p, op, offset);
@@ -123,7 +128,8 @@ static k2td_expr_node_t *new_operator(parser_t *p, k2td_expr_op_t op, size_t off
 static k2td_expr_node_t *new_field(parser_t *p, const char *name, size_t len, size_t offset) {
     k2td_expr_t *e = p->e;
     size_t k = 0;
-    while (k < e->nfields && !(e->fields[k].len == len && memcmp(e->fields[k].name, name, len) == 0))
+    while (k < e->nfields &&
+           !(e->fields[k].len == len && memcmp(e->fields[k].name, name, len) == 0))
         k++;
     if (k == e->nfields) {
         if (e->nfields == e->fields_cap) {
@@ -216,6 +222,7 @@ static k2td_expr_node_t *parse_if(parser_t *p) {
     return finish(p, n);
 }
 
+/* Parses a literal, a field, a call, an if or a parenthesised expression. */
 static k2td_expr_node_t *parse_primary(parser_t *p) {
     k2td_expr_token_t t = p->tok;
     k2td_expr_node_t *n;
@@ -289,6 +296,7 @@ static k2td_expr_node_t *parse_postfix(parser_t *p) {
     return n;
 }
 
+/* Parses any number of prefix ! and - before a postfix expression. */
 static k2td_expr_node_t *parse_unary(parser_t *p) {
     k2td_expr_op_t op;
     if (p->tok.kind == K2TD_TOK_NOT)
@@ -332,7 +340,7 @@ static int binary_op(k2td_expr_tok_t kind, k2td_expr_op_t *op) {
 static k2td_expr_node_t *parse_binary(parser_t *p, int level) {
     if (level == BINARY_LEVELS) return parse_unary(p);
     k2td_expr_node_t *lhs = parse_binary(p, level + 1);
-    k2td_expr_op_t op;
+    k2td_expr_op_t op = K2TD_EXPR_LIT;
     while (lhs && binary_op(p->tok.kind, &op) == level) {
         size_t offset = p->tok.offset;
         if (advance(p)) return NULL;
@@ -343,6 +351,8 @@ static k2td_expr_node_t *parse_binary(parser_t *p, int level) {
     return lhs;
 }
 
+/* Parses a whole (sub-)expression. Every parse_* returns the node, or
+ * NULL with errstr set. */
 static k2td_expr_node_t *parse_expr(parser_t *p) {
     if (enter(p)) return NULL;
     k2td_expr_node_t *n = parse_binary(p, 0);
@@ -381,10 +391,11 @@ void k2td_expr_free(k2td_expr_t *e) {
 }
 
 int k2td_expr_check_bool(const k2td_expr_t *e, char *errstr, size_t errstr_size) {
-    if (e->root->types & (K2TD_EXPR_T_BOOL | K2TD_EXPR_T_NULL)) return 0;
-    char kinds[96];
+    if ((e->root->types & K2TD_EXPR_T_BOOL) || e->root->types == K2TD_EXPR_T_NULL) return 0;
+    char kinds[96]; /* null is fine for a filter: it is not what is wrong */
+    unsigned types = e->root->types & ~(unsigned)K2TD_EXPR_T_NULL;
     return k2td_errstr_set(errstr, errstr_size, "the expression gives %s, never a bool",
-                           k2td_expr_kinds_text(e->root->types, kinds, sizeof(kinds)));
+                           k2td_expr_kinds_text(types, kinds, sizeof(kinds)));
 }
 
 size_t k2td_expr_nfields(const k2td_expr_t *e) {

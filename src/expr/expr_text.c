@@ -65,6 +65,7 @@ char *k2td_expr_new_string(k2td_expr_env_t *env, const k2td_expr_node_t *n, size
     return p;
 }
 
+/* Returns non-zero for ASCII white space. */
 static int is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }

@@ -93,11 +93,13 @@ const char *k2td_expr_kinds_text(unsigned mask, char *buf, size_t size) {
 
 /* Writes what operand o of kinds found is, for a message: "a string", or
  * "`voltage` (a string)" when o reads a field ("`voltage`" when it can be
- * anything). */
+ * anything). Null is left out when o can be something else: it is never
+ * what makes an operand wrong. */
 static const char *describe(const k2td_expr_node_t *o, unsigned found, char *buf, size_t size) {
-    char kinds[64];
+    char kinds[96];
+    if (found != T_NULL) found &= ~(unsigned)T_NULL;
     k2td_expr_kinds_text(found, kinds, sizeof(kinds));
-    if (o && o->op == K2TD_EXPR_FIELD && found == K2TD_EXPR_T_ANY)
+    if (o && o->op == K2TD_EXPR_FIELD && found == (K2TD_EXPR_T_ANY & ~(unsigned)T_NULL))
         snprintf(buf, size, "`%s`", o->name);
     else if (o && o->op == K2TD_EXPR_FIELD)
         snprintf(buf, size, "`%s` (%s)", o->name, kinds);
@@ -121,10 +123,10 @@ int k2td_expr_operand_error(char *errstr, size_t errstr_size, const k2td_expr_no
     describe(n->kid[i], found, what, sizeof(what));
     switch (n->op) {
     case K2TD_EXPR_CALL:
-        return k2td_errstr_set(errstr, errstr_size, "offset %zu: %s needs %s as its %s argument, found %s",
-                               n->offset, n->fn->name,
-                               needs_text(n->fn->arg_kinds[i], needs, sizeof(needs)), ordinal[i],
-                               what);
+        return k2td_errstr_set(errstr, errstr_size,
+                               "offset %zu: %s needs %s as its %s argument, found %s", n->offset,
+                               n->fn->name, needs_text(n->fn->arg_kinds[i], needs, sizeof(needs)),
+                               ordinal[i], what);
     case K2TD_EXPR_IF:
         return k2td_errstr_set(errstr, errstr_size,
                                "offset %zu: the condition of if needs a bool, found %s", n->offset,
@@ -150,6 +152,13 @@ int k2td_expr_pair_error(char *errstr, size_t errstr_size, const k2td_expr_node_
                            n->op == K2TD_EXPR_NE ? "true" : "false");
 }
 
+/* Returns non-zero when an operand of kinds t cannot work where kinds
+ * `accepts` are needed: it can be something, but nothing accepted. Null
+ * alone is fine (the result is null); null besides a wrong kind is not. */
+static int wrong_kinds(unsigned t, unsigned accepts) {
+    return t != T_NULL && !(t & accepts);
+}
+
 /* Sets the types of a binary operator from those of its operands. */
 static int infer_binary(k2td_expr_node_t *n, char *errstr, size_t errstr_size) {
     unsigned a = n->kid[0]->types, b = n->kid[1]->types, result = 0;
@@ -164,21 +173,21 @@ static int infer_binary(k2td_expr_node_t *n, char *errstr, size_t errstr_size) {
         n->types = T_BOOL;
         return 0;
     }
-    if (!result && n->op != K2TD_EXPR_ADD) {
+    if (n->op != K2TD_EXPR_ADD)
         for (unsigned i = 0; i < 2; i++)
-            if (!(n->kid[i]->types & (T_NUM | T_NULL)))
+            if (wrong_kinds(n->kid[i]->types, K2TD_EXPR_T_NUM))
                 return k2td_expr_operand_error(errstr, errstr_size, n, i, n->kid[i]->types);
-    }
-    if (!result && !nullable) return k2td_expr_pair_error(errstr, errstr_size, n, a, b);
+    if (!result && a != T_NULL && b != T_NULL)
+        return k2td_expr_pair_error(errstr, errstr_size, n, a, b);
     n->types = result | (nullable ? T_NULL : 0);
     return 0;
 }
 
-/* Checks that operand i can be of a kind in accepts (or null). */
+/* Checks that operand i can be of a kind in accepts. */
 static int check_operand(k2td_expr_node_t *n, unsigned i, unsigned accepts, char *errstr,
                          size_t errstr_size) {
     unsigned t = n->kid[i]->types;
-    if (t & (accepts | T_NULL)) return 0;
+    if (!wrong_kinds(t, accepts)) return 0;
     return k2td_expr_operand_error(errstr, errstr_size, n, i, t);
 }
 

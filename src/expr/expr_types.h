@@ -28,8 +28,9 @@ unsigned k2td_expr_operand_kinds(k2td_expr_op_t op);
 const char *k2td_expr_op_text(k2td_expr_op_t op);
 
 /* Sets n->types from its operands (already set), or returns -1 with
- * errstr set when no possible operand kinds can work: "a" * 2, !5,
- * sqrt("x"), "a" < 1, if 3 { ... }. Returns 0 otherwise. */
+ * errstr set when an operand cannot work whatever the row holds, other
+ * than by being null: "a" * 2, !5, !s.len, sqrt("x"), "a" < 1,
+ * if 3 { ... }. Returns 0 otherwise. */
 int k2td_expr_types_infer(k2td_expr_node_t *n, char *errstr, size_t errstr_size);
 
 /* Writes the message for operand i of n having the kind(s) found, where
