@@ -13,7 +13,12 @@
  *
  * Limits. An instruction-count hook raises an error once the budget is
  * spent and then at every instruction, so a script that catches the error
- * with pcall cannot keep going. The allocator refuses growth beyond the
+ * with pcall cannot keep going (and xpcall skips the script's handler then,
+ * since Lua runs it with hooks off). The hook only runs between VM
+ * instructions, so the two library functions whose loop is bounded by
+ * neither their input nor memory (string.rep of nothing, table.move over a
+ * huge range) are wrapped; a pattern that backtracks badly remains a way to
+ * spend time inside one call. The allocator refuses growth beyond the
  * memory cap, which Lua turns into a memory error (after a full collection).
  */
 #include "udt_lua.h"
@@ -46,19 +51,25 @@ struct k2td_udt {
 static const char *const udt_base_allowed[] = {
     "assert", "error",  "getmetatable", "ipairs",   "next",     "pairs", "pcall",
     "rawequal", "rawget", "rawlen",     "select",   "tonumber", "tostring", "type",
-    "xpcall", "_VERSION",
+    "_VERSION",
 };
 
-/* Libraries a script may use (as read-only tables), with what is removed. */
+static int udt_str_rep(lua_State *L);
+static int udt_tab_move(lua_State *L);
+
+/* Libraries a script may use (as read-only tables), with what is removed
+ * and what is wrapped to bound a loop that the hook cannot interrupt. */
 static const struct {
     const char *name;
     lua_CFunction open;
-    const char *removed; /* NULL or a function taken out of the library */
+    const char *removed;   /* NULL or a function taken out of the library */
+    const char *wrapped;   /* NULL or a function replaced by wrapper, */
+    lua_CFunction wrapper; /* which gets the original as upvalue 1 */
 } udt_libs[] = {
-    {LUA_STRLIBNAME, luaopen_string, "dump"},
-    {LUA_TABLIBNAME, luaopen_table, NULL},
-    {LUA_MATHLIBNAME, luaopen_math, "randomseed"},
-    {LUA_UTF8LIBNAME, luaopen_utf8, NULL},
+    {LUA_STRLIBNAME, luaopen_string, "dump", "rep", udt_str_rep},
+    {LUA_TABLIBNAME, luaopen_table, NULL, "move", udt_tab_move},
+    {LUA_MATHLIBNAME, luaopen_math, "randomseed", NULL, NULL},
+    {LUA_UTF8LIBNAME, luaopen_utf8, NULL, NULL, NULL},
 };
 
 /* lua_Alloc that keeps the state within u->mem_limit (shrinking never fails). */
@@ -76,12 +87,17 @@ static void *udt_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+/* Returns the UDT that owns L (the allocator's user data). */
+static k2td_udt_t *udt_of(lua_State *L) {
+    void *ud;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
 /* Count hook: the message's budget is spent. Raises an error now and at
  * every following instruction until the script has unwound. */
 static void udt_hook(lua_State *L, lua_Debug *ar) {
-    void *ud;
-    lua_getallocf(L, &ud);
-    k2td_udt_t *u = ud;
+    k2td_udt_t *u = udt_of(L);
     if (!u->over_budget) {
         u->over_budget = 1;
         u->over_line = lua_getinfo(L, "l", ar) ? ar->currentline : -1;
@@ -114,6 +130,68 @@ static int udt_setmetatable(lua_State *L) {
     return 1;
 }
 
+/* Message handler of the scripts' xpcall: runs the script's handler
+ * (upvalue 1) unless the budget is spent. An error raised by the count
+ * hook reaches the handler with hooks off, so a handler that loops would
+ * never be stopped. */
+static int udt_xpcall_handler(lua_State *L) {
+    if (udt_of(L)->over_budget) return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* The scripts' xpcall(f, handler, ...): returns true and f's results, or
+ * false and the handler's result. */
+static int udt_xpcall(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_checkstack(L, n + 2, "xpcall arguments");
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, udt_xpcall_handler, 1); /* index n + 1 */
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    if (lua_pcall(L, n - 2, LUA_MULTRET, n + 1) != LUA_OK) {
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    return lua_gettop(L) - (n + 1);
+}
+
+/* Calls upvalue 1 (the wrapped library function) with the arguments and
+ * returns its results. */
+static int udt_call_wrapped(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* string.rep, except that it does not loop n times to repeat nothing. */
+static int udt_str_rep(lua_State *L) {
+    size_t len, sep_len;
+    luaL_checklstring(L, 1, &len);
+    luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &sep_len);
+    if (len + sep_len == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    return udt_call_wrapped(L);
+}
+
+/* table.move, refusing a range of more elements than the memory limit
+ * could ever hold (it would loop over them all, moving nils). */
+static int udt_tab_move(lua_State *L) {
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= udt_of(L)->mem_limit / 16)
+        return luaL_error(L, "too many elements to move");
+    return udt_call_wrapped(L);
+}
+
 /* __tostring of null. */
 static int udt_null_tostring(lua_State *L) {
     lua_pushliteral(L, "null");
@@ -143,12 +221,19 @@ static void udt_build_library(lua_State *L) {
     }
     lua_pushcfunction(L, udt_setmetatable);
     lua_setfield(L, -2, "setmetatable");
+    lua_pushcfunction(L, udt_xpcall);
+    lua_setfield(L, -2, "xpcall");
 
     for (size_t i = 0; i < sizeof(udt_libs) / sizeof(udt_libs[0]); i++) {
         luaL_requiref(L, udt_libs[i].name, udt_libs[i].open, 0);
         if (udt_libs[i].removed) {
             lua_pushnil(L);
             lua_setfield(L, -2, udt_libs[i].removed);
+        }
+        if (udt_libs[i].wrapped) {
+            lua_getfield(L, -1, udt_libs[i].wrapped);
+            lua_pushcclosure(L, udt_libs[i].wrapper, 1);
+            lua_setfield(L, -2, udt_libs[i].wrapped);
         }
         lua_newtable(L); /* the proxy the script sees */
         udt_protect(L, -1);

@@ -18,7 +18,8 @@
  * `null` is truthy: test `v == null`), tostring(null) is "null".
  *
  * Output. The script must return a sequence of row tables (an empty table
- * means no rows). A row maps string names to strings, numbers, booleans or
+ * means no rows); unlike Rhai, where the last expression is the result, a
+ * Lua chunk needs an explicit `return`. A row maps string names to strings, numbers, booleans or
  * `null` (a NULL field); a nested table is flattened like the JSON parser
  * does ({a = {b = 1}} -> a_b, {t = {7, 8}} -> t_0, t_1: integer keys k
  * become k - 1). A row's fields are sorted by name, digit runs compared as
@@ -59,7 +60,7 @@ typedef struct k2td_udt k2td_udt_t;
  * Creates a Lua state and compiles script[0..len) in it. limits may be NULL
  * (defaults). Returns the UDT (the caller frees it with k2td_udt_free(); it
  * keeps no pointer into script), or NULL with errstr saying why, e.g.
- * "udt line 3: 'end' expected near <eof>".
+ * "udt line 3: 'end' expected (to close 'if' at line 1) near <eof>".
  */
 k2td_udt_t *k2td_udt_compile(const char *script, size_t len, const k2td_udt_limits_t *limits,
                              char *errstr, size_t errstr_size);
@@ -76,7 +77,8 @@ void k2td_udt_free(k2td_udt_t *u);
  *   "udt line 3: attempt to index a nil value (field 'x')"
  *   "udt line 2: script exceeded its instruction budget (10000000)"
  *   "udt: script exceeded its memory limit (67108864 bytes)"
- *   "udt row 2, field \"t_x\": a function cannot be a field value"
+ *   "udt: row 2, field \"t_x\": a function cannot be a field value"
+ *   "udt: the script returned nothing (it must end with `return rows`, ...)"
  * Ownership: names and string values are copied into out->arena, so the
  * rows do not depend on buf or on the Lua state.
  */

@@ -51,24 +51,45 @@ static int rows_field_fail(rows_ctx_t *c, const char *fmt, ...) {
 /* Describes the table key at index idx for an error: "1", "2.5", "a boolean". */
 static void rows_key_text(lua_State *L, int idx, char *out, size_t size) {
     if (lua_isinteger(L, idx)) snprintf(out, size, "%lld", (long long)lua_tointeger(L, idx));
-    else if (lua_type(L, idx) == LUA_TNUMBER) snprintf(out, size, "%g", (double)lua_tonumber(L, idx));
+    else if (lua_type(L, idx) == LUA_TNUMBER)
+        snprintf(out, size, "%g", (double)lua_tonumber(L, idx));
     else snprintf(out, size, "a %s", luaL_typename(L, idx));
 }
 
-/* Writes the shortest of %.15g..%.17g that reads back as d, with ".0" added
- * when it would look like an integer (as Lua's tostring does). Returns its
- * length; out has room for 32 bytes. */
-static size_t rows_format_float(double d, char *out) {
-    int n = 0;
+/*
+ * Appends the shortest text that reads back as the finite d, always with a
+ * '.' or an exponent (1.0, as Lua's tostring writes it). Fast path for the
+ * usual sensor values: the fewest decimals k <= 15 such that m = d * 10^k
+ * is an integer below 2^53 with m / 10^k == d (both sides of that test are
+ * the correctly rounded m / 10^k, so the text reads back exactly). Others
+ * take the shortest of %.15g..%.17g that reads back.
+ */
+static void rows_put_float(k2td_buf_t *b, double d) {
+    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    double a = fabs(d);
+    for (int k = 0; k < 16 && a * p10[k] < 9007199254740992.0; k++) {
+        double m = nearbyint(a * p10[k]);
+        if (m / p10[k] != a) continue;
+        uint64_t mi = (uint64_t)m, scale = (uint64_t)p10[k];
+        if (signbit(d)) k2td_buf_putc(b, '-');
+        k2td_buf_put_u64(b, mi / scale);
+        if (k == 0) {
+            k2td_buf_puts(b, ".0");
+        } else { /* scale + fraction has the fraction's leading zeros after a '1' */
+            size_t dot = b->len;
+            k2td_buf_put_u64(b, scale + mi % scale);
+            b->data[dot] = '.';
+        }
+        return;
+    }
+    char text[32];
     for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(out, 32, "%.*g", prec, d);
-        if (strtod(out, NULL) == d) break;
+        snprintf(text, sizeof(text), "%.*g", prec, d);
+        if (strtod(text, NULL) == d) break;
     }
-    if (!strpbrk(out, ".e")) {
-        memcpy(out + n, ".0", 3);
-        n += 2;
-    }
-    return (size_t)n;
+    k2td_buf_puts(b, text);
+    if (!strpbrk(text, ".e")) k2td_buf_puts(b, ".0");
 }
 
 static int rows_table(rows_ctx_t *c, int depth);
@@ -95,19 +116,21 @@ static int rows_value(rows_ctx_t *c, int depth) {
         break;
     }
     case LUA_TNUMBER: {
-        char text[32];
+        size_t mark = c->name->len; /* the number's text goes after the name, briefly */
         if (lua_isinteger(L, -1)) {
             v.type = K2TD_VAL_INT;
             v.n.i = (int64_t)lua_tointeger(L, -1);
-            v.len = (size_t)snprintf(text, sizeof(text), "%lld", (long long)v.n.i);
+            k2td_buf_put_i64(c->name, v.n.i);
         } else {
             v.type = K2TD_VAL_FLOAT;
             v.n.f = (double)lua_tonumber(L, -1);
             if (!isfinite(v.n.f))
                 return rows_field_fail(c, "a number that is not finite cannot be a field value");
-            v.len = rows_format_float(v.n.f, text);
+            rows_put_float(c->name, v.n.f);
         }
-        v.str = k2td_arena_strndup(arena, text, v.len);
+        v.len = c->name->len - mark;
+        v.str = k2td_arena_strndup(arena, c->name->data + mark, v.len);
+        k2td_buf_truncate(c->name, mark);
         break;
     }
     case LUA_TBOOLEAN:
@@ -147,7 +170,8 @@ static int rows_table(rows_ctx_t *c, int depth) {
             k2td_buf_truncate(c->name, prefix);
             if (depth == 0)
                 return k2td_errstr_set(c->errstr, c->errstr_size,
-                                       "udt: row %lld: field names must be strings, found the key %s",
+                                       "udt: row %lld: field names must be strings, found the "
+                                       "key %s",
                                        (long long)c->row, key);
             return rows_field_fail(c, "key %s is neither a name nor a positive integer", key);
         }
@@ -230,8 +254,9 @@ int k2td_udt_rows_collect(lua_State *L, int idx, size_t msg_index, k2td_rowset_t
     }
     if (nkeys != n)
         return k2td_errstr_set(errstr, errstr_size,
-                               "udt: the script must return an array of row tables, but its result "
-                               "has keys other than 1..n (to return one row r, write `return {r}`)");
+                               "udt: the script must return an array of row tables, but its "
+                               "result has keys other than 1..n (to return one row r, write "
+                               "`return {r}`)");
     for (lua_Integer i = 1; i <= n; i++) {
         c.row = i;
         lua_rawgeti(L, idx, i);

@@ -41,19 +41,16 @@ typedef struct udt_case {
     const char *payload;
     int nrows;          /* expected result; -1 = error */
     const char *expect; /* rendered rows, or a substring of the error */
-    long max_instructions;
-    size_t max_memory;
 } udt_case_t;
 
-/* Runs each case on a fresh UDT, into a rowset that already holds one row
- * (which must survive a failure). */
-static void run_cases(const udt_case_t *cases, size_t n) {
+/* Runs each case on a fresh UDT with limits lim (NULL = defaults), into a
+ * rowset that already holds one row (which must survive a failure). */
+static void run_cases(const udt_case_t *cases, size_t n, const k2td_udt_limits_t *lim) {
     k2td_buf_t text = K2TD_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const udt_case_t *c = &cases[i];
         char err[256] = "";
-        k2td_udt_limits_t lim = {c->max_instructions, c->max_memory};
-        k2td_udt_t *u = k2td_udt_compile(c->script, strlen(c->script), &lim, err, sizeof(err));
+        k2td_udt_t *u = k2td_udt_compile(c->script, strlen(c->script), lim, err, sizeof(err));
         if (!u) {
             fprintf(stderr, "case %zu: compile failed: %s\n", i, err);
             CHECK(u != NULL);
@@ -122,8 +119,12 @@ static void test_rows(void) {
          "t_0=i:1 t_1=i:2 t_2=i:3 t_3=i:4 t_4=i:5 t_5=i:6 t_6=i:7 t_7=i:8 t_8=i:9 t_9=i:10 "
          "t_10=i:11 t_11=i:12 t_x=i:0"},
         /* floats made in Lua: shortest text that reads back, always float-looking */
-        {"return {{a = 0.1, b = 1e300, c = -0.0, d = 2^53, e = 1/3}}", "{}", 1,
-         "a=f:0.1 b=f:1e+300 c=f:-0.0 d=f:9007199254740992.0 e=f:0.3333333333333333"},
+        {"return {{a = 0.1, b = 1e300, c = -0.0, d = 2^53, e = 1/3, f = 1e-7, g = -2.05,\n"
+         "  h = 123456.789, i = 1e15 + 0.5, j = data.c, k = 2^63}}",
+         "{\"c\":27.17}", 1,
+         "a=f:0.1 b=f:1e+300 c=f:-0.0 d=f:9007199254740992.0 e=f:0.3333333333333333 "
+         "f=f:0.0000001 g=f:-2.05 h=f:123456.789 i=f:1000000000000000.5 j=f:27.17 "
+         "k=f:9.223372036854776e+18"},
         /* arrays as data; null keeps positions and prints as "null" */
         {"return {{n = #data, second = tostring(data[2]), third = data[3]}}", "[1,null,3]", 1,
          "n=i:3 second=s:null third=i:3"},
@@ -140,10 +141,9 @@ static void test_rows(void) {
          "  j = table.concat({1, 2}, '-'), m = math.max(3, 9), u = utf8.char(233)}}",
          "{}", 1, "f=s:003.1 j=s:1-2 m=i:9 ok=b:false u=s:\xC3\xA9 v=s:ABC"},
         /* a memory error caught by the script is just an error */
-        {"local ok = pcall(string.rep, 'x', 1 << 30) return {{ok = ok}}", "{}", 1, "ok=b:false",
-         0, 8 << 20},
+        {"local ok = pcall(string.rep, 'x', 1 << 30) return {{ok = ok}}", "{}", 1, "ok=b:false"},
     };
-    run_cases(cases, NCASES(cases));
+    run_cases(cases, NCASES(cases), NULL);
 }
 
 /* Errors: the script's, with its line; the result's; the payload's. */
@@ -162,7 +162,7 @@ static void test_errors(void) {
         {"return {{a = 1}, 5}", "{}", -1, "udt: row 2 is a number, not a table"},
         {"return {{1, 2}}", "{}", -1, "udt: row 1: field names must be strings, found the key 1"},
         {"return {{a = {[true] = 1}}}", "{}", -1,
-         "udt: row 1, field \"a_\": key a boolean is neither a name nor a positive integer"},
+         "udt: row 1, field \"a\": key a boolean is neither a name nor a positive integer"},
         {"return {{a = {[0] = 1}}}", "{}", -1, "key 0 is neither"},
         {"return {{f = function() end}}", "{}", -1,
          "udt: row 1, field \"f\": a function cannot be a field value"},
@@ -181,7 +181,7 @@ static void test_errors(void) {
         {"return {}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]", -1,
          "offset 64: nesting deeper than 64 levels"},
     };
-    run_cases(cases, NCASES(cases));
+    run_cases(cases, NCASES(cases), NULL);
 }
 
 /* Attempts to get out of the sandbox or past its limits. */
@@ -210,26 +210,41 @@ static void test_sandbox(void) {
         {"getmetatable('').__index.leak = 1", "{}", -1, "attempt to index a boolean value"},
         {"getmetatable(_G).__index.x = 1", "{}", -1, "attempt to index a boolean value"},
         {"setmetatable({}, {__gc = function() end})", "{}", -1, "__gc metamethods are not allowed"},
-        /* the instruction budget, even when the script catches the error */
-        {"while true do end", "{}", -1, "udt line 1: script exceeded its instruction budget (100000)",
-         100000},
-        {"while true do pcall(function() while true do end end) end", "{}", -1,
-         "script exceeded its instruction budget", 100000},
-        {"xpcall(function() while true do end end, function() while true do end end)\n"
-         "while true do end",
-         "{}", -1, "script exceeded its instruction budget", 100000},
-        {"local function f() return f() end return f()", "{}", -1,
-         "script exceeded its instruction budget", 100000},
-        /* the memory cap */
-        {"local s = string.rep('x', 1 << 30) return {}", "{}", -1,
-         "udt: script exceeded its memory limit (16777216 bytes)", INT_MAX, 16 << 20},
-        {"local s = 'x' while true do s = s .. s end", "{}", -1, "memory limit", INT_MAX, 16 << 20},
-        {"local t = {} for i = 1, 1e9 do t[i] = i end", "{}", -1, "memory limit", INT_MAX,
-         16 << 20},
-        {"local t = {} for i = 1, 1e9 do t[i] = {} end", "{}", -1, "memory limit", INT_MAX,
-         16 << 20},
     };
-    run_cases(cases, NCASES(cases));
+    run_cases(cases, NCASES(cases), NULL);
+
+    /* the instruction budget, even when the script catches the error */
+    static const udt_case_t budget_cases[] = {
+        {"while true do end", "{}", -1,
+         "udt line 1: script exceeded its instruction budget (100000)"},
+        {"while true do pcall(function() while true do end end) end", "{}", -1,
+         "script exceeded its instruction budget"},
+        {"xpcall(function() while true do end end, function() while true do end end)", "{}", -1,
+         "script exceeded its instruction budget"},
+        {"local function f() return f() end return f()", "{}", -1,
+         "script exceeded its instruction budget"},
+        {"local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x", "{}",
+         -1, "stack overflow"},
+        /* library loops the hook cannot see */
+        {"local s = string.rep('', 1 << 62) return {{n = #s .. ('x'):rep(3, '')}}", "{}", 1,
+         "n=s:0xxx"},
+        {"table.move({}, 1, 1 << 60, 2)", "{}", -1, "udt line 1: too many elements to move"},
+        {"return {{n = #table.move({1, 2, 3}, 1, 3, 2)}}", "{}", 1, "n=i:4"},
+    };
+    k2td_udt_limits_t small_budget = {100000, 0};
+    run_cases(budget_cases, NCASES(budget_cases), &small_budget);
+
+    /* the memory cap */
+    static const udt_case_t memory_cases[] = {
+        {"local s = string.rep('x', 1 << 30) return {}", "{}", -1,
+         "udt: script exceeded its memory limit (16777216 bytes)"},
+        {"local s = 'x' while true do s = s .. s end", "{}", -1, "memory limit"},
+        {"local t = {} for i = 1, 1e9 do t[i] = i end", "{}", -1, "memory limit"},
+        {"local t = {} for i = 1, 1e9 do t[i] = {} end", "{}", -1, "memory limit"},
+        {"local t = {} for i = 1, 1e9 do t[i] = tostring(i) end", "{}", -1, "memory limit"},
+    };
+    k2td_udt_limits_t small_memory = {INT_MAX, 16 << 20};
+    run_cases(memory_cases, NCASES(memory_cases), &small_memory);
 }
 
 /* Parses payload with u and checks the rendering of the new rows. */
@@ -320,7 +335,9 @@ static void test_compile_errors(void) {
         k2td_udt_limits_t lim;
         const char *expect;
     } cases[] = {
-        {"local a = 1\nreturn {", 0, {0, 0}, "udt line 2: '}' expected near <eof>"},
+        {"local a = 1\nreturn {", 0, {0, 0}, "udt line 2: unexpected symbol near <eof>"},
+        {"if data then\n  x = 1\n", 0, {0, 0},
+         "udt line 3: 'end' expected (to close 'if' at line 1) near <eof>"},
         {"x = = 1", 0, {0, 0}, "udt line 1: unexpected symbol near '='"},
         {"\x1bLuaT\x00\x19\x93\r\n\x1a\n", 12, {0, 0},
          "udt: attempt to load a binary chunk (mode is 't')"},
