@@ -1,0 +1,53 @@
+/*
+ * stage.c - helpers shared by the transformation stages (see stage.h).
+ */
+#include "stage.h"
+
+#include <string.h>
+
+#include "../model/convert.h"
+
+void k2td_transform_ctx_init(k2td_transform_ctx_t *ctx, int64_t now_ms) {
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->now_ms = now_ms;
+}
+
+void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *in, size_t row,
+                         const char *reason) {
+    if (ctx->on_drop) ctx->on_drop(ctx->opaque, in, row, reason);
+}
+
+void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out) {
+    k2td_rowset_t *t = *in;
+    *in = *out;
+    *out = t;
+    k2td_rowset_truncate(*out, 0);
+}
+
+void k2td_transform_copy_row(const k2td_rowset_t *in, size_t row, k2td_rowset_t *out) {
+    const k2td_field_t *f;
+    size_t n = k2td_rowset_row(in, row, &f);
+    k2td_rowset_begin_row(out, in->row_msg[row]);
+    for (size_t i = 0; i < n; i++) {
+        k2td_field_t *dst = k2td_rowset_add_field(out, f[i].name, f[i].name_len);
+        *dst = f[i];
+    }
+}
+
+k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len) {
+    size_t hint = 0;
+    const k2td_field_t *f = k2td_rowset_find(out, out->nrows - 1, name, name_len, &hint);
+    if (f) return &out->fields[f - out->fields];
+    return k2td_rowset_add_field(out, name, name_len);
+}
+
+const char *k2td_transform_value_text(const k2td_value_t *v, char tmp[32], size_t *len) {
+    switch (v->type) {
+    case K2TD_VAL_NULL: *len = 0; return NULL;
+    case K2TD_VAL_BOOL:
+        *len = v->n.b ? 4 : 5;
+        return v->n.b ? "true" : "false";
+    case K2TD_VAL_STRING: *len = v->len; return v->str ? v->str : "";
+    default: return k2td_convert_number_text(v, tmp, len);
+    }
+}

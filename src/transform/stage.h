@@ -1,0 +1,65 @@
+/*
+ * stage.h - what every transformation stage of the `mutate` step shares.
+ *
+ * A stage (extract, filter, map) reads the rows of an input rowset and
+ * appends its output rows to an output rowset; between stages the caller
+ * swaps the two with k2td_transform_swap(). Fields are copied by value, so
+ * names and strings still point into the input (its payloads and arena),
+ * and into the arenas of every earlier stage's output: both rowsets' arenas
+ * must stay untouched for the whole batch (k2td_rowset_reset() both, and
+ * free the payloads, only when the batch is done). Strings a stage builds
+ * go into the output rowset's arena. row_msg is carried over, so a later error can
+ * still name the message's topic, partition and offset.
+ * A row a stage drops is reported, with the reason, through the context's
+ * callback, e.g. for a preview: "row 3 dropped by filter `id != 1`".
+ */
+#ifndef K2TD_TRANSFORM_STAGE_H
+#define K2TD_TRANSFORM_STAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/value.h"
+
+/* Called once per dropped row: `row` is its index in the stage's input
+ * rowset `in` (in->row_msg[row] names the message); reason is only valid
+ * during the call. */
+typedef void (*k2td_transform_drop_fn)(void *opaque, const k2td_rowset_t *in, size_t row,
+                                       const char *reason);
+
+/* What a stage needs besides its rows. The caller owns all of it. */
+typedef struct k2td_transform_ctx {
+    int64_t now_ms;           /* the batch's ingest time: generator "now" and expressions' now */
+    int32_t default_offset_s; /* zone of zone-less timestamp strings in expressions */
+    k2td_transform_drop_fn on_drop; /* NULL: dropped rows are only counted */
+    void *opaque;             /* passed to on_drop */
+} k2td_transform_ctx_t;
+
+/* Fills ctx for a batch ingested at now_ms: UTC, no drop callback. */
+void k2td_transform_ctx_init(k2td_transform_ctx_t *ctx, int64_t now_ms);
+
+/* Reports row `row` of in as dropped for reason (calls ctx->on_drop). */
+void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *in, size_t row,
+                         const char *reason);
+
+/* Makes the last stage's output (*out) the next stage's input (*in) and
+ * empties the other rowset's rows for the next output, keeping its arena,
+ * which still holds strings the rows refer to. */
+void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out);
+
+/* Starts a row in out tagged with in's row_msg of row `row` and copies the
+ * row's fields into it (by value: pointers keep pointing into in). */
+void k2td_transform_copy_row(const k2td_rowset_t *in, size_t row, k2td_rowset_t *out);
+
+/* Returns the field named name in the last row of out, adding it at the end
+ * of the row when the row has none, for the caller to (over)write; an added
+ * field is NULL. name must live as long as out's rows. The pointer is valid
+ * until the next field is added to out. */
+k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len);
+
+/* Returns the text of a non-null value and sets *len: a string's bytes, a
+ * number's literal text (digits written into tmp when it has none), or
+ * true/false. Returns NULL for NULL. */
+const char *k2td_transform_value_text(const k2td_value_t *v, char tmp[32], size_t *len);
+
+#endif
