@@ -12,6 +12,7 @@
 #include "../parse/json_flat.h"
 #include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
+#include "../transform/pipeline.h"
 #include "../source/kafka_source.h"
 #include "../task/taos_dsn.h"
 
@@ -26,6 +27,7 @@ struct k2td_engine {
     k2td_stable_schema_t schema;
     k2td_mapper_t *mapper;
     k2td_json_fields_t *fields;
+    k2td_pipeline_t *pipeline; /* the mutate stages */
     k2td_insert_batch_t *batch;
     k2td_kafka_source_t *source;
     volatile sig_atomic_t *stop;
@@ -34,7 +36,8 @@ struct k2td_engine {
     size_t nmsgs;
     rd_kafka_message_t **carry; /* arrived while paused: next batch */
     size_t ncarry;
-    k2td_rowset_t rows;
+    k2td_rowset_t rows;  /* parsed rows of the open batch */
+    k2td_rowset_t rows2; /* the other buffer of the mutate stages */
     uint64_t epoch;
 
     k2td_engine_stats_t stats;
@@ -101,6 +104,8 @@ static k2td_engine_rc_t engine_open_target(k2td_engine_t *e, char *errstr, size_
             return K2TD_ENGINE_CONFIG;
         }
     }
+    e->pipeline = k2td_pipeline_compile(t->parser.mutate, "parser.mutate", errstr, errstr_size);
+    if (!e->pipeline) return K2TD_ENGINE_CONFIG;
     return K2TD_ENGINE_OK;
 }
 
@@ -110,6 +115,7 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     e->task = task;
     e->opts = *opts;
     k2td_rowset_init(&e->rows);
+    k2td_rowset_init(&e->rows2);
     e->msgs = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->msgs));
     e->carry = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->carry));
     /* the consumer first: a bad librdkafka property is a configuration
@@ -188,6 +194,7 @@ static void engine_clear_batch(k2td_engine_t *e) {
     for (size_t i = 0; i < e->nmsgs; i++) rd_kafka_message_destroy(e->msgs[i]);
     e->nmsgs = 0;
     k2td_rowset_reset(&e->rows);
+    k2td_rowset_reset(&e->rows2);
     k2td_insert_batch_reset(e->batch);
 }
 
@@ -208,6 +215,24 @@ static void engine_row_failed(void *ctx, size_t origin, const char *table, const
     const rd_kafka_message_t *m = e->msgs[origin];
     k2td_log_warn("TDengine refused a row of %s [%d] offset %lld for subtable `%s`: %s",
                   engine_topic(m), (int)m->partition, (long long)m->offset, table, reason);
+}
+
+/* The mutate stages' drop callback: a filtered row is counted, a row an
+ * extract or map rule could not handle is logged with its origin. */
+static void engine_row_dropped(void *ctx, k2td_stage_kind_t kind, const k2td_rowset_t *in,
+                               size_t row, const char *reason) {
+    k2td_engine_t *e = ctx;
+    const rd_kafka_message_t *m = e->msgs[in->row_msg[row]];
+    int filtered = kind == K2TD_STAGE_FILTER && strstr(reason, "is not true");
+    if (filtered) {
+        e->stats.filtered_rows++;
+        k2td_log_debug("a row of %s [%d] offset %lld was filtered out: %s", engine_topic(m),
+                       (int)m->partition, (long long)m->offset, reason);
+        return;
+    }
+    e->stats.invalid_rows++;
+    k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m), (int)m->partition,
+                  (long long)m->offset, reason);
 }
 
 /* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
@@ -241,9 +266,17 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     co.default_offset_s = e->task->options.timezone_offset_s;
     k2td_mapper_set_opts(e->mapper, &co);
     char err[512];
-    for (size_t r = 0; r < e->rows.nrows; r++) {
-        size_t origin = e->rows.row_msg[r];
-        if (k2td_mapper_map_row(e->mapper, &e->rows, r, origin, e->batch, err, sizeof(err))) {
+    k2td_rowset_t *rows = &e->rows, *spare = &e->rows2;
+    if (k2td_pipeline_stages(e->pipeline)) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        k2td_pipeline_run(e->pipeline, &rows, &spare,
+                          (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+                          e->task->options.timezone_offset_s, engine_row_dropped, e);
+    }
+    for (size_t r = 0; r < rows->nrows; r++) {
+        size_t origin = rows->row_msg[r];
+        if (k2td_mapper_map_row(e->mapper, rows, r, origin, e->batch, err, sizeof(err))) {
             const rd_kafka_message_t *m = e->msgs[origin];
             e->stats.invalid_rows++;
             k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m),
@@ -364,6 +397,8 @@ void k2td_engine_free(k2td_engine_t *e) {
         k2td_kafka_source_close(e->source);
     }
     k2td_rowset_free(&e->rows);
+    k2td_rowset_free(&e->rows2);
+    k2td_pipeline_free(e->pipeline);
     k2td_insert_batch_free(e->batch);
     k2td_mapper_free(e->mapper);
     k2td_json_fields_free(e->fields);

@@ -24,7 +24,8 @@ typedef struct k2td_engine_stats {
     uint64_t kafka_consumed_messages;
     uint64_t malformed_messages; /* payloads the parser refused */
     uint64_t parsed_rows;
-    uint64_t invalid_rows;       /* rows refused before sending (bad value, name) */
+    uint64_t filtered_rows;      /* rows a filter rule left out (filter_skipped_rows) */
+    uint64_t invalid_rows;       /* rows refused before sending (bad value, name, rule) */
     uint64_t written_rows;
     uint64_t failed_rows;        /* rows TDengine refused */
     uint64_t processed_batches;

@@ -8,10 +8,11 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../transform/pipeline.h"
 #include "json_doc.h"
 
-static const char *const root_keys[] = {"parse", "model", NULL};
-static const char *const root_not_yet[] = {"global", "mutate", "rules", "s_model", NULL};
+static const char *const root_keys[] = {"parse", "mutate", "model", NULL};
+static const char *const root_not_yet[] = {"global", "rules", "s_model", NULL};
 static const char *const wrapper_keys[] = {"parser", "input", NULL};
 static const char *const parse_keys[] = {"value", NULL};
 static const char *const parse_not_yet[] = {"key", NULL};
@@ -25,6 +26,7 @@ void k2td_parser_conf_free(k2td_parser_conf_t *c) {
     free(c->model.stable);
     k2td_strlist_free(&c->model.tags);
     k2td_strlist_free(&c->model.columns);
+    cJSON_Delete(c->mutate);
     memset(c, 0, sizeof(*c));
 }
 
@@ -188,6 +190,17 @@ static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf
     int rc = read_parse(parse, path, &out->value, errstr, errstr_size);
     k2td_buf_truncate(path, mark);
     if (rc != 0) return -1;
+    const cJSON *mutate = cJSON_GetObjectItemCaseSensitive(root, "mutate");
+    if (mutate) {
+        /* compiled here only to report a bad stage now; the engine compiles
+         * its own from the copy kept in out->mutate */
+        path_push(path, "mutate");
+        k2td_pipeline_t *check = k2td_pipeline_compile(mutate, path->data, errstr, errstr_size);
+        k2td_buf_truncate(path, mark);
+        if (!check) return -1;
+        k2td_pipeline_free(check);
+        out->mutate = cJSON_Duplicate(mutate, 1);
+    }
     path_push(path, "model");
     rc = read_model(model, path, &out->model, errstr, errstr_size);
     k2td_buf_truncate(path, mark);

@@ -47,6 +47,8 @@ typedef struct k2td_model_conf {
 
 typedef struct k2td_parser_conf {
     k2td_parse_conf_t value; /* parse.value */
+    cJSON *mutate;           /* the `mutate` stages as given (NULL: none), owned;
+                              * compiled by src/transform/pipeline.h */
     k2td_model_conf_t model;
 } k2td_parser_conf_t;
 

@@ -33,7 +33,8 @@ def test_bad_messages_are_skipped_and_the_stream_goes_on(kafka, make_topic, prod
     assert f"TDengine refused a row of {topic} [0] offset 5" in log
     assert "Table already exists in other stables" in log
     assert meters.rows(standin) == meters.expected_rows([0, 4, 6])
-    assert ("1 rows refused by TDengine, 2 rows skipped, 1 malformed messages" in log)
+    assert ("1 rows refused by TDengine, 2 rows skipped, 0 rows filtered, 1 malformed messages"
+            in log)
 
 
 def test_unknown_dsn_key_stops_before_consuming(kafka, make_topic, produce, standin, k2td):

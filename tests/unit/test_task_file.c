@@ -172,8 +172,8 @@ static void test_errors(void) {
         {"{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"parse\":{\"value\":{\"json\":\"\"}},"
          "\"model\":{\"name\":\"t\",\"using\":\"s\",\"colums\":[]}}}",
          "task.parser.model.colums: unknown key (did you mean `columns`?)"},
-        {"{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"mutate\":[]}}",
-         "task.parser: key `mutate` is not supported yet"},
+        {"{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"rules\":[]}}",
+         "task.parser: key `rules` is not supported yet"},
         {WITH_OPTIONS("[]"), "task.options: must be an object, not an array"},
         {WITH_OPTIONS("{\"id_prefix\":\"x\"}"), "task.options.id_prefix: unknown key"},
         {WITH_OPTIONS("{\"log_levl\":\"x\"}"),

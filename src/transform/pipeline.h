@@ -1,0 +1,71 @@
+/*
+ * pipeline.h - the `mutate` step of taosX's parser JSON, compiled once.
+ *
+ * `mutate` is an array of stages applied in order to the parsed rows:
+ *
+ *   {"extract": {"<field>": {"split": {"separator": "-", "count": 2}}}}
+ *   {"extract": {"<field>": {"regex": "^(?<v>[0-9]+)(?<unit>[a-z]+)$"}}}
+ *   {"extract": {"<field>": {"convert": {"from value": "to value", ...}}}}
+ *   {"extract": {"<field>": {"json": ""}}}
+ *   {"filter": ["id != 1", "voltage > 200"]}          (several expressions: AND)
+ *   {"map": {"<target>": {"cast": "<source>", "default": <value>, "as": "INT"},
+ *            "<target>": {"value": <value>}, "<target>": {"generator": "now"},
+ *            "<target>": {"format": "${a}-${b.pad(5, \"0\")}"},
+ *            "<target>": {"join": ["a", "b"], "with": "-"},
+ *            "<target>": {"sum": ["a", "b"]}, "<target>": {"expr": "a * 1.8 + 32"}}}
+ *
+ * The extract object is keyed by source field as in taosX's
+ * {"payload": {"json": ""}}; the split/regex/convert shapes are k2td's
+ * choice where taosX's are not published. `as` is accepted and checked to be
+ * a type name; values are converted to the target column's type by the
+ * mapper, so `as` does not change the result.
+ */
+#ifndef K2TD_TRANSFORM_PIPELINE_H
+#define K2TD_TRANSFORM_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "../model/value.h"
+
+typedef struct k2td_pipeline k2td_pipeline_t;
+
+typedef enum k2td_stage_kind {
+    K2TD_STAGE_EXTRACT,
+    K2TD_STAGE_FILTER,
+    K2TD_STAGE_MAP,
+} k2td_stage_kind_t;
+
+/* A dropped row: kind of the stage that dropped it, its index in that
+ * stage's input rowset `in` (in->row_msg[row] names the message). */
+typedef void (*k2td_pipeline_drop_fn)(void *opaque, k2td_stage_kind_t kind,
+                                      const k2td_rowset_t *in, size_t row, const char *reason);
+
+/*
+ * Compiles the `mutate` array (mutate may be NULL: no stage). path names it
+ * in errors ("parser.mutate"). Returns the pipeline, or NULL with errstr
+ * naming the JSON path and the reason. The pipeline keeps its own copy of
+ * what it needs from mutate.
+ */
+k2td_pipeline_t *k2td_pipeline_compile(const cJSON *mutate, const char *path, char *errstr,
+                                       size_t errstr_size);
+
+/* Returns the number of stages. */
+size_t k2td_pipeline_stages(const k2td_pipeline_t *p);
+
+/*
+ * Runs every stage over *rows, using *spare as the other buffer; on return
+ * *rows is the final rowset (either of the two). Both rowsets' arenas must
+ * stay untouched until the batch is done (see stage.h). Returns the number of
+ * rows dropped; on_drop (may be NULL) is told about each.
+ */
+size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
+                         int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
+                         void *opaque);
+
+/* Releases the pipeline (NULL is fine). */
+void k2td_pipeline_free(k2td_pipeline_t *p);
+
+#endif
