@@ -8,8 +8,7 @@
 #include "../common/alloc.h"
 #include "../common/log.h"
 #include "../model/mapper.h"
-#include "../parse/json_fields.h"
-#include "../parse/json_flat.h"
+#include "../parse/payload_parser.h"
 #include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
 #include "../transform/pipeline.h"
@@ -26,7 +25,7 @@ struct k2td_engine {
     k2td_rest_t *rest;
     k2td_stable_schema_t schema;
     k2td_mapper_t *mapper;
-    k2td_json_fields_t *fields;
+    k2td_payload_parser_t *parser;
     k2td_pipeline_t *pipeline; /* the mutate stages */
     k2td_insert_batch_t *batch;
     k2td_kafka_source_t *source;
@@ -94,16 +93,9 @@ static k2td_engine_rc_t engine_open_target(k2td_engine_t *e, char *errstr, size_
     e->mapper = k2td_mapper_new(&e->schema, &spec, &co, errstr, errstr_size);
     if (!e->mapper) return K2TD_ENGINE_CONFIG;
     e->batch = k2td_mapper_batch_new(e->mapper, ENGINE_MAX_SQL_BYTES);
-    const k2td_strlist_t *specs = &t->parser.value.json_fields;
-    if (specs->n) {
-        char err[256];
-        e->fields = k2td_json_fields_compile((const char *const *)specs->items, specs->n, err,
-                                             sizeof(err));
-        if (!e->fields) {
-            snprintf(errstr, errstr_size, "parser.parse.value.json: %s", err);
-            return K2TD_ENGINE_CONFIG;
-        }
-    }
+    e->parser = k2td_payload_parser_new(&t->parser.value, t->options.plugins_home, errstr,
+                                        errstr_size);
+    if (!e->parser) return K2TD_ENGINE_CONFIG;
     e->pipeline = k2td_pipeline_compile(t->parser.mutate, "parser.mutate", errstr, errstr_size);
     if (!e->pipeline) return K2TD_ENGINE_CONFIG;
     return K2TD_ENGINE_OK;
@@ -163,14 +155,9 @@ static void engine_snippet(const rd_kafka_message_t *m, char *out, size_t size) 
  * payload is logged with its topic/partition/offset and skipped. */
 static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i) {
     char err[256];
-    size_t first = e->rows.nrows;
-    int n = m->payload ? k2td_json_flat_parse(m->payload, m->len, i, &e->rows, err, sizeof(err))
+    int n = m->payload ? k2td_payload_parser_parse(e->parser, m->payload, m->len, i, &e->rows,
+                                                   err, sizeof(err))
                        : (snprintf(err, sizeof(err), "empty payload"), -1);
-    if (n >= 0 && e->fields && k2td_json_fields_apply(e->fields, &e->rows, first, err,
-                                                       sizeof(err)) != 0) {
-        k2td_rowset_truncate(&e->rows, first);
-        n = -1;
-    }
     if (n < 0) {
         char snip[512];
         engine_snippet(m, snip, sizeof(snip));
@@ -401,7 +388,7 @@ void k2td_engine_free(k2td_engine_t *e) {
     k2td_pipeline_free(e->pipeline);
     k2td_insert_batch_free(e->batch);
     k2td_mapper_free(e->mapper);
-    k2td_json_fields_free(e->fields);
+    k2td_payload_parser_free(e->parser);
     k2td_stable_schema_clear(&e->schema);
     k2td_rest_free(e->rest);
     k2td_taos_dsn_clear(&e->dsn);

@@ -16,12 +16,17 @@ static const char *const root_not_yet[] = {"global", "rules", "s_model", NULL};
 static const char *const wrapper_keys[] = {"parser", "input", NULL};
 static const char *const parse_keys[] = {"value", NULL};
 static const char *const parse_not_yet[] = {"key", NULL};
-static const char *const value_keys[] = {"json", NULL};
-static const char *const value_not_yet[] = {"regex", "udt", "keep", NULL};
+static const char *const value_keys[] = {"json", "regex", "csv", "udt", "plugin", NULL};
+static const char *const value_not_yet[] = {"keep", NULL};
+static const char *const csv_keys[] = {"header", "names", "delimiter", "quote", NULL};
+static const char *const plugin_keys[] = {"name", "config", NULL};
 static const char *const model_keys[] = {"name", "using", "tags", "columns", NULL};
 
 void k2td_parser_conf_free(k2td_parser_conf_t *c) {
     k2td_strlist_free(&c->value.json_fields);
+    free(c->value.text);
+    free(c->value.plugin_config);
+    k2td_strlist_free(&c->value.csv_names);
     free(c->model.name);
     free(c->model.stable);
     k2td_strlist_free(&c->model.tags);
@@ -46,30 +51,115 @@ static int need_object(const cJSON *item, const k2td_buf_t *path, char *errstr,
     return -1;
 }
 
-/* Reads parse.value (at path) into *out. */
+/* Reads the JSON parser's field list (at path). */
+static int read_json_fields(const cJSON *json, const k2td_buf_t *path, k2td_parse_conf_t *out,
+                            char *errstr, size_t errstr_size) {
+    out->kind = K2TD_PARSE_JSON;
+    if (cJSON_IsString(json) && !*json->valuestring) return 0;
+    if (cJSON_IsArray(json))
+        return k2td_json_strlist(json, path->data, &out->json_fields, errstr, errstr_size);
+    return k2td_errstr_set(errstr, errstr_size,
+                           "%s: must be \"\" (every field) or an array of field specs, not %s",
+                           path->data,
+                           cJSON_IsString(json) ? "a non-empty string" : k2td_json_kind(json));
+}
+
+/* Copies the non-empty string item (at path) into *out. */
+static int read_text(const cJSON *item, const char *path, char **out, char *errstr,
+                     size_t errstr_size) {
+    if (!cJSON_IsString(item) || !*item->valuestring)
+        return k2td_errstr_set(errstr, errstr_size, "%s: must be a non-empty string, not %s",
+                               path, cJSON_IsString(item) ? "an empty one" : k2td_json_kind(item));
+    *out = k2td_strdup(item->valuestring);
+    return 0;
+}
+
+/* Reads one optional single-character option of the CSV parser. */
+static int read_csv_char(const cJSON *csv, const k2td_buf_t *path, const char *key, char dflt,
+                         char *out, char *errstr, size_t errstr_size) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(csv, key);
+    *out = dflt;
+    if (!item) return 0;
+    if (!cJSON_IsString(item) || strlen(item->valuestring) != 1)
+        return k2td_errstr_set(errstr, errstr_size, "%s.%s: must be one character", path->data,
+                               key);
+    *out = item->valuestring[0];
+    return 0;
+}
+
+/* Reads the CSV parser's options (at path). */
+static int read_csv(const cJSON *csv, k2td_buf_t *path, k2td_parse_conf_t *out, char *errstr,
+                    size_t errstr_size) {
+    out->kind = K2TD_PARSE_CSV;
+    if (need_object(csv, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(csv, path->data, csv_keys, NULL, errstr, errstr_size) != 0 ||
+        read_csv_char(csv, path, "delimiter", ',', &out->csv_delimiter, errstr, errstr_size) ||
+        read_csv_char(csv, path, "quote", '"', &out->csv_quote, errstr, errstr_size))
+        return -1;
+    const cJSON *header = cJSON_GetObjectItemCaseSensitive(csv, "header");
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(csv, "names");
+    if (header && !cJSON_IsBool(header))
+        return k2td_errstr_set(errstr, errstr_size, "%s.header: must be true or false",
+                               path->data);
+    out->csv_header = cJSON_IsTrue(header);
+    if (out->csv_header == (names != NULL))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "%s: give either \"header\": true or \"names\": [...]",
+                               path->data);
+    if (!names) return 0;
+    size_t mark = path_push(path, "names");
+    int rc = k2td_json_strlist(names, path->data, &out->csv_names, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    return rc;
+}
+
+/* Reads the plugin parser's options (at path). */
+static int read_plugin(const cJSON *plugin, k2td_buf_t *path, k2td_parse_conf_t *out,
+                       char *errstr, size_t errstr_size) {
+    out->kind = K2TD_PARSE_PLUGIN;
+    if (need_object(plugin, path, errstr, errstr_size) != 0 ||
+        k2td_json_check_keys(plugin, path->data, plugin_keys, NULL, errstr, errstr_size) != 0)
+        return -1;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(plugin, "name");
+    if (!name)
+        return k2td_errstr_set(errstr, errstr_size, "%s: key `name` is required", path->data);
+    size_t mark = path_push(path, "name");
+    int rc = read_text(name, path->data, &out->text, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    if (rc != 0) return -1;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(plugin, "config");
+    if (config && !cJSON_IsString(config))
+        return k2td_errstr_set(errstr, errstr_size, "%s.config: must be a string", path->data);
+    out->plugin_config = k2td_strdup(config ? config->valuestring : "");
+    return 0;
+}
+
+/* Reads parse.value (at path) into *out: exactly one parser. */
 static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_conf_t *out,
                             char *errstr, size_t errstr_size) {
     if (need_object(value, path, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(value, path->data, value_keys, value_not_yet, errstr,
                              errstr_size) != 0)
         return -1;
-    const cJSON *json = cJSON_GetObjectItemCaseSensitive(value, "json");
-    if (!json) {
-        k2td_errstr_set(errstr, errstr_size, "%s: no parser given (write {\"json\": \"\"})",
-                       path->data);
-        return -1;
+    const cJSON *parser = value->child;
+    if (!parser)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "%s: no parser given (write {\"json\": \"\"})", path->data);
+    if (parser->next)
+        return k2td_errstr_set(errstr, errstr_size, "%s: give one parser, not `%s` and `%s`",
+                               path->data, parser->string, parser->next->string);
+    size_t mark = path_push(path, parser->string);
+    int rc;
+    if (strcmp(parser->string, "json") == 0) {
+        rc = read_json_fields(parser, path, out, errstr, errstr_size);
+    } else if (strcmp(parser->string, "csv") == 0) {
+        rc = read_csv(parser, path, out, errstr, errstr_size);
+    } else if (strcmp(parser->string, "plugin") == 0) {
+        rc = read_plugin(parser, path, out, errstr, errstr_size);
+    } else {
+        out->kind = strcmp(parser->string, "regex") == 0 ? K2TD_PARSE_REGEX : K2TD_PARSE_UDT;
+        rc = read_text(parser, path->data, &out->text, errstr, errstr_size);
     }
-    out->kind = K2TD_PARSE_JSON;
-    if (cJSON_IsString(json) && !*json->valuestring) return 0;
-    size_t mark = path_push(path, "json");
-    int rc = -1;
-    if (cJSON_IsArray(json))
-        rc = k2td_json_strlist(json, path->data, &out->json_fields, errstr, errstr_size);
-    else
-        k2td_errstr_set(errstr, errstr_size,
-                       "%s: must be \"\" (every field) or an array of field specs, not %s",
-                       path->data,
-                       cJSON_IsString(json) ? "a non-empty string" : k2td_json_kind(json));
     k2td_buf_truncate(path, mark);
     return rc;
 }

@@ -3,20 +3,25 @@
  *
  * The JSON is taosX's parser definition. Supported so far:
  *
- *     {"parse": {"value": {"json": ""}},                      // or [] : every field
+ *     {"parse": {"value": <parser>},
+ *      "mutate": [ ...stages, see src/transform/pipeline.h... ],
  *      "model": {"name": "t_{id}", "using": "meters",
  *                "tags": ["groupid"], "columns": ["ts", "current"]}}
  *
- * with parse.value.json either "" / [] (take every field) or an array of
- * field specs ("name", "name::type", "$.path=alias::type") that are kept as
- * text here and compiled by the JSON parser. Explorer's wrapper
- * {"parser": {...}, "input": [...samples...]} is accepted too.
+ * where <parser> is one of
+ *     {"json": ""}  or {"json": ["name", "name::type", "$.path=alias::type"]}
+ *     {"regex": "(?<name>...)"}            named groups become string fields
+ *     {"csv": {"header": true, "delimiter": ",", "quote": "\""}}
+ *     {"csv": {"names": ["id", "ts", ...]}}  (k2td's; taosX has no CSV payloads)
+ *     {"udt": "<Lua script>"}              k2td runs UDT scripts in Lua, not Rhai
+ *     {"plugin": {"name": "kv", "config": "<text for parser_new>"}}
+ * Field specs are kept as text here and compiled by the JSON parser.
+ * Explorer's wrapper {"parser": {...}, "input": [...samples...]} is accepted.
  *
- * taosX keys not implemented yet (global, mutate, rules, s_model, other parse
- * kinds, model as an array) are rejected with "... is not supported yet", and
- * any other key is an error naming its JSON path: the parser never silently
- * ignores part of a definition. Each part is its own struct so that those
- * later additions are new fields.
+ * taosX keys not implemented yet (global, rules, s_model, parse.key, keep,
+ * model as an array) are rejected with "... is not supported yet", and any
+ * other key is an error naming its JSON path: the parser never silently
+ * ignores part of a definition.
  */
 #ifndef K2TD_PARSER_CONFIG_H
 #define K2TD_PARSER_CONFIG_H
@@ -30,11 +35,20 @@
 /* How the message value is parsed. */
 typedef enum k2td_parse_kind {
     K2TD_PARSE_JSON = 1,
+    K2TD_PARSE_REGEX,
+    K2TD_PARSE_CSV,
+    K2TD_PARSE_UDT,
+    K2TD_PARSE_PLUGIN,
 } k2td_parse_kind_t;
 
 typedef struct k2td_parse_conf {
     k2td_parse_kind_t kind;
     k2td_strlist_t json_fields; /* JSON: field specs as written; empty = every field */
+    char *text;                 /* REGEX: the pattern; UDT: the script; PLUGIN: its name */
+    char *plugin_config;        /* PLUGIN: the text given to parser_new ("" when absent) */
+    int csv_header;             /* CSV: the first line of a message names the columns */
+    char csv_delimiter, csv_quote;
+    k2td_strlist_t csv_names;   /* CSV: the column names when there is no header */
 } k2td_parse_conf_t;
 
 /* The target of each row. */

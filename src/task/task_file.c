@@ -27,6 +27,9 @@ static const k2td_cm_entry_t option_keys[] = {
      .names = log_level_names, .desc = "Most verbose log level printed."},
     {.key = "timezone", .type = K2TD_CM_STRING, .def = "UTC", .offset = OFF(timezone),
      .desc = "Zone of message timestamps written without one: UTC or an offset like +08:00."},
+    {.key = "plugins_home", .type = K2TD_CM_STRING, .def = "/usr/local/taos/plugins",
+     .offset = OFF(plugins_home),
+     .desc = "Folder whose parsers/ subfolder holds parser plugins (lib<name>.so)."},
     {.key = NULL},
 };
 

@@ -33,6 +33,7 @@ typedef struct k2td_task_options {
     char *timezone;             /* as written: "UTC" or an offset such as "+08:00" */
     int32_t timezone_offset_s;  /* timezone in seconds east of UTC: applied to
                                    timestamps in messages that carry no zone */
+    char *plugins_home;         /* parser plugins live in <plugins_home>/parsers */
 } k2td_task_options_t;
 
 typedef struct k2td_task {
