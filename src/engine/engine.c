@@ -8,6 +8,7 @@
 #include "../common/alloc.h"
 #include "../common/log.h"
 #include "../model/mapper.h"
+#include "../parse/charset.h"
 #include "../parse/payload_parser.h"
 #include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
@@ -26,6 +27,7 @@ struct k2td_engine {
     k2td_stable_schema_t schema;
     k2td_mapper_t *mapper;
     k2td_payload_parser_t *parser;
+    k2td_charset_decoder_t *decoder; /* NULL for UTF-8 values */
     k2td_pipeline_t *pipeline; /* the mutate stages */
     k2td_insert_batch_t *batch;
     k2td_kafka_source_t *source;
@@ -93,6 +95,12 @@ static k2td_engine_rc_t engine_open_target(k2td_engine_t *e, char *errstr, size_
     e->mapper = k2td_mapper_new(&e->schema, &spec, &co, errstr, errstr_size);
     if (!e->mapper) return K2TD_ENGINE_CONFIG;
     e->batch = k2td_mapper_batch_new(e->mapper, ENGINE_MAX_SQL_BYTES);
+    k2td_charset_t cs;
+    if (k2td_charset_lookup(t->kafka.char_encoding, &cs, errstr, errstr_size) != 0)
+        return K2TD_ENGINE_CONFIG;
+    if (cs != K2TD_CHARSET_UTF8 &&
+        !(e->decoder = k2td_charset_decoder_new(cs, errstr, errstr_size)))
+        return K2TD_ENGINE_CONFIG;
     e->parser = k2td_payload_parser_new(&t->parser.value, t->options.plugins_home, errstr,
                                         errstr_size);
     if (!e->parser) return K2TD_ENGINE_CONFIG;
@@ -155,9 +163,14 @@ static void engine_snippet(const rd_kafka_message_t *m, char *out, size_t size) 
  * payload is logged with its topic/partition/offset and skipped. */
 static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i) {
     char err[256];
-    int n = m->payload ? k2td_payload_parser_parse(e->parser, m->payload, m->len, i, &e->rows,
-                                                   err, sizeof(err))
-                       : (snprintf(err, sizeof(err), "empty payload"), -1);
+    const char *payload = m->payload;
+    size_t len = m->len;
+    int n = -1;
+    if (!payload)
+        snprintf(err, sizeof(err), "empty payload");
+    else if (!e->decoder || k2td_charset_decode(e->decoder, m->payload, m->len, &e->rows.arena,
+                                                &payload, &len, err, sizeof(err)) == 0)
+        n = k2td_payload_parser_parse(e->parser, payload, len, i, &e->rows, err, sizeof(err));
     if (n < 0) {
         char snip[512];
         engine_snippet(m, snip, sizeof(snip));
@@ -389,6 +402,7 @@ void k2td_engine_free(k2td_engine_t *e) {
     k2td_insert_batch_free(e->batch);
     k2td_mapper_free(e->mapper);
     k2td_payload_parser_free(e->parser);
+    k2td_charset_decoder_free(e->decoder);
     k2td_stable_schema_clear(&e->schema);
     k2td_rest_free(e->rest);
     k2td_taos_dsn_clear(&e->dsn);

@@ -9,6 +9,7 @@
 
 #include "../common/alloc.h"
 #include "../model/timestamp.h"
+#include "../parse/charset.h"
 
 static const k2td_cm_enum_t offset_names[] = {
     {"earliest", K2TD_KAFKA_OFFSET_EARLIEST}, {"latest", K2TD_KAFKA_OFFSET_LATEST},
@@ -57,6 +58,10 @@ static const k2td_cm_entry_t kafka_keys[] = {
     {.key = "fetch_max_bytes_per_partition", .type = K2TD_CM_INT, .def = "1048576",
      .offset = OFF(fetch_max_bytes_per_partition), .min = 1, .max = 1000000000,
      .desc = "Most data fetched per partition (fetch.message.max.bytes)."},
+    {.key = "char_encoding", .type = K2TD_CM_STRING, .def = "UTF_8",
+     .offset = OFF(char_encoding),
+     .desc = "Character set of the message values: UTF_8, GBK, GB18030 or BIG5 "
+             "(converted to UTF-8 before parsing)."},
     {.key = NULL},
 };
 
@@ -79,7 +84,6 @@ static const struct {
     {"fetch_crc_validation", "check.crcs"},
     {"connection_idle_timeout", "connections.max.idle.ms"},
     {"enable_group_instance_id", "group.instance.id"},
-    {"char_encoding", NULL},
     {"read_concurrency", NULL},
     {"seek_to_end", NULL},
 };
@@ -360,6 +364,12 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
             return -1;
         }
     }
+    k2td_charset_t cs;
+    char q[K2TD_CM_QUOTE_MAX];
+    if (k2td_charset_lookup(c->char_encoding, &cs, NULL, 0) != 0)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "key `char_encoding`: `%s` is not one of UTF_8, GBK, GB18030, BIG5",
+                               k2td_cm_quote(c->char_encoding, q));
     if (c->start_time && !*c->start_time) {
         free(c->start_time);
         c->start_time = NULL;

@@ -53,6 +53,7 @@ typedef struct k2td_kafka_conf {
     int64_t batch_timeout_ms;
     int64_t fetch_min_bytes;
     int64_t fetch_max_bytes_per_partition;
+    char *char_encoding;    /* character set of message values (UTF_8, GBK, GB18030, BIG5) */
     k2td_kv_t *passthrough; /* librdkafka properties in the order given */
     size_t npassthrough;
 } k2td_kafka_conf_t;

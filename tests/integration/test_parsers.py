@@ -61,3 +61,15 @@ def test_missing_plugin_is_a_configuration_error(kafka, make_topic, standin, k2t
     run = k2td.run(task, timeout=30)
     assert run.returncode == 2, run.stderr()
     assert "parser.parse.value" in run.stderr() and "nosuch" in run.stderr()
+
+
+def test_gbk_payloads_are_decoded(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    record = {"id": 9, "ts": T, "voltage": 219, "location": "北京.朝阳"}
+    produce(topic, [json.dumps(record, ensure_ascii=False).encode("gbk")])
+    task = meters.task(kafka, standin, [topic], char_encoding="GBK")
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    answer = standin.sql("SELECT tbname, voltage, location FROM kdb.meters")
+    assert answer["data"] == [["d_9", 219, "北京.朝阳"]]

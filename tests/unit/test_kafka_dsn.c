@@ -196,7 +196,8 @@ static void test_errors(void) {
         {"kafka://h:1?topics=t&=v", "kafka DSN: a query parameter has no key"},
         {"kafka://h:1?topics=t&sasl_password=hunter2",
          "key `sasl_password` is not supported yet (use librdkafka's sasl.password instead)"},
-        {"kafka://h:1?topics=t&char_encoding=GBK", "key `char_encoding` is not supported yet"},
+        {"kafka://h:1?topics=t&char_encoding=KOI8",
+         "key `char_encoding`: `KOI8` is not one of UTF_8, GBK, GB18030, BIG5"},
         {"kafka://h:1?topics=t&ca=@ca.pem",
          "key `ca` is not supported yet (use librdkafka's ssl.ca.location and security.protocol "
          "instead)"},
@@ -361,7 +362,7 @@ static void test_print_redacts_and_round_trips(void) {
               "&with_task_id=true&fallback_offset=bytime&start_time=2024-05-01T00:00:00%2B08:00"
               "&timeout=1h30m&fetch_max_wait_time=100ms&commit_interval=5s&batch_size=10000"
               "&batch_timeout=1s&fetch_min_bytes=1&fetch_max_bytes_per_partition=1048576"
-              "&sasl.username=alice&sasl.password=***&ssl.key.pem=***"
+              "&char_encoding=UTF_8&sasl.username=alice&sasl.password=***&ssl.key.pem=***"
               "&sasl.oauthbearer.client.secret=***&sasl.jaas.config=***"
               "&ssl.keystore.password=***&session.timeout.ms=6000");
     CHECK(strstr(out.data, "hunter2") == NULL && strstr(out.data, "PEMDATA") == NULL);
