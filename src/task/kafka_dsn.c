@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../common/alloc.h"
+#include "../common/percent.h"
 #include "../model/timestamp.h"
 #include "../parse/charset.h"
 
@@ -110,37 +111,6 @@ char *k2td_kafka_id_generate(const char *prefix, const char *task_id_or_null, co
     if (task_id_or_null) k2td_buf_puts(&b, task_id_or_null);
     k2td_buf_puts(&b, text);
     return k2td_buf_detach(&b);
-}
-
-/* Returns the value of the hex digit c, or -1. */
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes %XX escapes in s[0..n). Returns a new string, or NULL when an escape
- * is malformed or decodes to a NUL byte. */
-static char *percent_decode(const char *s, size_t n) {
-    char *out = k2td_malloc(n + 1);
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '%') {
-            out[j++] = s[i];
-            continue;
-        }
-        int hi = i + 2 < n ? hex_value(s[i + 1]) : -1;
-        int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-        if (lo < 0 || (hi == 0 && lo == 0)) {
-            free(out);
-            return NULL;
-        }
-        out[j++] = (char)(hi * 16 + lo);
-        i += 2;
-    }
-    out[j] = '\0';
-    return out;
 }
 
 /* Checks one broker entry s[0..n): "host:port" or "[ipv6]:port". Returns 0,
@@ -294,7 +264,7 @@ static int parse_query(const char *q, k2td_kafka_conf_t *c, int *offset_given, c
             char *raw = k2td_strndup(q, klen);
             k2td_cm_quote(raw, quoted);
             free(raw);
-            char *key = percent_decode(q, klen);
+            char *key = k2td_percent_decode(q, klen);
             if (!key) {
                 k2td_errstr_set(errstr, errstr_size,
                                "kafka DSN: key `%s`: bad percent-escape (write %%XX, not %%00)",
@@ -306,7 +276,7 @@ static int parse_query(const char *q, k2td_kafka_conf_t *c, int *offset_given, c
                 k2td_errstr_set(errstr, errstr_size, "kafka DSN: a query parameter has no key");
                 return -1;
             }
-            char *value = eq ? percent_decode(eq + 1, len - klen - 1) : k2td_strdup("");
+            char *value = eq ? k2td_percent_decode(eq + 1, len - klen - 1) : k2td_strdup("");
             if (!value) {
                 k2td_errstr_set(errstr, errstr_size,
                                "key `%s`: bad percent-escape in the value (write %%XX, not %%00)",

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../common/alloc.h"
+#include "../common/percent.h"
 #include "../common/buf.h"
 
 #define DSN_DEFAULT_PORT 6041
@@ -16,40 +17,9 @@
 #define DSN_HOST_MAX 253
 #define DSN_FORM "taos+http://user:pass@host:6041/db"
 
-/* Returns the value of hex digit c, or -1. */
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Returns 1 for an ASCII letter or digit (locale-independent). */
 static int is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Returns the percent-decoded copy of s[0..n) (caller frees), or NULL when an
- * escape is malformed or decodes to a NUL byte. */
-static char *pct_decode(const char *s, size_t n) {
-    char *out = k2td_malloc(n + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '%') {
-            out[o++] = s[i];
-            continue;
-        }
-        int h = i + 2 < n ? hexval(s[i + 1]) : -1;
-        int l = i + 2 < n ? hexval(s[i + 2]) : -1;
-        if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-            free(out);
-            return NULL;
-        }
-        out[o++] = (char)(h * 16 + l);
-        i += 2;
-    }
-    out[o] = '\0';
-    return out;
 }
 
 /* Returns 1 when the scheme s[0..n) names plain or TLS HTTP (setting *tls),
@@ -98,7 +68,7 @@ static int parse_userinfo(const char *s, size_t n, k2td_taos_dsn_t *out, char *e
         snprintf(errstr, errstr_size, "DSN user name is empty (before the ':' of user:pass@)");
         return -1;
     }
-    out->user = pct_decode(s, ulen);
+    out->user = k2td_percent_decode(s, ulen);
     if (!out->user) {
         snprintf(errstr, errstr_size, "DSN user name has a bad percent-escape (write '%%' as %%25)");
         return -1;
@@ -107,7 +77,7 @@ static int parse_userinfo(const char *s, size_t n, k2td_taos_dsn_t *out, char *e
         snprintf(errstr, errstr_size, "DSN user name must not contain ':'");
         return -1;
     }
-    out->password = colon ? pct_decode(colon + 1, n - ulen - 1) : k2td_strdup("");
+    out->password = colon ? k2td_percent_decode(colon + 1, n - ulen - 1) : k2td_strdup("");
     if (!out->password) {
         snprintf(errstr, errstr_size, "DSN password has a bad percent-escape (write '%%' as %%25)");
         return -1;
@@ -117,7 +87,7 @@ static int parse_userinfo(const char *s, size_t n, k2td_taos_dsn_t *out, char *e
 
 /* Returns 1 when c may appear in a host name, or in an IPv6 address when bracketed. */
 static int host_char_ok(char c, int bracketed) {
-    if (bracketed) return hexval(c) >= 0 || c == ':' || c == '.';
+    if (bracketed) return k2td_hex_value(c) >= 0 || c == ':' || c == '.';
     return is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 

@@ -1,0 +1,16 @@
+/*
+ * percent.h - URL percent-decoding for the DSNs.
+ */
+#ifndef K2TD_PERCENT_H
+#define K2TD_PERCENT_H
+
+#include <stddef.h>
+
+/* Returns the value of the hex digit c, or -1. */
+int k2td_hex_value(char c);
+
+/* Returns the percent-decoded copy of s[0..n) (the caller frees it), or NULL
+ * when an escape is malformed or decodes to a NUL byte. */
+char *k2td_percent_decode(const char *s, size_t n);
+
+#endif
