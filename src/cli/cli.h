@@ -24,6 +24,10 @@ int k2td_cli_run(int argc, char **argv);
 /* `k2td check ...`: checks both ends of a task. Returns an exit code. */
 int k2td_cli_check(int argc, char **argv);
 
+/* `k2td preview ...`: shows what a task would do with sample messages,
+ * writing nothing. Returns an exit code. */
+int k2td_cli_preview(int argc, char **argv);
+
 /* `k2td keys`: prints the Kafka DSN keys with defaults and meanings. */
 int k2td_cli_keys(void);
 

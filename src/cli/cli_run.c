@@ -24,21 +24,6 @@ static void run_on_signal(int sig) {
     run_stop = sig;
 }
 
-/* Returns the exit code for an engine result. */
-static int run_exit_code(k2td_engine_rc_t rc) {
-    switch (rc) {
-    case K2TD_ENGINE_OK: return K2TD_EXIT_OK;
-    case K2TD_ENGINE_CONFIG: return K2TD_EXIT_USAGE;
-    case K2TD_ENGINE_KAFKA_DOWN: return K2TD_EXIT_KAFKA_DOWN;
-    case K2TD_ENGINE_KAFKA_NO_TOPIC: return K2TD_EXIT_KAFKA_NO_TOPIC;
-    case K2TD_ENGINE_TD_DOWN: return K2TD_EXIT_TD_DOWN;
-    case K2TD_ENGINE_TD_AUTH: return K2TD_EXIT_TD_AUTH;
-    case K2TD_ENGINE_TD_NO_DB: return K2TD_EXIT_TD_NO_DB;
-    case K2TD_ENGINE_TD_NO_STABLE: return K2TD_EXIT_TD_NO_STABLE;
-    default: return K2TD_EXIT_FAILED;
-    }
-}
-
 static double run_seconds_since(const struct timespec *t0) {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -67,7 +52,7 @@ int k2td_cli_run(int argc, char **argv) {
     if (!engine) {
         k2td_log_error("task `%s` cannot start: %s", task.name, err);
         k2td_task_free(&task);
-        return run_exit_code(rc);
+        return k2td_cli_exit_code(rc);
     }
     rc = k2td_engine_run(engine, &run_stop, err, sizeof(err));
     if (rc != K2TD_ENGINE_OK) k2td_log_error("task `%s` failed: %s", task.name, err);
@@ -89,5 +74,5 @@ int k2td_cli_run(int argc, char **argv) {
                                    : 0.0,
                   (double)st.active_ms / 1000.0);
     k2td_task_free(&task);
-    return run_exit_code(rc);
+    return k2td_cli_exit_code(rc);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/log.h"
+#include "cli.h"
 
 int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args) {
     static const struct option longopts[] = {
@@ -64,4 +65,18 @@ int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task) {
                            ? (k2td_log_level_t)k2td_log_level_from_name(args->log_level)
                            : (k2td_log_level_t)task->options.log_level);
     return 0;
+}
+
+int k2td_cli_exit_code(k2td_engine_rc_t rc) {
+    switch (rc) {
+    case K2TD_ENGINE_OK: return K2TD_EXIT_OK;
+    case K2TD_ENGINE_CONFIG: return K2TD_EXIT_USAGE;
+    case K2TD_ENGINE_KAFKA_DOWN: return K2TD_EXIT_KAFKA_DOWN;
+    case K2TD_ENGINE_KAFKA_NO_TOPIC: return K2TD_EXIT_KAFKA_NO_TOPIC;
+    case K2TD_ENGINE_TD_DOWN: return K2TD_EXIT_TD_DOWN;
+    case K2TD_ENGINE_TD_AUTH: return K2TD_EXIT_TD_AUTH;
+    case K2TD_ENGINE_TD_NO_DB: return K2TD_EXIT_TD_NO_DB;
+    case K2TD_ENGINE_TD_NO_STABLE: return K2TD_EXIT_TD_NO_STABLE;
+    default: return K2TD_EXIT_FAILED;
+    }
 }

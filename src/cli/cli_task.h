@@ -5,6 +5,7 @@
 #ifndef K2TD_CLI_TASK_H
 #define K2TD_CLI_TASK_H
 
+#include "../engine/engine.h"
 #include "../task/task_file.h"
 
 typedef struct k2td_cli_args {
@@ -23,5 +24,8 @@ int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_
 /* Loads the task the arguments describe into *task. Returns 0, or -1 with
  * the error printed on stderr. The caller frees the task with k2td_task_free. */
 int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task);
+
+/* Returns the exit code (cli.h) for an engine result. */
+int k2td_cli_exit_code(k2td_engine_rc_t rc);
 
 #endif

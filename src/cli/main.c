@@ -17,6 +17,8 @@ static const char main_usage[] =
     "  run TASK.json | --from DSN --to DSN --parser @FILE   run a task until it finishes\n"
     "  check TASK.json | --from DSN --to DSN --parser @FILE check brokers, topics, TDengine,\n"
     "                                                       credentials, database, supertable\n"
+    "  preview TASK.json | --from .. --to .. --parser @FILE show what a task would do with\n"
+    "          --sample FILE|- [--json]                     sample messages, writing nothing\n"
     "  keys                                                 list the Kafka DSN keys\n"
     "options: --help, --version; `k2td <command> --help` for a command's options\n"
     "exit codes: 0 ok, 1 failed, 2 bad usage or task, 3 Kafka unreachable, 4 topic missing,\n"
@@ -45,6 +47,8 @@ int main(int argc, char **argv) {
         rc = k2td_cli_run(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
         rc = k2td_cli_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "preview") == 0)
+        rc = k2td_cli_preview(argc - 1, argv + 1);
     else if (strcmp(cmd, "keys") == 0)
         rc = k2td_cli_keys();
     else {

@@ -7,29 +7,16 @@
 
 #include "../common/alloc.h"
 #include "../common/log.h"
-#include "../model/mapper.h"
-#include "../parse/charset.h"
-#include "../parse/payload_parser.h"
-#include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
-#include "../transform/pipeline.h"
 #include "../source/kafka_source.h"
-#include "../task/taos_dsn.h"
+#include "runtime.h"
 
 #define ENGINE_POLL_MS 100
-#define ENGINE_MAX_SQL_BYTES (1024 * 1024)
 
 struct k2td_engine {
     const k2td_task_t *task;
     k2td_engine_opts_t opts;
-    k2td_taos_dsn_t dsn;
-    k2td_rest_t *rest;
-    k2td_stable_schema_t schema;
-    k2td_mapper_t *mapper;
-    k2td_payload_parser_t *parser;
-    k2td_charset_decoder_t *decoder; /* NULL for UTF-8 values */
-    k2td_pipeline_t *pipeline; /* the mutate stages */
-    k2td_insert_batch_t *batch;
+    k2td_runtime_t rt;
     k2td_kafka_source_t *source;
     volatile sig_atomic_t *stop;
 
@@ -54,59 +41,8 @@ static int64_t engine_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Returns wall-clock time in the database's precision. */
-static int64_t engine_wall_ticks(k2td_precision_t p) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    return p == K2TD_PREC_NS ? (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec
-           : p == K2TD_PREC_US ? (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000
-                               : ms;
-}
-
 static const char *engine_topic(const rd_kafka_message_t *m) {
     return rd_kafka_topic_name(m->rkt);
-}
-
-/* Connects to TDengine and builds the mapper. Returns OK or the failing part. */
-static k2td_engine_rc_t engine_open_target(k2td_engine_t *e, char *errstr, size_t errstr_size) {
-    const k2td_task_t *t = e->task;
-    if (k2td_taos_dsn_parse(t->to, &e->dsn, errstr, errstr_size) != 0) return K2TD_ENGINE_CONFIG;
-    k2td_rest_opts_t ro = {0, 0};
-    e->rest = k2td_rest_new(&e->dsn, &ro);
-    const k2td_model_conf_t *model = &t->parser.model;
-    switch (k2td_schema_load(e->rest, e->dsn.db, model->stable, &e->schema, errstr, errstr_size)) {
-    case K2TD_SCHEMA_OK: break;
-    case K2TD_SCHEMA_UNREACHABLE: return K2TD_ENGINE_TD_DOWN;
-    case K2TD_SCHEMA_AUTH: return K2TD_ENGINE_TD_AUTH;
-    case K2TD_SCHEMA_NO_DB: return K2TD_ENGINE_TD_NO_DB;
-    case K2TD_SCHEMA_NO_STABLE: return K2TD_ENGINE_TD_NO_STABLE;
-    default: return K2TD_ENGINE_FAILED;
-    }
-    k2td_convert_opts_t co;
-    k2td_convert_opts_init(&co, e->schema.precision, e->schema.keep_days,
-                           engine_wall_ticks(e->schema.precision));
-    co.default_offset_s = t->options.timezone_offset_s;
-    k2td_mapper_spec_t spec = {model->name,
-                               model->columns.n ? (const char *const *)model->columns.items : NULL,
-                               model->columns.n,
-                               model->tags.n ? (const char *const *)model->tags.items : NULL,
-                               model->tags.n};
-    e->mapper = k2td_mapper_new(&e->schema, &spec, &co, errstr, errstr_size);
-    if (!e->mapper) return K2TD_ENGINE_CONFIG;
-    e->batch = k2td_mapper_batch_new(e->mapper, ENGINE_MAX_SQL_BYTES);
-    k2td_charset_t cs;
-    if (k2td_charset_lookup(t->kafka.char_encoding, &cs, errstr, errstr_size) != 0)
-        return K2TD_ENGINE_CONFIG;
-    if (cs != K2TD_CHARSET_UTF8 &&
-        !(e->decoder = k2td_charset_decoder_new(cs, errstr, errstr_size)))
-        return K2TD_ENGINE_CONFIG;
-    e->parser = k2td_payload_parser_new(&t->parser.value, t->options.plugins_home, errstr,
-                                        errstr_size);
-    if (!e->parser) return K2TD_ENGINE_CONFIG;
-    e->pipeline = k2td_pipeline_compile(t->parser.mutate, "parser.mutate", errstr, errstr_size);
-    if (!e->pipeline) return K2TD_ENGINE_CONFIG;
-    return K2TD_ENGINE_OK;
 }
 
 k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t *opts,
@@ -125,7 +61,7 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
         *rc = K2TD_ENGINE_CONFIG;
         goto fail;
     }
-    *rc = engine_open_target(e, errstr, errstr_size);
+    *rc = k2td_runtime_open(&e->rt, task, 0, errstr, errstr_size);
     if (*rc != K2TD_ENGINE_OK) goto fail;
     int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
     if (crc != 0) {
@@ -163,14 +99,7 @@ static void engine_snippet(const rd_kafka_message_t *m, char *out, size_t size) 
  * payload is logged with its topic/partition/offset and skipped. */
 static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i) {
     char err[256];
-    const char *payload = m->payload;
-    size_t len = m->len;
-    int n = -1;
-    if (!payload)
-        snprintf(err, sizeof(err), "empty payload");
-    else if (!e->decoder || k2td_charset_decode(e->decoder, m->payload, m->len, &e->rows.arena,
-                                                &payload, &len, err, sizeof(err)) == 0)
-        n = k2td_payload_parser_parse(e->parser, payload, len, i, &e->rows, err, sizeof(err));
+    int n = k2td_runtime_parse(&e->rt, m->payload, m->len, i, &e->rows, err, sizeof(err));
     if (n < 0) {
         char snip[512];
         engine_snippet(m, snip, sizeof(snip));
@@ -195,7 +124,7 @@ static void engine_clear_batch(k2td_engine_t *e) {
     e->nmsgs = 0;
     k2td_rowset_reset(&e->rows);
     k2td_rowset_reset(&e->rows2);
-    k2td_insert_batch_reset(e->batch);
+    k2td_insert_batch_reset(e->rt.batch);
 }
 
 /* Drops the unwritten batch after a rebalance so it is read again. */
@@ -260,23 +189,14 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
  * on a fatal error (errstr set; nothing stored). */
 static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     if (!e->nmsgs) return 0;
-    k2td_convert_opts_t co;
-    k2td_convert_opts_init(&co, e->schema.precision, e->schema.keep_days,
-                           engine_wall_ticks(e->schema.precision));
-    co.default_offset_s = e->task->options.timezone_offset_s;
-    k2td_mapper_set_opts(e->mapper, &co);
+    int64_t now_ms = k2td_runtime_refresh(&e->rt);
     char err[512];
     k2td_rowset_t *rows = &e->rows, *spare = &e->rows2;
-    if (k2td_pipeline_stages(e->pipeline)) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        k2td_pipeline_run(e->pipeline, &rows, &spare,
-                          (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
-                          e->task->options.timezone_offset_s, engine_row_dropped, e);
-    }
+    k2td_pipeline_run(e->rt.pipeline, &rows, &spare, now_ms, e->task->options.timezone_offset_s,
+                      engine_row_dropped, e);
     for (size_t r = 0; r < rows->nrows; r++) {
         size_t origin = rows->row_msg[r];
-        if (k2td_mapper_map_row(e->mapper, rows, r, origin, e->batch, err, sizeof(err))) {
+        if (k2td_mapper_map_row(e->rt.mapper, rows, r, origin, e->rt.batch, err, sizeof(err))) {
             const rd_kafka_message_t *m = e->msgs[origin];
             e->stats.invalid_rows++;
             k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m),
@@ -286,7 +206,7 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     int64_t write_start_ms = engine_now_ms();
     k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
     k2td_sink_stats_t ss = {0};
-    k2td_sink_result_t res = k2td_sink_write(e->rest, e->batch, &hooks, &ss, errstr, errstr_size);
+    k2td_sink_result_t res = k2td_sink_write(e->rt.rest, e->rt.batch, &hooks, &ss, errstr, errstr_size);
     e->stats.inserted_sqls += ss.inserted_sqls;
     e->stats.failed_sqls += ss.failed_sqls;
     e->stats.written_rows += ss.written_rows;
@@ -339,12 +259,12 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
         return K2TD_ENGINE_FAILED;
     k2td_buf_t from = K2TD_BUF_INIT;
     k2td_kafka_conf_print(kc, &from);
-    char *to = k2td_taos_dsn_redacted(&e->dsn);
+    char *to = k2td_taos_dsn_redacted(&e->rt.dsn);
     k2td_log_info("task `%s` running: from %s to %s", e->task->name, from.data, to);
     k2td_log_info("task `%s`: group.id=%s client.id=%s, supertable `%s`.`%s` (%s precision)",
                   e->task->name, k2td_kafka_source_group_id(e->source),
-                  k2td_kafka_source_client_id(e->source), e->schema.db, e->schema.stable,
-                  k2td_precision_name(e->schema.precision));
+                  k2td_kafka_source_client_id(e->source), e->rt.schema.db, e->rt.schema.stable,
+                  k2td_precision_name(e->rt.schema.precision));
     free(to);
     k2td_buf_free(&from);
     e->started_ms = e->last_status_ms = engine_now_ms();
@@ -392,20 +312,13 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
 void k2td_engine_free(k2td_engine_t *e) {
     if (!e) return;
     if (e->source) {
-        if (e->batch) engine_clear_batch(e);
+        if (e->rt.batch) engine_clear_batch(e);
         for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
         k2td_kafka_source_close(e->source);
     }
     k2td_rowset_free(&e->rows);
     k2td_rowset_free(&e->rows2);
-    k2td_pipeline_free(e->pipeline);
-    k2td_insert_batch_free(e->batch);
-    k2td_mapper_free(e->mapper);
-    k2td_payload_parser_free(e->parser);
-    k2td_charset_decoder_free(e->decoder);
-    k2td_stable_schema_clear(&e->schema);
-    k2td_rest_free(e->rest);
-    k2td_taos_dsn_clear(&e->dsn);
+    k2td_runtime_close(&e->rt);
     free(e->msgs);
     free(e->carry);
     free(e);

@@ -121,6 +121,10 @@ void k2td_mapper_set_opts(k2td_mapper_t *m, const k2td_convert_opts_t *opts) {
     m->opts = *opts;
 }
 
+const k2td_convert_opts_t *k2td_mapper_opts(const k2td_mapper_t *m) {
+    return &m->opts;
+}
+
 /* Renders the targets' values as "v1,v2,..." into out. Returns 0 or -1. */
 static int mapper_render(k2td_mapper_t *m, mapper_target_t *targets, size_t n,
                          const k2td_rowset_t *rs, size_t row, k2td_buf_t *out, char *errstr,

@@ -43,6 +43,9 @@ k2td_insert_batch_t *k2td_mapper_batch_new(const k2td_mapper_t *m, size_t max_sq
 /* Replaces the conversion options (e.g. a new ts_min as time passes). */
 void k2td_mapper_set_opts(k2td_mapper_t *m, const k2td_convert_opts_t *opts);
 
+/* Returns the conversion options in use (owned by the mapper). */
+const k2td_convert_opts_t *k2td_mapper_opts(const k2td_mapper_t *m);
+
 /*
  * Maps row `row` of rs into batch with origin `origin`. Returns 0, or -1 when
  * the row cannot be written (missing timestamp, bad value, bad subtable name):

@@ -352,22 +352,32 @@ static void pipeline_on_drop(void *opaque, const k2td_rowset_t *in, size_t row,
     if (d->fn) d->fn(d->opaque, d->kind, in, row, reason);
 }
 
-size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
-                         int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
-                         void *opaque) {
-    pipeline_drop_t drop = {on_drop, opaque, K2TD_STAGE_EXTRACT};
+k2td_stage_kind_t k2td_pipeline_stage_kind(const k2td_pipeline_t *p, size_t i) {
+    return p->stages[i].kind;
+}
+
+size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t *in,
+                               k2td_rowset_t *out, int64_t now_ms, int32_t default_offset_s,
+                               k2td_pipeline_drop_fn on_drop, void *opaque) {
+    pipeline_stage_t *s = &p->stages[i];
+    pipeline_drop_t drop = {on_drop, opaque, s->kind};
     k2td_transform_ctx_t ctx;
     k2td_transform_ctx_init(&ctx, now_ms);
     ctx.default_offset_s = default_offset_s;
     ctx.on_drop = pipeline_on_drop;
     ctx.opaque = &drop;
+    return s->kind == K2TD_STAGE_EXTRACT  ? k2td_extract_run(s->impl, in, out, &ctx)
+           : s->kind == K2TD_STAGE_FILTER ? k2td_filter_run(s->impl, in, out, &ctx)
+                                          : k2td_map_run(s->impl, in, out, &ctx);
+}
+
+size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
+                         int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
+                         void *opaque) {
     size_t dropped = 0;
     for (size_t i = 0; i < p->n; i++) {
-        pipeline_stage_t *s = &p->stages[i];
-        drop.kind = s->kind;
-        dropped += s->kind == K2TD_STAGE_EXTRACT ? k2td_extract_run(s->impl, *rows, *spare, &ctx)
-                   : s->kind == K2TD_STAGE_FILTER ? k2td_filter_run(s->impl, *rows, *spare, &ctx)
-                                                  : k2td_map_run(s->impl, *rows, *spare, &ctx);
+        dropped += k2td_pipeline_run_stage(p, i, *rows, *spare, now_ms, default_offset_s,
+                                           on_drop, opaque);
         k2td_transform_swap(rows, spare);
     }
     return dropped;

@@ -55,6 +55,18 @@ k2td_pipeline_t *k2td_pipeline_compile(const cJSON *mutate, const char *path, ch
 /* Returns the number of stages. */
 size_t k2td_pipeline_stages(const k2td_pipeline_t *p);
 
+/* Returns the kind of stage i (i < k2td_pipeline_stages()). */
+k2td_stage_kind_t k2td_pipeline_stage_kind(const k2td_pipeline_t *p, size_t i);
+
+/*
+ * Runs stage i alone: rows of in are appended, transformed, to out (which
+ * the caller empties first). Returns the number of rows dropped; on_drop (may
+ * be NULL) is told about each. Used by the preview to show every stage.
+ */
+size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t *in,
+                               k2td_rowset_t *out, int64_t now_ms, int32_t default_offset_s,
+                               k2td_pipeline_drop_fn on_drop, void *opaque);
+
 /*
  * Runs every stage over *rows, using *spare as the other buffer; on return
  * *rows is the final rowset (either of the two). Both rowsets' arenas must

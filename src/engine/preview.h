@@ -1,0 +1,62 @@
+/*
+ * preview.h - shows what a task would do with some sample messages, stage by
+ * stage, without writing anything: the parsed rows, the rows after each
+ * mutate stage (and why each dropped row was dropped), the values mapped to
+ * each target column, the subtable names and the INSERT statements.
+ *
+ * The supertable's schema is read from TDengine (a read-only query); Kafka
+ * is never contacted. The result is one JSON document (layout below) that
+ * the command line prints and a web page can serve as is:
+ *
+ *   {"task": "meters", "target": {"db": "kdb", "stable": "meters",
+ *                                 "precision": "ms"},
+ *    "messages": [{"message": 0, "payload": "...", "rows": 1}
+ *                 | {"message": 1, "payload": "...", "error": "..."}],
+ *    "parsed": [ROW, ...],
+ *    "stages": [{"stage": 0, "kind": "filter", "rule": {...},
+ *                "rows": [ROW, ...],
+ *                "dropped": [{"message": 0, "fields": [FIELD, ...],
+ *                             "reason": "..."}]}],
+ *    "mapped": [{"message": 2, "subtable": "t_2",
+ *                "columns": [{"name": "ts", "type": "TIMESTAMP",
+ *                             "value": "1700000000000"}, ...],
+ *                "tags": [...]}
+ *               | {"message": 3, "error": "column `v` (VARCHAR(4)): ..."}],
+ *    "subtables": ["t_2", ...],
+ *    "sql": ["INSERT INTO ...", ...]}
+ *
+ *   ROW   = {"message": <index of the sample>, "fields": [FIELD, ...]}
+ *   FIELD = {"name": "id", "type": "int", "value": "2"}   (type one of null,
+ *           bool, int, uint, float, string; value as text, null or a bool)
+ *
+ * Mapped values are the SQL literals that would be sent. In every text a NUL
+ * byte and bytes that are not UTF-8 are shown as \xNN.
+ */
+#ifndef K2TD_PREVIEW_H
+#define K2TD_PREVIEW_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "../task/task_file.h"
+#include "engine.h"
+
+/* One sample message: len bytes at data (not NUL-terminated). */
+typedef struct k2td_preview_sample {
+    const char *data;
+    size_t len;
+} k2td_preview_sample_t;
+
+/*
+ * Previews task on samples[0..nsamples). Returns K2TD_ENGINE_OK with *out
+ * set to the document above (the caller releases it with cJSON_Delete), or
+ * another k2td_engine_rc_t (TD_DOWN, TD_AUTH, TD_NO_DB, TD_NO_STABLE, CONFIG,
+ * FAILED) with *out NULL and errstr naming the part and the reason. A sample
+ * that does not parse, a dropped row or a refused value is part of the
+ * result, not a failure.
+ */
+k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
+                                  size_t nsamples, cJSON **out, char *errstr, size_t errstr_size);
+
+#endif

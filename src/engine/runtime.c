@@ -1,0 +1,105 @@
+#include "runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../sink/schema_load.h"
+
+/* Returns the convert options for rt's database as of now; *now_ms gets
+ * the wall clock in milliseconds. */
+static k2td_convert_opts_t runtime_convert_opts(const k2td_runtime_t *rt, int64_t *now_ms) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    k2td_precision_t p = rt->schema.precision;
+    int64_t ticks = p == K2TD_PREC_NS   ? (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec
+                    : p == K2TD_PREC_US ? (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000
+                                        : *now_ms;
+    k2td_convert_opts_t co;
+    k2td_convert_opts_init(&co, p, rt->schema.keep_days, ticks);
+    co.default_offset_s = rt->task->options.timezone_offset_s;
+    return co;
+}
+
+/* Builds the parser side: decoder, payload parser, mutate stages. */
+static k2td_engine_rc_t runtime_open_parsing(k2td_runtime_t *rt, char *errstr,
+                                             size_t errstr_size) {
+    const k2td_task_t *t = rt->task;
+    k2td_charset_t cs;
+    if (k2td_charset_lookup(t->kafka.char_encoding, &cs, errstr, errstr_size) != 0)
+        return K2TD_ENGINE_CONFIG;
+    if (cs != K2TD_CHARSET_UTF8 &&
+        !(rt->decoder = k2td_charset_decoder_new(cs, errstr, errstr_size)))
+        return K2TD_ENGINE_CONFIG;
+    rt->parser = k2td_payload_parser_new(&t->parser.value, t->options.plugins_home, errstr,
+                                         errstr_size);
+    if (!rt->parser) return K2TD_ENGINE_CONFIG;
+    rt->pipeline = k2td_pipeline_compile(t->parser.mutate, "parser.mutate", errstr, errstr_size);
+    return rt->pipeline ? K2TD_ENGINE_OK : K2TD_ENGINE_CONFIG;
+}
+
+k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, long timeout_ms,
+                                   char *errstr, size_t errstr_size) {
+    memset(rt, 0, sizeof(*rt));
+    rt->task = task;
+    if (k2td_taos_dsn_parse(task->to, &rt->dsn, errstr, errstr_size) != 0)
+        return K2TD_ENGINE_CONFIG;
+    k2td_engine_rc_t rc = runtime_open_parsing(rt, errstr, errstr_size);
+    if (rc != K2TD_ENGINE_OK) return rc;
+    k2td_rest_opts_t ro = {0, timeout_ms};
+    rt->rest = k2td_rest_new(&rt->dsn, &ro);
+    const k2td_model_conf_t *model = &task->parser.model;
+    switch (k2td_schema_load(rt->rest, rt->dsn.db, model->stable, &rt->schema, errstr,
+                             errstr_size)) {
+    case K2TD_SCHEMA_OK: break;
+    case K2TD_SCHEMA_UNREACHABLE: return K2TD_ENGINE_TD_DOWN;
+    case K2TD_SCHEMA_AUTH: return K2TD_ENGINE_TD_AUTH;
+    case K2TD_SCHEMA_NO_DB: return K2TD_ENGINE_TD_NO_DB;
+    case K2TD_SCHEMA_NO_STABLE: return K2TD_ENGINE_TD_NO_STABLE;
+    default: return K2TD_ENGINE_FAILED;
+    }
+    int64_t now_ms;
+    k2td_convert_opts_t co = runtime_convert_opts(rt, &now_ms);
+    k2td_mapper_spec_t spec = {model->name,
+                               model->columns.n ? (const char *const *)model->columns.items : NULL,
+                               model->columns.n,
+                               model->tags.n ? (const char *const *)model->tags.items : NULL,
+                               model->tags.n};
+    rt->mapper = k2td_mapper_new(&rt->schema, &spec, &co, errstr, errstr_size);
+    if (!rt->mapper) return K2TD_ENGINE_CONFIG;
+    rt->batch = k2td_mapper_batch_new(rt->mapper, K2TD_MAX_SQL_BYTES);
+    return K2TD_ENGINE_OK;
+}
+
+void k2td_runtime_close(k2td_runtime_t *rt) {
+    k2td_insert_batch_free(rt->batch);
+    k2td_mapper_free(rt->mapper);
+    k2td_pipeline_free(rt->pipeline);
+    k2td_payload_parser_free(rt->parser);
+    k2td_charset_decoder_free(rt->decoder);
+    k2td_stable_schema_clear(&rt->schema);
+    k2td_rest_free(rt->rest);
+    k2td_taos_dsn_clear(&rt->dsn);
+    memset(rt, 0, sizeof(*rt));
+}
+
+int64_t k2td_runtime_refresh(k2td_runtime_t *rt) {
+    int64_t now_ms;
+    k2td_convert_opts_t co = runtime_convert_opts(rt, &now_ms);
+    k2td_mapper_set_opts(rt->mapper, &co);
+    return now_ms;
+}
+
+int k2td_runtime_parse(k2td_runtime_t *rt, const char *payload, size_t len, size_t msg_index,
+                       k2td_rowset_t *rs, char *errstr, size_t errstr_size) {
+    if (!payload) {
+        snprintf(errstr, errstr_size, "empty payload");
+        return -1;
+    }
+    if (rt->decoder && k2td_charset_decode(rt->decoder, payload, len, &rs->arena, &payload, &len,
+                                           errstr, errstr_size) != 0)
+        return -1;
+    return k2td_payload_parser_parse(rt->parser, payload, len, msg_index, rs, errstr,
+                                     errstr_size);
+}
