@@ -146,22 +146,27 @@ static void engine_row_failed(void *ctx, size_t origin, const char *table, const
                   engine_topic(m), (int)m->partition, (long long)m->offset, table, reason);
 }
 
+/* Counts and logs a row that cannot be written, naming its message. */
+static void engine_skip_row(k2td_engine_t *e, size_t msg_index, const char *reason) {
+    const rd_kafka_message_t *m = e->msgs[msg_index];
+    e->stats.invalid_rows++;
+    k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m), (int)m->partition,
+                  (long long)m->offset, reason);
+}
+
 /* The mutate stages' drop callback: a filtered row is counted, a row an
  * extract or map rule could not handle is logged with its origin. */
 static void engine_row_dropped(void *ctx, k2td_stage_kind_t kind, const k2td_rowset_t *in,
                                size_t row, const char *reason) {
     k2td_engine_t *e = ctx;
     const rd_kafka_message_t *m = e->msgs[in->row_msg[row]];
-    int filtered = kind == K2TD_STAGE_FILTER && strstr(reason, "is not true");
-    if (filtered) {
-        e->stats.filtered_rows++;
-        k2td_log_debug("a row of %s [%d] offset %lld was filtered out: %s", engine_topic(m),
-                       (int)m->partition, (long long)m->offset, reason);
+    if (kind != K2TD_STAGE_FILTER || !strstr(reason, "is not true")) {
+        engine_skip_row(e, in->row_msg[row], reason);
         return;
     }
-    e->stats.invalid_rows++;
-    k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m), (int)m->partition,
-                  (long long)m->offset, reason);
+    e->stats.filtered_rows++;
+    k2td_log_debug("a row of %s [%d] offset %lld was filtered out: %s", engine_topic(m),
+                   (int)m->partition, (long long)m->offset, reason);
 }
 
 /* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
@@ -196,17 +201,14 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
                       engine_row_dropped, e);
     for (size_t r = 0; r < rows->nrows; r++) {
         size_t origin = rows->row_msg[r];
-        if (k2td_mapper_map_row(e->rt.mapper, rows, r, origin, e->rt.batch, err, sizeof(err))) {
-            const rd_kafka_message_t *m = e->msgs[origin];
-            e->stats.invalid_rows++;
-            k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m),
-                          (int)m->partition, (long long)m->offset, err);
-        }
+        if (k2td_mapper_map_row(e->rt.mapper, rows, r, origin, e->rt.batch, err, sizeof(err)))
+            engine_skip_row(e, origin, err);
     }
     int64_t write_start_ms = engine_now_ms();
     k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
     k2td_sink_stats_t ss = {0};
-    k2td_sink_result_t res = k2td_sink_write(e->rt.rest, e->rt.batch, &hooks, &ss, errstr, errstr_size);
+    k2td_sink_result_t res =
+        k2td_sink_write(e->rt.rest, e->rt.batch, &hooks, &ss, errstr, errstr_size);
     e->stats.inserted_sqls += ss.inserted_sqls;
     e->stats.failed_sqls += ss.failed_sqls;
     e->stats.written_rows += ss.written_rows;
@@ -233,9 +235,10 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     return 0;
 }
 
-static void engine_status(k2td_engine_t *e, int64_t now, int force) {
+/* Prints the status line when status lines are on and one is due. */
+static void engine_status(k2td_engine_t *e, int64_t now) {
     int64_t interval = e->task->options.status_interval_ms;
-    if (!force && (!e->opts.status_lines || now - e->last_status_ms < interval)) return;
+    if (!e->opts.status_lines || now - e->last_status_ms < interval) return;
     double secs = (double)(now - e->last_status_ms) / 1000.0;
     uint64_t msgs = e->stats.kafka_consumed_messages - e->last_status_msgs;
     k2td_log_info("status: %.0f msg/s, consumed %llu, rows written %llu, failed %llu, skipped "
@@ -302,7 +305,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
                           (long long)kc->timeout_ms);
             break;
         }
-        engine_status(e, now, 0);
+        engine_status(e, now);
     }
     if (engine_flush(e, errstr, errstr_size) != 0) rc = K2TD_ENGINE_FAILED;
     e->stats.kafka_errors = k2td_kafka_source_errors(e->source);
