@@ -12,7 +12,7 @@ set -euo pipefail
 
 # The one list of Debian packages the project depends on.
 build_packages=(build-essential cmake ninja-build pkg-config
-    librdkafka-dev libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev liblua5.4-dev)
+    librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev)
 test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time)
 # Installed only when no Java 17 or newer is on the PATH.
 jre_package=default-jre-headless
