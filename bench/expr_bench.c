@@ -27,38 +27,7 @@
 #include "common/arena.h"
 #include "expr/expr.h"
 #include "model/value.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-
-static size_t alloc_calls; /* counted only while `counting` */
-static int counting;
-
-#ifndef SANITIZED
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-
-void *malloc(size_t n) {
-    alloc_calls += counting;
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size) {
-    alloc_calls += counting;
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n) {
-    alloc_calls += counting;
-    return __libc_realloc(p, n);
-}
-#endif
+#include "alloc_count.h"
 
 static double now_s(void) {
     struct timespec ts;
@@ -125,7 +94,7 @@ static result_t run(k2td_expr_t *e, int filter, size_t nrows, size_t batch) {
         k2td_arena_reset(&arena);
         if (b == 1) first_block = arena.head;
         if (b >= 1 && arena.head != first_block) res.arena_stable = 0;
-        counting = 1;
+        alloc_counting = 1;
         double t0 = now_s();
         for (size_t r = 0; r < rs.nrows; r++) {
             if (filter) {
@@ -140,7 +109,7 @@ static result_t run(k2td_expr_t *e, int filter, size_t nrows, size_t batch) {
             }
         }
         res.seconds += now_s() - t0;
-        counting = 0;
+        alloc_counting = 0;
         if (b == 0) { /* the warm-up: the arena may grow */
             res.warmup_allocs = alloc_calls;
             alloc_calls = 0;
@@ -186,7 +155,7 @@ int main(int argc, char **argv) {
         }
         printf("%-58s %7.1f M rows/s  %s %zu  mallocs after warm-up: ", exprs[i].text,
                (double)nrows / best.seconds / 1e6, exprs[i].filter ? "true" : "ok", best.trues);
-#ifdef SANITIZED
+#if !ALLOC_COUNT_ENABLED
         printf("not counted (sanitizer build)");
 #else
         printf("%zu (warm-up batch: %zu)", best.allocs, best.warmup_allocs);

@@ -1,29 +1,107 @@
 /*
  * transform_bench.c - the transform path alone, on one core: canonical
- * "meters" JSON messages -> parse -> map onto the supertable -> INSERT SQL
- * text, as k2td's engine does it, without Kafka or TDengine.
+ * "meters" JSON messages -> parse -> [mutate stages] -> map onto the
+ * supertable -> INSERT SQL text, as k2td's engine does it, without Kafka or
+ * TDengine. Two paths over the same messages in one run:
+ *
+ *   plain: parse.value.json "" -> model d_{id}
+ *   full:  the same plus 3 extract rules, 2 filters and format/expr
+ *          mappings (FULL_MUTATE below)
  *
  *   build/bench/transform_bench [messages] [batch]
  *
- * Prints rows/s and bytes of SQL produced. Messages are generated in memory
- * first (a spread of ids, timestamps and values) so the clock covers the
- * transform only.
+ * Prints rows/s for each, the full/plain ratio, and the malloc calls made
+ * by the mutate stages after the first batch (they must allocate nothing per
+ * row; sanitizer builds cannot count). Messages are generated in memory first
+ * so the clock covers the transform only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <cJSON.h>
+
+#include "alloc_count.h"
 #include "common/alloc.h"
 #include "common/buf.h"
 #include "model/mapper.h"
 #include "parse/json_flat.h"
 #include "schema_fixture.h"
+#include "transform/pipeline.h"
+
+static const char FULL_MUTATE[] =
+    "[{\"extract\": {\"location\": {\"split\": {\"separator\": \".\", \"count\": 2}}}},"
+    " {\"extract\": {\"location_0\": {\"convert\": {\"California\": \"CA\", \"Oregon\": \"OR\"}}}},"
+    " {\"extract\": {\"location_1\": {\"regex\": \"^(?<city>[A-Za-z]+)$\"}}},"
+    " {\"filter\": [\"voltage > 100\", \"location_0 != \\\"\\\"\"]},"
+    " {\"map\": {\"label\": {\"format\": \"${location_0}-${city}-${id}\"},"
+    "          \"current\": {\"expr\": \"current * 1.0 + 0\"}}}]";
+
+typedef struct run_result {
+    double secs;
+    size_t rows, bad, statements, sql_bytes, stage_allocs;
+} run_result_t;
 
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs every message through the path (pipeline may be NULL: plain). */
+static run_result_t bench_run(const k2td_buf_t *all, const size_t *off, size_t n, size_t batch,
+                              k2td_mapper_t *m, k2td_pipeline_t *pipeline) {
+    run_result_t res = {0};
+    k2td_insert_batch_t *b = k2td_mapper_batch_new(m, 1024 * 1024);
+    k2td_rowset_t rs_a, rs_b;
+    k2td_rowset_init(&rs_a);
+    k2td_rowset_init(&rs_b);
+    k2td_buf_t sql = K2TD_BUF_INIT;
+    char err[512];
+    double t0 = now_s();
+    for (size_t start = 0; start < n; start += batch) {
+        size_t end = start + batch < n ? start + batch : n;
+        k2td_rowset_reset(&rs_a);
+        k2td_rowset_reset(&rs_b);
+        k2td_insert_batch_reset(b);
+        for (size_t i = start; i < end; i++)
+            if (k2td_json_flat_parse(all->data + off[i], off[i + 1] - off[i], i - start, &rs_a,
+                                     err, sizeof(err)) < 0)
+                res.bad++;
+        k2td_rowset_t *rows = &rs_a, *spare = &rs_b;
+        if (pipeline) {
+            alloc_counting = start > 0; /* the first batch grows the buffers */
+            res.bad += k2td_pipeline_run(pipeline, &rows, &spare, 1764000000000LL, 0, NULL, NULL);
+            alloc_counting = 0;
+        }
+        for (size_t r = 0; r < rows->nrows; r++)
+            if (k2td_mapper_map_row(m, rows, r, rows->row_msg[r], b, err, sizeof(err)) != 0)
+                res.bad++;
+        size_t total = k2td_insert_batch_rows(b);
+        k2td_insert_batch_seal(b);
+        for (size_t i = 0; i < total;) {
+            i += k2td_insert_batch_render(b, i, total - i, &sql);
+            res.statements++;
+            res.sql_bytes += sql.len;
+        }
+        res.rows += total;
+    }
+    res.secs = now_s() - t0;
+    res.stage_allocs = alloc_calls;
+    alloc_calls = 0;
+    k2td_buf_free(&sql);
+    k2td_rowset_free(&rs_a);
+    k2td_rowset_free(&rs_b);
+    k2td_insert_batch_free(b);
+    return res;
+}
+
+static void bench_print(const char *name, size_t n, const run_result_t *r) {
+    printf("%-5s: %zu messages -> %zu rows (%zu refused) -> %zu statements, %.1f MB SQL in "
+           "%.3f s: %.2f M rows/s on one core\n",
+           name, n, r->rows, r->bad, r->statements, (double)r->sql_bytes / 1e6, r->secs,
+           (double)r->rows / r->secs / 1e6);
 }
 
 int main(int argc, char **argv) {
@@ -53,47 +131,28 @@ int main(int argc, char **argv) {
     k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0};
     char err[512];
     k2td_mapper_t *m = k2td_mapper_new(&schema, &spec, &co, err, sizeof(err));
-    if (!m) {
-        fprintf(stderr, "mapper: %s\n", err);
+    cJSON *mutate = cJSON_Parse(FULL_MUTATE);
+    k2td_pipeline_t *pipeline = k2td_pipeline_compile(mutate, "mutate", err, sizeof(err));
+    if (!m || !pipeline) {
+        fprintf(stderr, "setup: %s\n", err);
         return 1;
     }
-    k2td_insert_batch_t *b = k2td_mapper_batch_new(m, 1024 * 1024);
-    k2td_rowset_t rs;
-    k2td_rowset_init(&rs);
-    k2td_buf_t sql = K2TD_BUF_INIT;
-    size_t rows = 0, bad = 0, statements = 0, sql_bytes = 0;
+    run_result_t plain = bench_run(&all, off, n, batch, m, NULL);
+    run_result_t full = bench_run(&all, off, n, batch, m, pipeline);
+    bench_print("plain", n, &plain);
+    bench_print("full", n, &full);
+    printf("full/plain: %.0f%%; mallocs by the mutate stages after the first batch: ",
+           100.0 * ((double)full.rows / full.secs) / ((double)plain.rows / plain.secs));
+    if (ALLOC_COUNT_ENABLED)
+        printf("%zu\n", full.stage_allocs);
+    else
+        printf("not counted (sanitizer build)\n");
 
-    double t0 = now_s();
-    for (size_t start = 0; start < n; start += batch) {
-        size_t end = start + batch < n ? start + batch : n;
-        k2td_rowset_reset(&rs);
-        k2td_insert_batch_reset(b);
-        for (size_t i = start; i < end; i++)
-            if (k2td_json_flat_parse(all.data + off[i], off[i + 1] - off[i], i - start, &rs, err,
-                                     sizeof(err)) < 0)
-                bad++;
-        for (size_t r = 0; r < rs.nrows; r++)
-            if (k2td_mapper_map_row(m, &rs, r, rs.row_msg[r], b, err, sizeof(err)) != 0) bad++;
-        size_t total = k2td_insert_batch_rows(b);
-        k2td_insert_batch_seal(b);
-        for (size_t i = 0; i < total;) {
-            i += k2td_insert_batch_render(b, i, total - i, &sql);
-            statements++;
-            sql_bytes += sql.len;
-        }
-        rows += total;
-    }
-    double secs = now_s() - t0;
-    printf("transform: %zu messages -> %zu rows (%zu refused) -> %zu statements, %.1f MB SQL "
-           "in %.3f s: %.2f M rows/s on one core\n",
-           n, rows, bad, statements, (double)sql_bytes / 1e6, secs, (double)rows / secs / 1e6);
-
-    k2td_buf_free(&sql);
-    k2td_rowset_free(&rs);
-    k2td_insert_batch_free(b);
+    k2td_pipeline_free(pipeline);
+    cJSON_Delete(mutate);
     k2td_mapper_free(m);
     k2td_stable_schema_clear(&schema);
     k2td_buf_free(&all);
     free(off);
-    return bad ? 1 : 0;
+    return plain.bad || full.bad || (ALLOC_COUNT_ENABLED && full.stage_allocs) ? 1 : 0;
 }
