@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../common/alloc.h"
 #include "../model/convert.h"
@@ -157,17 +156,6 @@ static cJSON *preview_stages(preview_t *p, int64_t now_ms, k2td_rowset_t **last)
     return stages;
 }
 
-/* Returns the schema index of the column or tag called name: exact match
- * first, then case-insensitive, as the mapper resolves it; -1 if none. */
-static long preview_find(const k2td_stable_schema_t *s, const char *name, int tag) {
-    for (int ci = 0; ci < 2; ci++)
-        for (size_t i = 0; i < s->ncols; i++)
-            if (s->cols[i].is_tag == tag &&
-                (ci ? strcasecmp(s->cols[i].name, name) : strcmp(s->cols[i].name, name)) == 0)
-                return (long)i;
-    return -1;
-}
-
 /* Appends {"name", "type", "value"} of schema column c for row r. */
 static void preview_value(preview_t *p, const k2td_rowset_t *rs, size_t r, size_t c,
                           cJSON *arr) {
@@ -200,7 +188,7 @@ static void preview_values(preview_t *p, const k2td_rowset_t *rs, size_t r, int 
     cJSON *arr = cJSON_AddArrayToObject(obj, key);
     if (names->n) {
         for (size_t i = 0; i < names->n; i++) {
-            long c = preview_find(&p->rt.schema, names->items[i], tag);
+            long c = k2td_schema_find(&p->rt.schema, names->items[i], tag);
             if (c >= 0) preview_value(p, rs, r, (size_t)c, arr);
         }
         return;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../common/alloc.h"
 #include "template.h"
@@ -24,15 +23,6 @@ struct k2td_mapper {
     k2td_buf_t table, tag_sql, values;
 };
 
-/* Returns the schema index of the column (or tag) named name, or -1. */
-static long schema_find(const k2td_stable_schema_t *s, const char *name, int want_tag) {
-    for (size_t i = 0; i < s->ncols; i++)
-        if (s->cols[i].is_tag == want_tag && strcmp(s->cols[i].name, name) == 0) return (long)i;
-    for (size_t i = 0; i < s->ncols; i++)
-        if (s->cols[i].is_tag == want_tag && strcasecmp(s->cols[i].name, name) == 0) return (long)i;
-    return -1;
-}
-
 /* Fills targets from the named list, or with every column/tag when names is
  * NULL. Returns the count, or -1 with errstr set. */
 static long mapper_targets(const k2td_stable_schema_t *s, const char *const *names, size_t n,
@@ -45,7 +35,7 @@ static long mapper_targets(const k2td_stable_schema_t *s, const char *const *nam
         return (long)count;
     }
     for (size_t i = 0; i < n; i++) {
-        long idx = schema_find(s, names[i], want_tag);
+        long idx = k2td_schema_find(s, names[i], want_tag);
         if (idx < 0) {
             snprintf(errstr, errstr_size, "model.%s: `%s` is not a %s of supertable `%s`.`%s`",
                      want_tag ? "tags" : "columns", names[i], want_tag ? "tag" : "column",

@@ -51,6 +51,15 @@ const char *k2td_precision_name(k2td_precision_t p) {
     return p == K2TD_PREC_US ? "us" : p == K2TD_PREC_NS ? "ns" : "ms";
 }
 
+long k2td_schema_find(const k2td_stable_schema_t *s, const char *name, int want_tag) {
+    for (int ci = 0; ci < 2; ci++)
+        for (size_t i = 0; i < s->ncols; i++)
+            if (s->cols[i].is_tag == want_tag &&
+                (ci ? strcasecmp(s->cols[i].name, name) : strcmp(s->cols[i].name, name)) == 0)
+                return (long)i;
+    return -1;
+}
+
 void k2td_stable_schema_clear(k2td_stable_schema_t *s) {
     for (size_t i = 0; i < s->ncols; i++) free(s->cols[i].name);
     free(s->cols);

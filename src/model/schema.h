@@ -63,6 +63,11 @@ int k2td_precision_from_name(const char *name);
 /* Returns "ms", "us" or "ns". */
 const char *k2td_precision_name(k2td_precision_t p);
 
+/* Returns the index in s->cols of the column (want_tag 0) or tag (1) named
+ * name: an exact match first, else the first ASCII case-insensitive one
+ * (TDengine lower-cases unquoted names); -1 when there is none. */
+long k2td_schema_find(const k2td_stable_schema_t *s, const char *name, int want_tag);
+
 /* Releases the names and the column array; the struct itself is the caller's. */
 void k2td_stable_schema_clear(k2td_stable_schema_t *s);
 

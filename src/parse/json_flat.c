@@ -390,6 +390,23 @@ static inline k2td_field_t *flat_field(flat_parser_t *fp, const char *name, size
     return f;
 }
 
+/* After an object member or array element: skips a ',' and returns 1
+ * (another follows), or skips `close` and returns 0 (the container ends);
+ * anything else is an error (-1) saying what was expected. */
+static int flat_next(flat_parser_t *fp, char close, const char *what) {
+    flat_skip_ws(fp);
+    if (fp->p < fp->end && *fp->p == ',') {
+        fp->p++;
+        flat_skip_ws(fp);
+        return 1;
+    }
+    if (fp->p < fp->end && *fp->p == close) {
+        fp->p++;
+        return 0;
+    }
+    return flat_expected(fp, what);
+}
+
 /* ---- values ----------------------------------------------------------- */
 
 static int flat_object(flat_parser_t *fp, const char *prefix, size_t plen, int depth);
@@ -525,17 +542,8 @@ static int flat_object(flat_parser_t *fp, const char *prefix, size_t plen, int d
         fp->p++;
         flat_skip_ws(fp);
         if (flat_value(fp, name, nlen, depth) != 0) return -1;
-        flat_skip_ws(fp);
-        if (fp->p < fp->end && *fp->p == ',') {
-            fp->p++;
-            flat_skip_ws(fp);
-            continue;
-        }
-        if (fp->p < fp->end && *fp->p == '}') {
-            fp->p++;
-            return 0;
-        }
-        return flat_expected(fp, "',' or '}' after object member");
+        int more = flat_next(fp, '}', "',' or '}' after object member");
+        if (more <= 0) return more;
     }
 }
 
@@ -560,17 +568,8 @@ static int flat_array(flat_parser_t *fp, const char *prefix, size_t plen, int de
         memcpy(name + plen + 1, d, dlen);
         name[plen + 1 + dlen] = '\0';
         if (flat_value(fp, name, plen + 1 + dlen, depth) != 0) return -1;
-        flat_skip_ws(fp);
-        if (fp->p < fp->end && *fp->p == ',') {
-            fp->p++;
-            flat_skip_ws(fp);
-            continue;
-        }
-        if (fp->p < fp->end && *fp->p == ']') {
-            fp->p++;
-            return 0;
-        }
-        return flat_expected(fp, "',' or ']' after array element");
+        int more = flat_next(fp, ']', "',' or ']' after array element");
+        if (more <= 0) return more;
     }
 }
 
@@ -597,17 +596,8 @@ static int flat_top_array(flat_parser_t *fp) {
             return flat_fail(fp, fp->p, "element %zu of the top-level array is not an object", i);
         }
         if (flat_row(fp) != 0) return -1;
-        flat_skip_ws(fp);
-        if (fp->p < fp->end && *fp->p == ',') {
-            fp->p++;
-            flat_skip_ws(fp);
-            continue;
-        }
-        if (fp->p < fp->end && *fp->p == ']') {
-            fp->p++;
-            return 0;
-        }
-        return flat_expected(fp, "',' or ']' after array element");
+        int more = flat_next(fp, ']', "',' or ']' after array element");
+        if (more <= 0) return more;
     }
 }
 

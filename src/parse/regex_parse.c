@@ -32,6 +32,7 @@ struct k2td_regex {
     regex_group_t *groups;      /* the named groups, by group number */
     size_t ngroups;
     int every_match;
+    int no_match; /* the last k2td_regex_parse failed only because nothing matched */
 };
 
 /* Writes "<where> <off>: <PCRE2's message for error code rc>" to errstr. */
@@ -140,6 +141,7 @@ static void regex_row(const k2td_regex_t *re, const char *buf, size_t msg_index,
 int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_index,
                      k2td_rowset_t *out, char *errstr, size_t errstr_size) {
     if (errstr && errstr_size) errstr[0] = '\0';
+    re->no_match = 0;
     /* skipped, but error offsets still count from the payload's first byte */
     size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     buf += bom;
@@ -168,7 +170,13 @@ int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_i
         opts = PCRE2_NO_UTF_CHECK | (ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART : 0);
         start = ov[1];
     }
-    if (out->nrows == nrows_before)
+    if (out->nrows == nrows_before) {
+        re->no_match = 1;
         return k2td_errstr_set(errstr, errstr_size, "pattern did not match");
+    }
     return (int)(out->nrows - nrows_before);
+}
+
+int k2td_regex_no_match(const k2td_regex_t *re) {
+    return re->no_match;
 }

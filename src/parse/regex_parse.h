@@ -69,4 +69,8 @@ void k2td_regex_free(k2td_regex_t *re);
 int k2td_regex_parse(k2td_regex_t *re, const char *buf, size_t len, size_t msg_index,
                      k2td_rowset_t *out, char *errstr, size_t errstr_size);
 
+/* Returns non-zero when the last k2td_regex_parse() failed only because
+ * the pattern matched nowhere (as opposed to bad UTF-8 or a match limit). */
+int k2td_regex_no_match(const k2td_regex_t *re);
+
 #endif

@@ -182,8 +182,7 @@ static int apply_regex(k2td_extract_t *x, const xrule_t *r, k2td_rowset_t *out, 
     k2td_rowset_reset(&x->scratch);
     if (k2td_regex_parse(r->re, s, len, out->row_msg[out->nrows - 1], &x->scratch, reason,
                          reason_size) < 0)
-        /* regex_parse.h documents this exact message for "no match" */
-        return strcmp(reason, "pattern did not match") == 0 ? 0 : -1;
+        return k2td_regex_no_match(r->re) ? 0 : -1;
     const k2td_field_t *f;
     size_t n = k2td_rowset_row(&x->scratch, 0, &f);
     for (size_t i = 0; i < n; i++) {
