@@ -75,8 +75,10 @@ static run_result_t bench_run(const k2td_buf_t *all, const size_t *off, size_t n
             res.bad += k2td_pipeline_run(pipeline, &rows, &spare, 1764000000000LL, 0, NULL, NULL);
             alloc_counting = 0;
         }
+        k2td_map_outcome_t outcome;
         for (size_t r = 0; r < rows->nrows; r++)
-            if (k2td_mapper_map_row(m, rows, r, rows->row_msg[r], b, err, sizeof(err)) != 0)
+            if (k2td_mapper_map_row(m, rows, r, rows->row_msg[r], b, &outcome, err,
+                                    sizeof(err)) != 0)
                 res.bad++;
         size_t total = k2td_insert_batch_rows(b);
         k2td_insert_batch_seal(b);
@@ -128,7 +130,7 @@ int main(int argc, char **argv) {
     fixture_meters(&schema, "bench");
     k2td_convert_opts_t co;
     k2td_convert_opts_init(&co, K2TD_PREC_MS, 3650, 1764000000000LL);
-    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0};
+    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0, NULL};
     char err[512];
     k2td_mapper_t *m = k2td_mapper_new(&schema, &spec, &co, err, sizeof(err));
     cJSON *mutate = cJSON_Parse(FULL_MUTATE);

@@ -1,9 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../engine/task_check.h"
 #include "../sink/schema_load.h"
-#include "../source/kafka_source.h"
-#include "../task/taos_dsn.h"
 #include "cli.h"
 #include "cli_task.h"
 
@@ -23,24 +22,20 @@ static int check_report(int code, const char *what, const char *detail) {
 
 static int check_kafka(const k2td_task_t *task) {
     char err[1024];
-    k2td_kafka_source_t *src = k2td_kafka_source_new(&task->kafka, task->id, err, sizeof(err));
-    if (!src) return check_report(K2TD_EXIT_USAGE, "kafka configuration", err);
-    int rc = k2td_kafka_source_check(src, 10000, err, sizeof(err));
-    k2td_kafka_source_close(src);
-    if (rc == -1) return check_report(K2TD_EXIT_KAFKA_DOWN, "kafka brokers", err);
+    k2td_engine_rc_t rc = k2td_check_kafka(&task->kafka, task->id, 10000, NULL, NULL, err,
+                                           sizeof(err));
+    if (rc == K2TD_ENGINE_CONFIG) return check_report(K2TD_EXIT_USAGE, "kafka configuration", err);
+    if (rc == K2TD_ENGINE_KAFKA_DOWN) return check_report(K2TD_EXIT_KAFKA_DOWN, "kafka brokers", err);
     check_report(K2TD_EXIT_OK, "kafka brokers", task->kafka.brokers);
-    if (rc == -2) return check_report(K2TD_EXIT_KAFKA_NO_TOPIC, "kafka topics", err);
+    if (rc == K2TD_ENGINE_KAFKA_NO_TOPIC)
+        return check_report(K2TD_EXIT_KAFKA_NO_TOPIC, "kafka topics", err);
     return check_report(K2TD_EXIT_OK, "kafka topics", "every topic exists");
 }
 
 static int check_tdengine(const k2td_task_t *task) {
     char err[1024];
-    k2td_taos_dsn_t dsn;
-    if (k2td_taos_dsn_parse(task->to, &dsn, err, sizeof(err)) != 0)
-        return check_report(K2TD_EXIT_USAGE, "tdengine target", err);
-    k2td_rest_opts_t ro = {0, 10000};
-    k2td_rest_t *rest = k2td_rest_new(&dsn, &ro);
-    int rc = k2td_schema_check(rest, dsn.db, task->parser.model.stable, err, sizeof(err));
+    int rc = k2td_check_tdengine(task->to, &task->parser, 10000, NULL, err, sizeof(err));
+    if (rc < 0) return check_report(K2TD_EXIT_USAGE, "tdengine target", err);
     static const struct {
         int schema_rc, exit_code;
         const char *what;
@@ -59,8 +54,6 @@ static int check_tdengine(const k2td_task_t *task) {
     }
     if (code == K2TD_EXIT_OK && rc != K2TD_SCHEMA_OK)
         code = check_report(K2TD_EXIT_FAILED, "tdengine supertable schema", err);
-    k2td_rest_free(rest);
-    k2td_taos_dsn_clear(&dsn);
     return code;
 }
 

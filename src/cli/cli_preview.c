@@ -1,8 +1,10 @@
 /*
- * cli_preview.c - `k2td preview`: reads sample messages (one per line) and
- * prints what the task would do with them, stage by stage, as aligned text
- * tables or as the JSON document of src/engine/preview.h.
+ * cli_preview.c - `k2td preview`: takes sample messages (from Kafka, or one
+ * per line from a file) and prints what the task would do with them, stage
+ * by stage, as aligned text tables or as the JSON document of
+ * src/engine/preview.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +12,27 @@
 #include "../common/alloc.h"
 #include "../common/buf.h"
 #include "../engine/preview.h"
+#include "../engine/preview_kafka.h"
 #include "cli.h"
 #include "cli_task.h"
 
+/* --count's upper bound, and how long reading samples from Kafka may take. */
+#define PREVIEW_MAX_COUNT 1000
+#define PREVIEW_KAFKA_TIMEOUT_MS 10000
+
 static const char preview_usage[] =
-    "usage: k2td preview TASK.json --sample FILE|- [--json]\n"
+    "usage: k2td preview TASK.json [--from KAFKA_DSN] [--count N | --sample FILE|-] [--json]\n"
     "       k2td preview --from KAFKA_DSN --to TAOS_DSN --parser @parser.json|JSON\n"
-    "                    --sample FILE|- [--json]\n"
-    "Shows what the task would do with the sample messages (one per line, from FILE or\n"
-    "stdin with -): the parsed rows, the rows after each mutate stage and why rows were\n"
-    "dropped, the values for each target column, the subtables and the SQL. Reads the\n"
-    "supertable's schema from TDengine; writes nothing and does not contact Kafka.\n";
+    "                    [--count N | --sample FILE|-] [--json]\n"
+    "Shows what the task would do with sample messages: the parsed rows, the rows after each\n"
+    "mutate stage and why rows were dropped, the values for each target column, the subtables\n"
+    "and the SQL. Reads the supertable's schema from TDengine and writes nothing.\n"
+    "The samples are up to N (default 10, at most 1000) messages read from the Kafka topics\n"
+    "where the task would start - its group's committed offsets, else fallback_offset, where\n"
+    "latest means the last N messages - spread over the partitions; the group is not joined\n"
+    "and nothing is committed. --from with a task file reads from that source instead.\n"
+    "--sample reads one sample per line from FILE (or stdin with -) and does not contact\n"
+    "Kafka.\n";
 
 /* Reads all of f into *out (caller frees). Returns 0 or -1 on a read error. */
 static int preview_slurp(FILE *f, k2td_buf_t *out) {
@@ -44,7 +56,7 @@ static k2td_preview_sample_t *preview_lines(const k2td_buf_t *text, size_t *n) {
         if (*n == cap) s = k2td_realloc(s, (cap *= 2) * sizeof(*s));
         size_t len = (size_t)(stop - p);
         if (len && p[len - 1] == '\r') len--;
-        s[(*n)++] = (k2td_preview_sample_t){p, len};
+        s[(*n)++] = (k2td_preview_sample_t){.data = p, .len = len};
         p = nl ? nl + 1 : end;
     }
     return s;
@@ -179,6 +191,23 @@ static void print_reasons(const cJSON *arr, const char *key, const char *what) {
     }
 }
 
+/* Prints, for messages read from Kafka, where each one was read. */
+static void print_origins(const cJSON *msgs) {
+    static const char *const keys[] = {"message", "topic", "partition", "offset"};
+    static const char *const header[] = {"msg", "topic", "partition", "offset"};
+    if (!cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 0), "topic")) return;
+    cJSON *table = cJSON_CreateArray();
+    cJSON_AddItemToArray(table, cJSON_CreateStringArray(header, 4));
+    for (const cJSON *m = msgs->child; m; m = m->next) {
+        cJSON *line = cJSON_CreateArray();
+        for (size_t k = 0; k < 4; k++)
+            cJSON_AddItemToArray(line, cell_of(cJSON_GetObjectItem(m, keys[k])));
+        cJSON_AddItemToArray(table, line);
+    }
+    print_table(table, 1);
+    cJSON_Delete(table);
+}
+
 /* Prints the preview document as text. */
 static void print_preview(const cJSON *doc) {
     static const char *const fields[] = {"fields", NULL};
@@ -191,6 +220,7 @@ static void print_preview(const cJSON *doc) {
            cJSON_GetObjectItem(target, "precision")->valuestring);
     const cJSON *msgs = cJSON_GetObjectItem(doc, "messages");
     printf("messages: %d\n", cJSON_GetArraySize(msgs));
+    print_origins(msgs);
     print_reasons(msgs, "error", "parse error,");
     puts("\nparsed rows:");
     print_rows(cJSON_GetObjectItem(doc, "parsed"), fields, 0);
@@ -234,59 +264,130 @@ static int preview_read(const char *path, k2td_buf_t *text) {
     return rc;
 }
 
-int k2td_cli_preview(int argc, char **argv) {
-    /* take out --sample and --json; the rest are the shared task arguments */
-    char **rest = k2td_calloc((size_t)argc + 1, sizeof(*rest));
-    int nrest = 0, json = 0, code = K2TD_EXIT_USAGE;
-    const char *sample = NULL;
+/* The options only `preview` has. */
+typedef struct preview_opts {
+    int json;
+    const char *sample;     /* NULL: read the samples from Kafka */
+    const char *count_text; /* --count as given; NULL when not given */
+    int count_missing;      /* --count came last, without its value */
+    size_t count;
+} preview_opts_t;
+
+/* Moves --json, --sample and --count out of argv into o and the rest (the
+ * shared task arguments) into rest. Returns how many went into rest. */
+static int preview_opts_take(int argc, char **argv, preview_opts_t *o, char **rest) {
+    int nrest = 0;
     for (int i = 0; i < argc; i++) {
         if (i > 0 && strcmp(argv[i], "--json") == 0)
-            json = 1;
+            o->json = 1;
         else if (i > 0 && strcmp(argv[i], "--sample") == 0 && i + 1 < argc)
-            sample = argv[++i];
+            o->sample = argv[++i];
         else if (i > 0 && strncmp(argv[i], "--sample=", 9) == 0)
-            sample = argv[i] + 9;
+            o->sample = argv[i] + 9;
+        else if (i > 0 && strcmp(argv[i], "--count") == 0 && i + 1 < argc)
+            o->count_text = argv[++i];
+        else if (i > 0 && strcmp(argv[i], "--count") == 0)
+            o->count_missing = 1;
+        else if (i > 0 && strncmp(argv[i], "--count=", 8) == 0)
+            o->count_text = argv[i] + 8;
         else
             rest[nrest++] = argv[i];
     }
-    k2td_cli_args_t args;
-    int a = k2td_cli_args_parse(nrest, rest, preview_usage, &args);
-    if (a != 0) {
-        free(rest);
-        return a > 0 ? K2TD_EXIT_OK : K2TD_EXIT_USAGE;
+    return nrest;
+}
+
+/* Checks --count (1..1000, default 10) and that it is not given with
+ * --sample. Returns 0, or -1 with the error printed. */
+static int preview_opts_check(preview_opts_t *o) {
+    o->count = 10;
+    if (o->count_missing) {
+        fprintf(stderr, "k2td: --count needs a number from 1 to %d\n", PREVIEW_MAX_COUNT);
+        return -1;
     }
-    if (!sample) {
-        fprintf(stderr, "k2td: --sample FILE (or - for stdin) is required\n%s", preview_usage);
-        free(rest);
-        return K2TD_EXIT_USAGE;
+    if (!o->count_text) return 0;
+    if (o->sample) {
+        fprintf(stderr, "k2td: --count is for messages read from Kafka; it does not go with "
+                        "--sample\n");
+        return -1;
     }
-    k2td_task_t task;
+    char *end;
+    errno = 0;
+    long v = strtol(o->count_text, &end, 10);
+    if (o->count_text[0] < '0' || o->count_text[0] > '9' || *end || errno || v < 1 ||
+        v > PREVIEW_MAX_COUNT) {
+        k2td_buf_t q = K2TD_BUF_INIT;
+        cell_put(&q, o->count_text);
+        fprintf(stderr, "k2td: --count: `%s` is not a whole number from 1 to %d\n",
+                q.data ? q.data : "", PREVIEW_MAX_COUNT);
+        k2td_buf_free(&q);
+        return -1;
+    }
+    o->count = (size_t)v;
+    return 0;
+}
+
+/* Previews task on the lines of the file at path ("-" = stdin). Returns the
+ * exit code; *doc is set on success. */
+static int preview_file(const k2td_task_t *task, const char *path, cJSON **doc) {
     k2td_buf_t text = K2TD_BUF_INIT;
-    if (k2td_cli_task_load(&args, &task) != 0) {
-        free(rest);
-        return K2TD_EXIT_USAGE;
-    }
-    if (preview_read(sample, &text) == 0) {
+    int code = K2TD_EXIT_USAGE;
+    *doc = NULL;
+    if (preview_read(path, &text) == 0) {
         size_t n;
         k2td_preview_sample_t *samples = preview_lines(&text, &n);
         char err[1024];
-        cJSON *doc;
-        k2td_engine_rc_t rc = k2td_preview_run(&task, samples, n, &doc, err, sizeof(err));
+        k2td_engine_rc_t rc = k2td_preview_run(task, samples, n, doc, err, sizeof(err));
         code = k2td_cli_exit_code(rc);
-        if (rc != K2TD_ENGINE_OK) {
-            fprintf(stderr, "k2td: %s\n", err);
-        } else if (json) {
-            char *out = cJSON_Print(doc);
-            puts(out);
-            free(out);
-        } else {
-            print_preview(doc);
-        }
-        cJSON_Delete(doc);
+        if (rc != K2TD_ENGINE_OK) fprintf(stderr, "k2td: %s\n", err);
         free(samples);
     }
     k2td_buf_free(&text);
-    k2td_task_free(&task);
+    return code;
+}
+
+/* Previews task on up to count messages from its topics. Returns the exit
+ * code; *doc is set on success. */
+static int preview_kafka(const k2td_task_t *task, size_t count, cJSON **doc) {
+    char err[1024];
+    int timed_out;
+    k2td_engine_rc_t rc =
+        k2td_preview_kafka(task, count, PREVIEW_KAFKA_TIMEOUT_MS, doc, &timed_out, err,
+                           sizeof(err));
+    if (rc != K2TD_ENGINE_OK) {
+        fprintf(stderr, "k2td: %s\n", err);
+        return k2td_cli_exit_code(rc);
+    }
+    int got = cJSON_GetArraySize(cJSON_GetObjectItem(*doc, "messages"));
+    if (timed_out)
+        fprintf(stderr, "k2td: stopped reading Kafka after %d ms with %d of the %zu messages "
+                        "asked for\n", PREVIEW_KAFKA_TIMEOUT_MS, got, count);
+    else if (got == 0)
+        fprintf(stderr, "k2td: no messages in Kafka where the task would start (the topics are "
+                        "empty there, or its group has read everything)\n");
+    return K2TD_EXIT_OK;
+}
+
+int k2td_cli_preview(int argc, char **argv) {
+    char **rest = k2td_calloc((size_t)argc + 1, sizeof(*rest));
+    preview_opts_t o = {0};
+    int nrest = preview_opts_take(argc, argv, &o, rest);
+    k2td_cli_args_t args;
+    int a = k2td_cli_args_parse_from_override(nrest, rest, preview_usage, &args);
     free(rest);
+    if (a != 0) return a > 0 ? K2TD_EXIT_OK : K2TD_EXIT_USAGE;
+    k2td_task_t task;
+    if (preview_opts_check(&o) != 0 || k2td_cli_task_load(&args, &task) != 0)
+        return K2TD_EXIT_USAGE;
+    cJSON *doc;
+    int code = o.sample ? preview_file(&task, o.sample, &doc) : preview_kafka(&task, o.count, &doc);
+    if (code == K2TD_EXIT_OK && o.json) {
+        char *out = cJSON_Print(doc);
+        puts(out);
+        free(out);
+    } else if (code == K2TD_EXIT_OK) {
+        print_preview(doc);
+    }
+    cJSON_Delete(doc);
+    k2td_task_free(&task);
     return code;
 }

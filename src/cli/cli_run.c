@@ -46,7 +46,7 @@ int k2td_cli_run(int argc, char **argv) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char err[1024] = "";
-    k2td_engine_opts_t opts = {args.status || isatty(STDERR_FILENO)};
+    k2td_engine_opts_t opts = {.status_lines = args.status || isatty(STDERR_FILENO)};
     k2td_engine_rc_t rc;
     k2td_engine_t *engine = k2td_engine_new(&task, &opts, &rc, err, sizeof(err));
     if (!engine) {

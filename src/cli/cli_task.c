@@ -7,7 +7,9 @@
 #include "../common/log.h"
 #include "cli.h"
 
-int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args) {
+/* Parses argv into args; from_overrides lets --from come with a task file. */
+static int cli_args_parse(int argc, char **argv, const char *usage, int from_overrides,
+                          k2td_cli_args_t *args) {
     static const struct option longopts[] = {
         {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 't'},
         {"parser", required_argument, NULL, 'p'},   {"name", required_argument, NULL, 'n'},
@@ -34,7 +36,7 @@ int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_
         fprintf(stderr, "k2td: unexpected argument `%s`\n%s", argv[optind], usage);
         return -1;
     }
-    if (args->task_file && (args->from || args->to || args->parser)) {
+    if (args->task_file && ((args->from && !from_overrides) || args->to || args->parser)) {
         fprintf(stderr, "k2td: give either a task file or --from/--to/--parser, not both\n");
         return -1;
     }
@@ -51,12 +53,26 @@ int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_
     return 0;
 }
 
+int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args) {
+    return cli_args_parse(argc, argv, usage, 0, args);
+}
+
+int k2td_cli_args_parse_from_override(int argc, char **argv, const char *usage,
+                                      k2td_cli_args_t *args) {
+    return cli_args_parse(argc, argv, usage, 1, args);
+}
+
 int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task) {
     char err[1024];
     int rc = args->task_file
                  ? k2td_task_load_file(args->task_file, task, err, sizeof(err))
                  : k2td_task_from_cli(args->name ? args->name : "cli", args->from, args->to,
                                       args->parser, task, err, sizeof(err));
+    if (rc == 0 && args->task_file && args->from &&
+        k2td_task_set_from(task, args->from, "--from", err, sizeof(err)) != 0) {
+        k2td_task_free(task);
+        rc = -1;
+    }
     if (rc != 0) {
         fprintf(stderr, "k2td: %s\n", err);
         return -1;

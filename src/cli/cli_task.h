@@ -21,7 +21,13 @@ typedef struct k2td_cli_args {
  */
 int k2td_cli_args_parse(int argc, char **argv, const char *usage, k2td_cli_args_t *args);
 
-/* Loads the task the arguments describe into *task. Returns 0, or -1 with
+/* As k2td_cli_args_parse, but --from may also come with a task file; then
+ * k2td_cli_task_load replaces the task's `from` with it. */
+int k2td_cli_args_parse_from_override(int argc, char **argv, const char *usage,
+                                      k2td_cli_args_t *args);
+
+/* Loads the task the arguments describe (a task file with a --from given
+ * beside it reads from that source) into *task. Returns 0, or -1 with
  * the error printed on stderr. The caller frees the task with k2td_task_free. */
 int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task);
 

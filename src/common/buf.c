@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "num_text.h"
 #include <stdlib.h>
 
 void k2td_buf_reserve(k2td_buf_t *b, size_t n) {
@@ -47,13 +48,8 @@ void k2td_buf_printf(k2td_buf_t *b, const char *fmt, ...) {
 }
 
 void k2td_buf_put_u64(k2td_buf_t *b, uint64_t v) {
-    char tmp[24];
-    int i = (int)sizeof(tmp);
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    k2td_buf_append(b, tmp + i, sizeof(tmp) - (size_t)i);
+    char tmp[K2TD_NUM_TEXT_MAX];
+    k2td_buf_append(b, tmp, k2td_num_text_u64(v, tmp));
 }
 
 void k2td_buf_put_i64(k2td_buf_t *b, int64_t v) {

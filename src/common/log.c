@@ -20,8 +20,22 @@ int k2td_log_level_from_name(const char *name) {
     return -1;
 }
 
+/* The calling thread's hook (see k2td_log_set_thread_hook). */
+static _Thread_local k2td_log_hook_fn hook_fn;
+static _Thread_local void *hook_ctx;
+static _Thread_local k2td_log_level_t hook_level;
+static _Thread_local char hook_prefix[64];
+
+void k2td_log_set_thread_hook(k2td_log_hook_fn fn, void *ctx, k2td_log_level_t level,
+                              const char *prefix) {
+    hook_fn = fn;
+    hook_ctx = ctx;
+    hook_level = level;
+    snprintf(hook_prefix, sizeof(hook_prefix), "%s", fn && prefix ? prefix : "");
+}
+
 int k2td_log_enabled(k2td_log_level_t level) {
-    return level <= log_level;
+    return level <= log_level || (hook_fn && level <= hook_level);
 }
 
 void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
@@ -31,13 +45,17 @@ void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
-    int n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s ",
+    int n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s",
                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000, log_names[level]);
+                     tm.tm_sec, ts.tv_nsec / 1000000, log_names[level], hook_prefix);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    if (hook_fn && level <= hook_level)
+        hook_fn(hook_ctx, level, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+                line + n);
+    if (level > log_level) return;
     size_t len = strlen(line);
     line[len++] = '\n';
     /* one write per line so concurrent lines do not interleave */

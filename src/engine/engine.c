@@ -9,6 +9,8 @@
 #include "../common/log.h"
 #include "../sink/sink_writer.h"
 #include "../source/kafka_source.h"
+#include "engine_watch.h"
+#include "row_policy.h"
 #include "runtime.h"
 
 #define ENGINE_POLL_MS 100
@@ -27,6 +29,12 @@ struct k2td_engine {
     k2td_rowset_t rows;  /* parsed rows of the open batch */
     k2td_rowset_t rows2; /* the other buffer of the mutate stages */
     uint64_t epoch;
+
+    k2td_row_policy_t *policy;  /* settles refused rows */
+    uint8_t *settled;           /* per row and model of the batch: settled already */
+    size_t settled_cap;
+    int broke;                  /* a row policy said break: fatal[] says why */
+    char fatal[512];
 
     k2td_engine_stats_t stats;
     int64_t started_ms;
@@ -63,6 +71,10 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     }
     *rc = k2td_runtime_open(&e->rt, task, 0, errstr, errstr_size);
     if (*rc != K2TD_ENGINE_OK) goto fail;
+    k2td_buf_t dir = K2TD_BUF_INIT;
+    k2td_buf_printf(&dir, "%s/tasks/%s", task->options.data_dir, task->id ? task->id : task->name);
+    e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest);
+    k2td_buf_free(&dir);
     int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
     if (crc != 0) {
         *rc = crc == -1 ? K2TD_ENGINE_KAFKA_DOWN : K2TD_ENGINE_KAFKA_NO_TOPIC;
@@ -95,8 +107,13 @@ static void engine_snippet(const rd_kafka_message_t *m, char *out, size_t size) 
     out[o < size ? o : size - 1] = '\0';
 }
 
+static k2td_row_verdict_t engine_settle(k2td_engine_t *e, size_t msg_index,
+                                        const k2td_map_outcome_t *o, const k2td_target_t *t,
+                                        int may_alter, const char *reason);
+
 /* Parses message m (index i of the batch) into the rowset; a malformed
- * payload is logged with its topic/partition/offset and skipped. */
+ * payload is logged with its topic/partition/offset and settled by the
+ * ingesting_error policy (archived by default). */
 static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i) {
     char err[256];
     int n = k2td_runtime_parse(&e->rt, m->payload, m->len, i, &e->rows, err, sizeof(err));
@@ -104,8 +121,10 @@ static void engine_parse(k2td_engine_t *e, const rd_kafka_message_t *m, size_t i
         char snip[512];
         engine_snippet(m, snip, sizeof(snip));
         e->stats.malformed_messages++;
-        k2td_log_warn("skipped malformed message %s [%d] offset %lld: %s; payload: %s",
-                      engine_topic(m), (int)m->partition, (long long)m->offset, err, snip);
+        k2td_log_warn("malformed message %s [%d] offset %lld: %s; payload: %s", engine_topic(m),
+                      (int)m->partition, (long long)m->offset, err, snip);
+        k2td_map_outcome_t o = {.fault = K2TD_FAULT_DATA};
+        engine_settle(e, i, &o, NULL, 0, err);
         return;
     }
     e->stats.parsed_rows += (uint64_t)n;
@@ -124,7 +143,8 @@ static void engine_clear_batch(k2td_engine_t *e) {
     e->nmsgs = 0;
     k2td_rowset_reset(&e->rows);
     k2td_rowset_reset(&e->rows2);
-    k2td_insert_batch_reset(e->rt.batch);
+    k2td_router_reset(e->rt.router);
+    k2td_target_set_reset(e->rt.targets);
 }
 
 /* Drops the unwritten batch after a rebalance so it is read again. */
@@ -139,34 +159,53 @@ static void engine_abandon(k2td_engine_t *e) {
     e->epoch = k2td_kafka_source_epoch(e->source);
 }
 
+/* Settles, by the task's policies, a row of message msg_index that cannot
+ * be written as it is (outcome o, for target t or NULL). Returns the
+ * verdict; a break is kept in e->broke/e->fatal for the batch to stop. */
+static k2td_row_verdict_t engine_settle(k2td_engine_t *e, size_t msg_index,
+                                        const k2td_map_outcome_t *o, const k2td_target_t *t,
+                                        int may_alter, const char *reason) {
+    const rd_kafka_message_t *m = e->msgs[msg_index];
+    k2td_row_origin_t origin = {engine_topic(m), m->partition, m->offset, m->payload, m->len};
+    k2td_row_verdict_t v = k2td_row_policy_settle(e->policy, o, t, may_alter, &origin, reason,
+                                                  e->fatal, sizeof(e->fatal));
+    if (v == K2TD_ROW_BREAK) e->broke = 1;
+    return v;
+}
+
+/* The sink's hook for a row TDengine refused: ingesting_error decides. */
 static void engine_row_failed(void *ctx, size_t origin, const char *table, const char *reason) {
     k2td_engine_t *e = ctx;
-    const rd_kafka_message_t *m = e->msgs[origin];
-    k2td_log_warn("TDengine refused a row of %s [%d] offset %lld for subtable `%s`: %s",
-                  engine_topic(m), (int)m->partition, (long long)m->offset, table, reason);
+    char why[640];
+    snprintf(why, sizeof(why), "TDengine refused the row for subtable `%s`: %s", table, reason);
+    k2td_map_outcome_t o = {.fault = K2TD_FAULT_DATA};
+    engine_settle(e, origin, &o, NULL, 0, why);
 }
 
-/* Counts and logs a row that cannot be written, naming its message. */
-static void engine_skip_row(k2td_engine_t *e, size_t msg_index, const char *reason) {
-    const rd_kafka_message_t *m = e->msgs[msg_index];
-    e->stats.invalid_rows++;
-    k2td_log_warn("skipped a row of %s [%d] offset %lld: %s", engine_topic(m), (int)m->partition,
-                  (long long)m->offset, reason);
-}
-
-/* The mutate stages' drop callback: a filtered row is counted, a row an
- * extract or map rule could not handle is logged with its origin. */
+/* The mutate stages' and the router's drop callback: a row a filter or the
+ * rules left out is counted, a row an extract or map rule could not handle
+ * is logged with its origin. */
 static void engine_row_dropped(void *ctx, k2td_stage_kind_t kind, const k2td_rowset_t *in,
                                size_t row, const char *reason) {
     k2td_engine_t *e = ctx;
     const rd_kafka_message_t *m = e->msgs[in->row_msg[row]];
-    if (kind != K2TD_STAGE_FILTER || !strstr(reason, "is not true")) {
-        engine_skip_row(e, in->row_msg[row], reason);
+    int filtered = kind == K2TD_STAGE_ROUTE ||
+                   (kind == K2TD_STAGE_FILTER && strstr(reason, "is not true"));
+    if (!filtered) {
+        k2td_map_outcome_t o = {.fault = K2TD_FAULT_DATA};
+        engine_settle(e, in->row_msg[row], &o, NULL, 0, reason);
         return;
     }
     e->stats.filtered_rows++;
     k2td_log_debug("a row of %s [%d] offset %lld was filtered out: %s", engine_topic(m),
                    (int)m->partition, (long long)m->offset, reason);
+}
+
+/* Publishes the engine's view when a watch is attached (engine_watch.h). */
+static void engine_publish(k2td_engine_t *e, int sink_waiting) {
+    if (e->opts.watch)
+        k2td_engine_watch_tick(e->opts.watch, &e->stats, e->source, e->nmsgs,
+                               (size_t)e->task->kafka.batch_size, sink_waiting);
 }
 
 /* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
@@ -186,8 +225,131 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
         else if (m)
             rd_kafka_message_destroy(m); /* never stored, so it is read again */
         if (k2td_kafka_source_epoch(e->source) != e->epoch) return 1;
+        engine_publish(e, 1);
     }
     return 1;
+}
+
+/* How mapping one row onto one model ended. */
+typedef enum engine_map_rc {
+    ENGINE_MAPPED = 0, /* in the batch */
+    ENGINE_SETTLED,    /* archived or skipped by a policy */
+    ENGINE_ALTERED,    /* a supertable changed: map the batch again */
+    ENGINE_GIVE_UP,    /* stop or rebalance while waiting for TDengine */
+    ENGINE_BREAK,      /* a policy stops the task (e->fatal) */
+} engine_map_rc_t;
+
+/* Maps row r of rs (route ro's final rows) onto model m, settling a
+ * refused row by the policies (schema changes only when may_alter). While
+ * TDengine does not answer it waits, keeping the consumer alive. */
+static engine_map_rc_t engine_map_one(k2td_engine_t *e, size_t ro, size_t m,
+                                      const k2td_rowset_t *rs, size_t r, int may_alter) {
+    char err[512];
+    size_t msg = rs->row_msg[r];
+    int wait_ms = 200;
+    for (;;) {
+        k2td_target_t *t;
+        k2td_map_outcome_t o;
+        k2td_map_rc_t rc = k2td_runtime_map(&e->rt, ro, m, rs, r, msg, &t, &o, err, sizeof(err));
+        k2td_row_verdict_t v = K2TD_ROW_UNREACHABLE;
+        if (rc == K2TD_MAP_OK) {
+            if (!o.repairs) return ENGINE_MAPPED;
+            const rd_kafka_message_t *km = e->msgs[msg];
+            k2td_row_origin_t origin = {engine_topic(km), km->partition, km->offset,
+                                        km->payload, km->len};
+            if (k2td_row_policy_repaired(e->policy, &o, &origin, NULL, e->fatal,
+                                         sizeof(e->fatal)) == 0)
+                return ENGINE_MAPPED;
+            e->broke = 1;
+            return ENGINE_BREAK;
+        }
+        if (rc == K2TD_MAP_REFUSED) v = engine_settle(e, msg, &o, t, may_alter, err);
+        switch (v) {
+        case K2TD_ROW_ARCHIVED:
+        case K2TD_ROW_SKIPPED: return ENGINE_SETTLED;
+        case K2TD_ROW_ALTERED: return ENGINE_ALTERED;
+        case K2TD_ROW_BREAK: return ENGINE_BREAK;
+        case K2TD_ROW_UNREACHABLE: break;
+        }
+        e->stats.retries++;
+        if (engine_wait(e, wait_ms, err)) return ENGINE_GIVE_UP;
+        wait_ms = wait_ms < 2500 ? wait_ms * 2 : 5000;
+    }
+}
+
+/* Rebuilds every target after an ALTER: the batches are emptied and the
+ * schemas read again (a target that cannot be read is dropped until the
+ * next batch, and its rows are settled as a missing supertable's). */
+static void engine_reload_targets(k2td_engine_t *e) {
+    char err[512];
+    k2td_target_set_reset(e->rt.targets);
+    for (size_t i = 0; i < k2td_target_set_count(e->rt.targets); i++) {
+        k2td_target_t *t = k2td_target_set_at(e->rt.targets, i);
+        if (k2td_target_set_reload(e->rt.targets, t, err, sizeof(err)) != K2TD_SCHEMA_OK)
+            k2td_log_warn("cannot read supertable `%s` again: %s", t->schema.stable, err);
+    }
+}
+
+/* Maps every route's rows onto its models. A schema change (add_field,
+ * field_length_extend) maps the batch again with the new schema; rows a
+ * policy settled stay settled. Returns ENGINE_MAPPED, ENGINE_GIVE_UP or
+ * ENGINE_BREAK. */
+static engine_map_rc_t engine_map_batch(k2td_engine_t *e) {
+    enum { MAX_PASSES = 8 };
+    size_t total = 0, nroutes = k2td_router_count(e->rt.router);
+    for (size_t ro = 0; ro < nroutes; ro++)
+        total += k2td_router_rows(e->rt.router, ro)->nrows * k2td_runtime_models(&e->rt, ro);
+    if (total > e->settled_cap) {
+        e->settled = k2td_realloc(e->settled, total);
+        e->settled_cap = total;
+    }
+    memset(e->settled, 0, total);
+    for (int pass = 0;; pass++) {
+        int altered = 0;
+        size_t k = 0;
+        for (size_t ro = 0; ro < nroutes; ro++) {
+            const k2td_rowset_t *rs = k2td_router_rows(e->rt.router, ro);
+            size_t nmodels = k2td_runtime_models(&e->rt, ro);
+            for (size_t r = 0; r < rs->nrows; r++) {
+                for (size_t m = 0; m < nmodels; m++, k++) {
+                    if (e->settled[k]) continue;
+                    engine_map_rc_t rc = engine_map_one(e, ro, m, rs, r, pass + 1 < MAX_PASSES);
+                    if (rc == ENGINE_GIVE_UP || rc == ENGINE_BREAK) return rc;
+                    e->settled[k] = rc == ENGINE_SETTLED;
+                    altered |= rc == ENGINE_ALTERED;
+                }
+            }
+        }
+        if (!altered) return ENGINE_MAPPED;
+        engine_reload_targets(e);
+    }
+}
+
+/* Writes every target's batch. Returns the worst k2td_sink_result_t. */
+static k2td_sink_result_t engine_write(k2td_engine_t *e, char *errstr, size_t errstr_size) {
+    k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
+    k2td_sink_result_t res = K2TD_SINK_OK;
+    for (size_t i = 0; i < k2td_target_set_count(e->rt.targets) && res == K2TD_SINK_OK; i++) {
+        k2td_target_t *t = k2td_target_set_at(e->rt.targets, i);
+        if (!t->batch || !k2td_insert_batch_rows(t->batch)) continue;
+        k2td_sink_stats_t ss = {0};
+        res = k2td_sink_write(e->rt.rest, t->batch, &hooks, &ss, errstr, errstr_size);
+        e->stats.inserted_sqls += ss.inserted_sqls;
+        e->stats.failed_sqls += ss.failed_sqls;
+        e->stats.written_rows += ss.written_rows;
+        e->stats.failed_rows += ss.failed_rows;
+        e->stats.retries += ss.retries;
+    }
+    return res;
+}
+
+/* Copies the row policies' counters into the stats. */
+static void engine_count_policies(k2td_engine_t *e) {
+    const k2td_row_policy_stats_t *ps = k2td_row_policy_stats(e->policy);
+    e->stats.invalid_rows = ps->skipped_rows;
+    e->stats.archived_rows = ps->archived_rows;
+    e->stats.repaired_rows = ps->repaired_rows;
+    e->stats.altered_columns = ps->altered_columns;
 }
 
 /* Maps and writes the open batch, then stores its offsets. Returns 0, or -1
@@ -195,34 +357,35 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
 static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     if (!e->nmsgs) return 0;
     int64_t now_ms = k2td_runtime_refresh(&e->rt);
+    int32_t tz = e->task->options.timezone_offset_s;
     char err[512];
     k2td_rowset_t *rows = &e->rows, *spare = &e->rows2;
-    k2td_pipeline_run(e->rt.pipeline, &rows, &spare, now_ms, e->task->options.timezone_offset_s,
-                      engine_row_dropped, e);
-    for (size_t r = 0; r < rows->nrows; r++) {
-        size_t origin = rows->row_msg[r];
-        if (k2td_mapper_map_row(e->rt.mapper, rows, r, origin, e->rt.batch, err, sizeof(err)))
-            engine_skip_row(e, origin, err);
+    k2td_pipeline_run(e->rt.pipeline, &rows, &spare, now_ms, tz, engine_row_dropped, e);
+    k2td_router_run(e->rt.router, rows, now_ms, tz, engine_row_dropped, e);
+    engine_map_rc_t mrc = e->broke ? ENGINE_BREAK : engine_map_batch(e);
+    if (mrc == ENGINE_GIVE_UP) {
+        k2td_kafka_source_resume(e->source);
+        engine_abandon(e);
+        return 0;
     }
+    if (mrc == ENGINE_BREAK)
+        return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
+    uint64_t written_before = e->stats.written_rows;
     int64_t write_start_ms = engine_now_ms();
-    k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
-    k2td_sink_stats_t ss = {0};
-    k2td_sink_result_t res =
-        k2td_sink_write(e->rt.rest, e->rt.batch, &hooks, &ss, errstr, errstr_size);
-    e->stats.inserted_sqls += ss.inserted_sqls;
-    e->stats.failed_sqls += ss.failed_sqls;
-    e->stats.written_rows += ss.written_rows;
-    e->stats.failed_rows += ss.failed_rows;
-    e->stats.retries += ss.retries;
+    k2td_sink_result_t res = engine_write(e, errstr, errstr_size);
     k2td_kafka_source_resume(e->source);
     k2td_log_debug("batch of %zu messages: %llu rows written in %lld ms", e->nmsgs,
-                   (unsigned long long)ss.written_rows,
+                   (unsigned long long)(e->stats.written_rows - written_before),
                    (long long)(engine_now_ms() - write_start_ms));
     if (res == K2TD_SINK_FATAL) return -1;
     if (res == K2TD_SINK_ABANDONED) {
         engine_abandon(e);
         return 0;
     }
+    engine_count_policies(e);
+    if (e->broke) return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
+    if (k2td_row_policy_sync(e->policy, err, sizeof(err)) != 0)
+        return k2td_errstr_set(errstr, errstr_size, "%s", err);
     if (k2td_kafka_source_store(e->source, e->msgs, e->nmsgs, err, sizeof(err)) != 0)
         k2td_log_warn("%s (the rows were written; they will be written again, harmlessly)", err);
     e->stats.processed_batches++;
@@ -264,10 +427,10 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     k2td_kafka_conf_print(kc, &from);
     char *to = k2td_taos_dsn_redacted(&e->rt.dsn);
     k2td_log_info("task `%s` running: from %s to %s", e->task->name, from.data, to);
-    k2td_log_info("task `%s`: group.id=%s client.id=%s, supertable `%s`.`%s` (%s precision)",
+    k2td_log_info("task `%s`: group.id=%s client.id=%s, database `%s` (%s precision)",
                   e->task->name, k2td_kafka_source_group_id(e->source),
-                  k2td_kafka_source_client_id(e->source), e->rt.schema.db, e->rt.schema.stable,
-                  k2td_precision_name(e->rt.schema.precision));
+                  k2td_kafka_source_client_id(e->source), e->rt.db.db,
+                  k2td_precision_name(e->rt.db.precision));
     free(to);
     k2td_buf_free(&from);
     e->started_ms = e->last_status_ms = engine_now_ms();
@@ -294,6 +457,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
             return K2TD_ENGINE_FAILED;
         }
+        engine_publish(e, 0);
         if (e->nmsgs >= (size_t)kc->batch_size ||
             (e->nmsgs && now - batch_start_ms >= kc->batch_timeout_ms)) {
             if (engine_flush(e, errstr, errstr_size) != 0) return K2TD_ENGINE_FAILED;
@@ -315,12 +479,14 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
 void k2td_engine_free(k2td_engine_t *e) {
     if (!e) return;
     if (e->source) {
-        if (e->rt.batch) engine_clear_batch(e);
+        if (e->rt.targets) engine_clear_batch(e);
         for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
         k2td_kafka_source_close(e->source);
     }
     k2td_rowset_free(&e->rows);
     k2td_rowset_free(&e->rows2);
+    k2td_row_policy_free(e->policy);
+    free(e->settled);
     k2td_runtime_close(&e->rt);
     free(e->msgs);
     free(e->carry);

@@ -25,7 +25,10 @@ typedef struct k2td_engine_stats {
     uint64_t malformed_messages; /* payloads the parser refused */
     uint64_t parsed_rows;
     uint64_t filtered_rows;      /* rows a filter rule left out (filter_skipped_rows) */
-    uint64_t invalid_rows;       /* rows refused before sending (bad value, name, rule) */
+    uint64_t invalid_rows;       /* refused rows a policy skipped (bad value, name, rule) */
+    uint64_t archived_rows;      /* refused rows a policy archived */
+    uint64_t repaired_rows;      /* rows written after a policy repair (truncate, ...) */
+    uint64_t altered_columns;    /* columns add_field/field_length_extend added or widened */
     uint64_t written_rows;
     uint64_t failed_rows;        /* rows TDengine refused */
     uint64_t processed_batches;
@@ -49,8 +52,12 @@ typedef enum k2td_engine_rc {
     K2TD_ENGINE_TD_NO_STABLE,    /* supertable missing */
 } k2td_engine_rc_t;
 
+struct k2td_engine_watch;
+
 typedef struct k2td_engine_opts {
     int status_lines; /* print a status line every status_interval */
+    struct k2td_engine_watch *watch; /* NULL, or where the engine publishes its
+                                        counters for other threads (engine_watch.h) */
 } k2td_engine_opts_t;
 
 /*

@@ -5,13 +5,16 @@
  * each target column, the subtable names and the INSERT statements.
  *
  * The supertable's schema is read from TDengine (a read-only query); Kafka
- * is never contacted. The result is one JSON document (layout below) that
- * the command line prints and a web page can serve as is:
+ * is never contacted here (the caller brings the samples: from a file, or
+ * read with kafka_sample.h). The result is one JSON document (layout below)
+ * that the command line prints and a web page can serve as is:
  *
  *   {"task": "meters", "target": {"db": "kdb", "stable": "meters",
  *                                 "precision": "ms"},
  *    "messages": [{"message": 0, "payload": "...", "rows": 1}
  *                 | {"message": 1, "payload": "...", "error": "..."}],
+ *                 (plus "topic", "partition" and "offset" for a sample
+ *                  that came from Kafka)
  *    "parsed": [ROW, ...],
  *    "stages": [{"stage": 0, "kind": "filter", "rule": {...},
  *                "rows": [ROW, ...],
@@ -36,16 +39,22 @@
 #define K2TD_PREVIEW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cJSON.h>
 
 #include "../task/task_file.h"
 #include "engine.h"
 
-/* One sample message: len bytes at data (not NUL-terminated). */
+/* One sample message: len bytes at data (not NUL-terminated); topic is
+ * NULL, or names where in Kafka the message was read (with partition and
+ * offset). */
 typedef struct k2td_preview_sample {
     const char *data;
     size_t len;
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
 } k2td_preview_sample_t;
 
 /*

@@ -12,12 +12,12 @@ static k2td_convert_opts_t runtime_convert_opts(const k2td_runtime_t *rt, int64_
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     *now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    k2td_precision_t p = rt->schema.precision;
+    k2td_precision_t p = rt->db.precision;
     int64_t ticks = p == K2TD_PREC_NS   ? (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec
                     : p == K2TD_PREC_US ? (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000
                                         : *now_ms;
     k2td_convert_opts_t co;
-    k2td_convert_opts_init(&co, p, rt->schema.keep_days, ticks);
+    k2td_convert_opts_init(&co, p, rt->db.keep_days, ticks);
     co.default_offset_s = rt->task->options.timezone_offset_s;
     return co;
 }
@@ -36,7 +36,9 @@ static k2td_engine_rc_t runtime_open_parsing(k2td_runtime_t *rt, char *errstr,
                                          errstr_size);
     if (!rt->parser) return K2TD_ENGINE_CONFIG;
     rt->pipeline = k2td_pipeline_compile(t->parser.mutate, "parser.mutate", errstr, errstr_size);
-    return rt->pipeline ? K2TD_ENGINE_OK : K2TD_ENGINE_CONFIG;
+    if (!rt->pipeline) return K2TD_ENGINE_CONFIG;
+    rt->router = k2td_router_new(t->parser.routes, t->parser.nroutes, errstr, errstr_size);
+    return rt->router ? K2TD_ENGINE_OK : K2TD_ENGINE_CONFIG;
 }
 
 k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, long timeout_ms,
@@ -49,36 +51,32 @@ k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, 
     if (rc != K2TD_ENGINE_OK) return rc;
     k2td_rest_opts_t ro = {0, timeout_ms};
     rt->rest = k2td_rest_new(&rt->dsn, &ro);
-    const k2td_model_conf_t *model = &task->parser.model;
-    switch (k2td_schema_load(rt->rest, rt->dsn.db, model->stable, &rt->schema, errstr,
-                             errstr_size)) {
-    case K2TD_SCHEMA_OK: break;
+    int64_t now_ms;
+    k2td_convert_opts_t co;
+    int src = k2td_schema_load(rt->rest, rt->dsn.db, NULL, &rt->db, errstr, errstr_size);
+    if (src == K2TD_SCHEMA_OK) {
+        co = runtime_convert_opts(rt, &now_ms);
+        rt->targets = k2td_target_set_new(rt->rest, rt->dsn.db, task->parser.routes,
+                                          task->parser.nroutes, &task->parser.policy, &co);
+        src = k2td_target_set_open(rt->targets, errstr, errstr_size);
+    }
+    switch (src) {
+    case K2TD_SCHEMA_OK: return K2TD_ENGINE_OK;
     case K2TD_SCHEMA_UNREACHABLE: return K2TD_ENGINE_TD_DOWN;
     case K2TD_SCHEMA_AUTH: return K2TD_ENGINE_TD_AUTH;
     case K2TD_SCHEMA_NO_DB: return K2TD_ENGINE_TD_NO_DB;
     case K2TD_SCHEMA_NO_STABLE: return K2TD_ENGINE_TD_NO_STABLE;
-    default: return K2TD_ENGINE_FAILED;
+    default: return rt->targets ? K2TD_ENGINE_CONFIG : K2TD_ENGINE_FAILED;
     }
-    int64_t now_ms;
-    k2td_convert_opts_t co = runtime_convert_opts(rt, &now_ms);
-    k2td_mapper_spec_t spec = {model->name,
-                               model->columns.n ? (const char *const *)model->columns.items : NULL,
-                               model->columns.n,
-                               model->tags.n ? (const char *const *)model->tags.items : NULL,
-                               model->tags.n};
-    rt->mapper = k2td_mapper_new(&rt->schema, &spec, &co, errstr, errstr_size);
-    if (!rt->mapper) return K2TD_ENGINE_CONFIG;
-    rt->batch = k2td_mapper_batch_new(rt->mapper, K2TD_MAX_SQL_BYTES);
-    return K2TD_ENGINE_OK;
 }
 
 void k2td_runtime_close(k2td_runtime_t *rt) {
-    k2td_insert_batch_free(rt->batch);
-    k2td_mapper_free(rt->mapper);
+    k2td_target_set_free(rt->targets);
+    k2td_router_free(rt->router);
     k2td_pipeline_free(rt->pipeline);
     k2td_payload_parser_free(rt->parser);
     k2td_charset_decoder_free(rt->decoder);
-    k2td_stable_schema_clear(&rt->schema);
+    k2td_stable_schema_clear(&rt->db);
     k2td_rest_free(rt->rest);
     k2td_taos_dsn_clear(&rt->dsn);
     memset(rt, 0, sizeof(*rt));
@@ -87,7 +85,7 @@ void k2td_runtime_close(k2td_runtime_t *rt) {
 int64_t k2td_runtime_refresh(k2td_runtime_t *rt) {
     int64_t now_ms;
     k2td_convert_opts_t co = runtime_convert_opts(rt, &now_ms);
-    k2td_mapper_set_opts(rt->mapper, &co);
+    k2td_target_set_opts(rt->targets, &co);
     return now_ms;
 }
 
@@ -102,4 +100,33 @@ int k2td_runtime_parse(k2td_runtime_t *rt, const char *payload, size_t len, size
         return -1;
     return k2td_payload_parser_parse(rt->parser, payload, len, msg_index, rs, errstr,
                                      errstr_size);
+}
+
+size_t k2td_runtime_models(const k2td_runtime_t *rt, size_t route) {
+    return rt->task->parser.routes[route].nmodels;
+}
+
+k2td_map_rc_t k2td_runtime_map(k2td_runtime_t *rt, size_t route, size_t model,
+                               const k2td_rowset_t *rs, size_t row, size_t origin,
+                               k2td_target_t **target, k2td_map_outcome_t *o, char *errstr,
+                               size_t errstr_size) {
+    *target = NULL;
+    memset(o, 0, sizeof(*o));
+    int rc = k2td_target_set_get(rt->targets, route, model, rs, row, target, errstr, errstr_size);
+    if (rc == K2TD_SCHEMA_UNREACHABLE) return K2TD_MAP_UNREACHABLE;
+    if (rc != K2TD_SCHEMA_OK) {
+        o->fault = rc == K2TD_SCHEMA_NO_STABLE ? K2TD_FAULT_STABLE_MISSING : K2TD_FAULT_DATA;
+        return K2TD_MAP_REFUSED;
+    }
+    k2td_target_t *t = *target;
+    if (k2td_mapper_map_row(t->mapper, rs, row, origin, t->batch, o, errstr, errstr_size) != 0)
+        return K2TD_MAP_REFUSED;
+    return K2TD_MAP_OK;
+}
+
+k2td_engine_rc_t k2td_runtime_open_parsing(k2td_runtime_t *rt, const k2td_task_t *task,
+                                           char *errstr, size_t errstr_size) {
+    memset(rt, 0, sizeof(*rt));
+    rt->task = task;
+    return runtime_open_parsing(rt, errstr, errstr_size);
 }

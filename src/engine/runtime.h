@@ -1,7 +1,8 @@
 /*
  * runtime.h - what a task needs at run time, built from its definition:
- * the REST client and the target's schema, the payload parser (with its
- * character decoder), the mutate stages, the mapper and an insert batch.
+ * the REST client and the database's precision, the payload parser (with
+ * its character decoder), the shared mutate stages, the router of the
+ * parser's rules and the targets (supertables, mappers, insert batches).
  * `k2td run` (engine.c) and `k2td preview` (preview.c) open the same
  * runtime, so a preview shows exactly what a run would do.
  */
@@ -18,7 +19,9 @@
 #include "../sink/rest_client.h"
 #include "../task/taos_dsn.h"
 #include "../transform/pipeline.h"
+#include "../transform/router.h"
 #include "engine.h"
+#include "target_set.h"
 
 #define K2TD_MAX_SQL_BYTES (1024 * 1024)
 
@@ -26,13 +29,20 @@ typedef struct k2td_runtime {
     const k2td_task_t *task;
     k2td_taos_dsn_t dsn;
     k2td_rest_t *rest;
-    k2td_stable_schema_t schema;
+    k2td_stable_schema_t db;         /* the database alone: precision and KEEP */
     k2td_payload_parser_t *parser;
     k2td_charset_decoder_t *decoder; /* NULL for UTF-8 values */
-    k2td_pipeline_t *pipeline;       /* the mutate stages (possibly none) */
-    k2td_mapper_t *mapper;
-    k2td_insert_batch_t *batch;
+    k2td_pipeline_t *pipeline;       /* the shared mutate stages (possibly none) */
+    k2td_router_t *router;           /* rules, each with its own stages */
+    k2td_target_set_t *targets;      /* supertables, mappers and batches */
 } k2td_runtime_t;
+
+/* How mapping one row onto one model went. */
+typedef enum k2td_map_rc {
+    K2TD_MAP_OK = 0,
+    K2TD_MAP_REFUSED,     /* the row cannot be written there: errstr says why */
+    K2TD_MAP_UNREACHABLE, /* TDengine did not answer a schema query: try again */
+} k2td_map_rc_t;
 
 /*
  * Builds rt for task (which must outlive it), reading the supertable's
@@ -43,10 +53,17 @@ typedef struct k2td_runtime {
 k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, long timeout_ms,
                                    char *errstr, size_t errstr_size);
 
+/* Builds only the parsing side of rt for task: decoder, payload parser,
+ * shared mutate stages and rule router; TDengine is not contacted. Returns
+ * K2TD_ENGINE_OK or K2TD_ENGINE_CONFIG with errstr; rt must be closed
+ * either way. Used to look at parsed rows before a supertable exists. */
+k2td_engine_rc_t k2td_runtime_open_parsing(k2td_runtime_t *rt, const k2td_task_t *task,
+                                           char *errstr, size_t errstr_size);
+
 /* Releases everything rt holds (a zeroed rt is fine). */
 void k2td_runtime_close(k2td_runtime_t *rt);
 
-/* Gives the mapper the database's accepted time range as of now and
+/* Gives the mappers the database's accepted time range as of now and
  * returns now in epoch milliseconds (the batch's ingest time). */
 int64_t k2td_runtime_refresh(k2td_runtime_t *rt);
 
@@ -57,5 +74,19 @@ int64_t k2td_runtime_refresh(k2td_runtime_t *rt);
  */
 int k2td_runtime_parse(k2td_runtime_t *rt, const char *payload, size_t len, size_t msg_index,
                        k2td_rowset_t *rs, char *errstr, size_t errstr_size);
+
+/*
+ * Maps row `row` of rs (the final rows of route `route`) onto model `model`
+ * of that route, into its target's batch with origin `origin`; *target is
+ * set to the target used (NULL when none could be found) and *o to what
+ * happened (the fault of a refused row: see k2td_mapper_map_row).
+ */
+k2td_map_rc_t k2td_runtime_map(k2td_runtime_t *rt, size_t route, size_t model,
+                               const k2td_rowset_t *rs, size_t row, size_t origin,
+                               k2td_target_t **target, k2td_map_outcome_t *o, char *errstr,
+                               size_t errstr_size);
+
+/* Returns the number of models of route `route`. */
+size_t k2td_runtime_models(const k2td_runtime_t *rt, size_t route);
 
 #endif

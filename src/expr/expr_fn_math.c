@@ -9,9 +9,9 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "../common/num_text.h"
 #include "expr_funcs.h"
 #include "expr_ops.h"
-#include "expr_text.h"
 
 #define T_NUM K2TD_EXPR_T_NUM
 #define T_FLOAT K2TD_EXPR_T_FLOAT
@@ -21,8 +21,8 @@
 static int set_finite(k2td_expr_env_t *env, const k2td_expr_node_t *call, double x, double r,
                       k2td_value_t *out) {
     if (!isfinite(r)) {
-        char text[K2TD_EXPR_NUM_TEXT_MAX];
-        k2td_expr_double_text(x, text);
+        char text[K2TD_NUM_TEXT_MAX];
+        k2td_num_text_double(x, text);
         return k2td_expr_fail(env, call->offset, "%s(%s) has no finite result", call->fn->name,
                               text);
     }

@@ -4,16 +4,12 @@
  */
 #include "expr_text.h"
 
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-
+#include "../common/num_text.h"
 #include "expr_funcs.h"
 #include "expr_types.h"
 
 void k2td_expr_text(k2td_expr_env_t *env, const k2td_value_t *v, const char **s, size_t *len) {
     char *buf;
-    int n;
     switch (v->type) {
     case K2TD_VAL_STRING:
         *s = v->str ? v->str : "";
@@ -30,24 +26,14 @@ void k2td_expr_text(k2td_expr_env_t *env, const k2td_value_t *v, const char **s,
         *len = v->len;
         return;
     }
-    buf = k2td_arena_alloc(env->ctx->arena, K2TD_EXPR_NUM_TEXT_MAX);
+    buf = k2td_arena_alloc(env->ctx->arena, K2TD_NUM_TEXT_MAX);
     if (v->type == K2TD_VAL_INT)
-        n = snprintf(buf, K2TD_EXPR_NUM_TEXT_MAX, "%" PRId64, v->n.i);
+        *len = k2td_num_text_i64(v->n.i, buf);
     else if (v->type == K2TD_VAL_UINT)
-        n = snprintf(buf, K2TD_EXPR_NUM_TEXT_MAX, "%" PRIu64, v->n.u);
+        *len = k2td_num_text_u64(v->n.u, buf);
     else
-        n = (int)k2td_expr_double_text(v->n.f, buf);
+        *len = k2td_num_text_double(v->n.f, buf);
     *s = buf;
-    *len = n > 0 ? (size_t)n : 0;
-}
-
-size_t k2td_expr_double_text(double d, char buf[K2TD_EXPR_NUM_TEXT_MAX]) {
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(buf, K2TD_EXPR_NUM_TEXT_MAX, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d) break;
-    }
-    return n > 0 ? (size_t)n : 0;
 }
 
 char *k2td_expr_new_string(k2td_expr_env_t *env, const k2td_expr_node_t *n, size_t len) {

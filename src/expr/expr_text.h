@@ -9,17 +9,10 @@
 
 #include "expr_node.h"
 
-/* Buffer size that fits k2td_expr_double_text()'s digits. */
-#define K2TD_EXPR_NUM_TEXT_MAX 32
-
 /* Sets *s and *len to the text of the non-null v: a string's bytes; a number's
- * literal text when it has one, else its digits written into ctx's arena;
- * "true" or "false". Never fails. */
+ * literal text when it has one, else its digits written into ctx's arena
+ * (k2td_num_text_double() for a float); "true" or "false". Never fails. */
 void k2td_expr_text(k2td_expr_env_t *env, const k2td_value_t *v, const char **s, size_t *len);
-
-/* Writes the shortest text that reads back as d (as "%.15g" to "%.17g")
- * into buf and returns its length. */
-size_t k2td_expr_double_text(double d, char buf[K2TD_EXPR_NUM_TEXT_MAX]);
 
 /* Returns room for a string of len bytes (plus a NUL) that node n builds,
  * in ctx's arena; or NULL with env's errstr set when len is more than

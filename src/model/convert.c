@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "../common/alloc.h"
+#include "../common/num_text.h"
 #include "../sink/sql_text.h"
 #include "timestamp.h"
 
@@ -102,14 +103,12 @@ const char *k2td_convert_number_text(const k2td_value_t *v, char tmp[32], size_t
         *len = v->len;
         return v->str;
     }
-    int n;
     if (v->type == K2TD_VAL_INT)
-        n = snprintf(tmp, 32, "%" PRId64, v->n.i);
+        *len = k2td_num_text_i64(v->n.i, tmp);
     else if (v->type == K2TD_VAL_UINT)
-        n = snprintf(tmp, 32, "%" PRIu64, v->n.u);
+        *len = k2td_num_text_u64(v->n.u, tmp);
     else
-        n = snprintf(tmp, 32, "%.17g", v->n.f);
-    *len = n > 0 ? (size_t)n : 0;
+        *len = k2td_num_text_double(v->n.f, tmp);
     return tmp;
 }
 
@@ -436,9 +435,11 @@ static int append_text(const k2td_value_t *v, const k2td_column_t *col, k2td_buf
             return FAILV("is not valid UTF-8 (at byte %zu)", bad);
     }
     int limited = col->type != K2TD_COL_GEOMETRY && col->type != K2TD_COL_JSON;
-    if (limited && col->length > 0 && units > (size_t)col->length)
-        return FAILV("is %zu %s long, more than %" PRId32, units,
-                   col->type == K2TD_COL_NCHAR ? "characters" : "bytes", col->length);
+    if (limited && col->length > 0 && units > (size_t)col->length) {
+        FAILV("is %zu %s long, more than %" PRId32, units,
+              col->type == K2TD_COL_NCHAR ? "characters" : "bytes", col->length);
+        return K2TD_CONVERT_TOO_LONG;
+    }
     if (col->type == K2TD_COL_VARBINARY) {
         k2td_sql_append_hex(out, s, n);
         return 0;
@@ -474,10 +475,39 @@ static int append_timestamp(const k2td_value_t *v, const k2td_column_t *col,
         k2td_ts_format(ts, opts->precision, t, sizeof(t));
         k2td_ts_format(opts->ts_min, opts->precision, lo, sizeof(lo));
         k2td_ts_format(opts->ts_max, opts->precision, hi, sizeof(hi));
-        return FAILV("(%s) is out of the database's time range [%s, %s]", t, lo, hi);
+        FAILV("(%s) is out of the database's time range [%s, %s]", t, lo, hi);
+        return K2TD_CONVERT_TS_RANGE;
     }
     k2td_buf_put_i64(out, ts);
     return 0;
+}
+
+void k2td_convert_fit_length(const k2td_value_t *v, const k2td_column_t *col, char tmp[32],
+                             k2td_value_t *out) {
+    size_t n = 0;
+    const char *s;
+    if (v->type == K2TD_VAL_STRING) {
+        s = v->str;
+        n = v->len;
+    } else if (v->type == K2TD_VAL_BOOL) {
+        s = v->n.b ? "true" : "false";
+        n = strlen(s);
+    } else {
+        s = k2td_convert_number_text(v, tmp, &n);
+    }
+    size_t keep = 0, units = 0, limit = col->length > 0 ? (size_t)col->length : n;
+    while (keep < n && units < limit) {
+        size_t step = 1;
+        if (col->type != K2TD_COL_VARBINARY)
+            while (keep + step < n && ((unsigned char)s[keep + step] & 0xc0) == 0x80) step++;
+        if (col->type != K2TD_COL_NCHAR && keep + step > limit) break;
+        keep += step;
+        units += col->type == K2TD_COL_NCHAR ? 1 : step;
+    }
+    *out = *v;
+    out->type = K2TD_VAL_STRING;
+    out->str = s;
+    out->len = keep;
 }
 
 /* ---- entry points ---- */
@@ -486,6 +516,7 @@ void k2td_convert_opts_init(k2td_convert_opts_t *opts, k2td_precision_t prec, in
                             int64_t now) {
     opts->precision = prec;
     opts->default_offset_s = 0;
+    opts->now = now;
     k2td_ts_range(prec, now, keep_days, &opts->ts_min, &opts->ts_max);
 }
 

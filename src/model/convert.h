@@ -28,7 +28,13 @@ typedef struct k2td_convert_opts {
     k2td_precision_t precision; /* the database's precision */
     int64_t ts_min, ts_max;     /* accepted TIMESTAMP range, inclusive, in ticks */
     int32_t default_offset_s;   /* zone of zone-less timestamp strings, seconds east of UTC */
+    int64_t now;                /* the batch's ingest time, in ticks */
 } k2td_convert_opts_t;
+
+/* Failures of k2td_convert_append that a row policy can act on; every
+ * other failure is -1. */
+#define K2TD_CONVERT_TOO_LONG (-2) /* a text value longer than its column */
+#define K2TD_CONVERT_TS_RANGE (-3) /* a timestamp outside the database's range */
 
 /* Fills opts for a database of precision prec and KEEP keep_days at time now
  * (ticks of prec); zone-less strings are read as UTC. */
@@ -55,13 +61,20 @@ void k2td_convert_opts_init(k2td_convert_opts_t *opts, k2td_precision_t prec, in
  *   TIMESTAMP       -> integer ticks in opts->precision from an integer epoch
  *                      (v->ts_unit, or guessed by magnitude) or a timestamp
  *                      string (see k2td_ts_parse()), within [ts_min, ts_max]
- * Returns 0. On failure returns -1, leaves out unchanged and writes to errstr
- * the column, its type and the reason, e.g.
+ * Returns 0. On failure returns -1 (or K2TD_CONVERT_TOO_LONG or
+ * K2TD_CONVERT_TS_RANGE), leaves out unchanged and writes to errstr the
+ * column, its type and the reason, e.g.
  *   column `voltage` (TINYINT): 300 is out of range [-128, 127]
  */
 int k2td_convert_append(const k2td_value_t *v, const k2td_column_t *col,
                         const k2td_convert_opts_t *opts, k2td_buf_t *out, char *errstr,
                         size_t errstr_size);
+
+/* Sets *out to v cut to the length of text column col (bytes, or
+ * characters for NCHAR; never splitting a UTF-8 character); the bytes stay
+ * v's (numbers and bools are first written as text into tmp). */
+void k2td_convert_fit_length(const k2td_value_t *v, const k2td_column_t *col, char tmp[32],
+                             k2td_value_t *out);
 
 /* Returns the literal text of the number v (INT, UINT or FLOAT) and sets
  * *len: v's own text when it has one, else the digits written into tmp. */

@@ -100,6 +100,12 @@ fail:
 
 int k2td_template_expand(k2td_template_t *t, const k2td_rowset_t *rs, size_t row,
                          k2td_buf_t *out, char *errstr, size_t errstr_size) {
+    return k2td_template_expand_or(t, rs, row, NULL, NULL, out, errstr, errstr_size);
+}
+
+int k2td_template_expand_or(k2td_template_t *t, const k2td_rowset_t *rs, size_t row,
+                            const char *missing, size_t *nmissing, k2td_buf_t *out, char *errstr,
+                            size_t errstr_size) {
     size_t mark = out->len;
     for (size_t p = 0; p < t->nparts; p++) {
         const tmpl_part_t *part = &t->parts[p];
@@ -109,6 +115,11 @@ int k2td_template_expand(k2td_template_t *t, const k2td_rowset_t *rs, size_t row
         }
         tmpl_var_t *var = &t->vars[part->var];
         const k2td_field_t *f = k2td_rowset_find(rs, row, var->name, var->len, &var->hint);
+        if ((!f || f->v.type == K2TD_VAL_NULL) && missing) {
+            k2td_buf_puts(out, missing);
+            ++*nmissing;
+            continue;
+        }
         if (!f || f->v.type == K2TD_VAL_NULL) {
             k2td_buf_truncate(out, mark);
             k2td_errstr_set(errstr, errstr_size, "template variable `%s` is missing", var->name);

@@ -37,6 +37,13 @@ k2td_template_t *k2td_template_compile(const char *text, char *errstr, size_t er
 int k2td_template_expand(k2td_template_t *t, const k2td_rowset_t *rs, size_t row,
                          k2td_buf_t *out, char *errstr, size_t errstr_size);
 
+/* k2td_template_expand, except that when missing is not NULL a variable
+ * the row lacks (or that is NULL) expands to the text missing and counts
+ * into *nmissing instead of failing. */
+int k2td_template_expand_or(k2td_template_t *t, const k2td_rowset_t *rs, size_t row,
+                            const char *missing, size_t *nmissing, k2td_buf_t *out, char *errstr,
+                            size_t errstr_size);
+
 /* Returns how many distinct variables t uses. */
 size_t k2td_template_nvars(const k2td_template_t *t);
 

@@ -215,22 +215,16 @@ int k2td_schema_load(k2td_rest_t *r, const char *db, const char *stable, k2td_st
                      char *errstr, size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     out->db = k2td_strdup(db);
-    out->stable = k2td_strdup(stable);
+    out->stable = stable ? k2td_strdup(stable) : NULL;
     int rc = load_db(r, db, out, errstr, errstr_size);
-    if (rc == K2TD_SCHEMA_OK) rc = describe(r, db, stable, out, errstr, errstr_size);
+    if (rc == K2TD_SCHEMA_OK && stable) rc = describe(r, db, stable, out, errstr, errstr_size);
     return rc;
 }
 
 int k2td_schema_check(k2td_rest_t *r, const char *db, const char *stable, char *errstr,
                       size_t errstr_size) {
     k2td_stable_schema_t s;
-    int rc;
-    if (stable) {
-        rc = k2td_schema_load(r, db, stable, &s, errstr, errstr_size);
-    } else {
-        memset(&s, 0, sizeof(s));
-        rc = load_db(r, db, &s, errstr, errstr_size);
-    }
+    int rc = k2td_schema_load(r, db, stable, &s, errstr, errstr_size);
     k2td_stable_schema_clear(&s);
     return rc;
 }

@@ -23,7 +23,8 @@ typedef enum k2td_schema_rc {
 
 /* Fills *out (which the caller releases with k2td_stable_schema_clear,
  * whatever this returns) with db's precision and KEEP (in days, rounded up)
- * and the columns and tags of db.stable, as DESCRIBE lists them. Names are
+ * and the columns and tags of db.stable, as DESCRIBE lists them (stable NULL:
+ * the database alone, no columns). Names are
  * matched exactly (case-sensitive). Returns K2TD_SCHEMA_OK, or another
  * k2td_schema_rc_t with errstr saying what is wrong, e.g. "database `db` does
  * not exist" or "supertable `db`.`stb` does not exist". */

@@ -18,6 +18,7 @@ struct k2td_kafka_source {
     size_t assigned;
     int ever_assigned;
     int paused;
+    rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
 };
 
 /* Sets one librdkafka property; returns 0 or -1 with errstr naming it. */
@@ -151,16 +152,29 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     k2td_log_info("kafka: revoked %d partition(s)", parts->cnt);
 }
 
-/* Builds the librdkafka configuration. Returns NULL with errstr set. */
-static rd_kafka_conf_t *source_conf(k2td_kafka_source_t *s, char *errstr, size_t errstr_size) {
-    const k2td_kafka_conf_t *c = s->conf;
+/* Sets *group_id and *client_id (new strings, "" for no client id) by the id
+ * rule of kafka_dsn.h; without a group a stable one is derived, as the
+ * high-level consumer needs one. */
+static void source_ids(const k2td_kafka_conf_t *c, const char *task_id, char **group_id,
+                       char **client_id) {
+    const char *tid = c->with_task_id ? task_id : NULL;
+    *group_id = k2td_kafka_id_generate(c->id_prefix, tid, c->group);
+    *client_id = k2td_kafka_id_generate(c->id_prefix, tid, c->client_id);
+    if (!*group_id) *group_id = k2td_kafka_id_generate(c->id_prefix, tid, "k2td");
+    if (!*client_id) *client_id = k2td_strdup("");
+}
+
+/* Builds the librdkafka configuration for c with the given ids, without a
+ * rebalance callback. Returns NULL with errstr set. */
+static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *group_id,
+                                    const char *client_id, char *errstr, size_t errstr_size) {
     rd_kafka_conf_t *rc = rd_kafka_conf_new();
     const char *reset = c->fallback_offset == K2TD_KAFKA_OFFSET_LATEST  ? "latest"
                         : c->fallback_offset == K2TD_KAFKA_OFFSET_ERROR ? "error"
                                                                   : "earliest";
     if (source_set(rc, "bootstrap.servers", c->brokers, errstr, errstr_size) ||
-        source_set(rc, "group.id", s->group_id, errstr, errstr_size) ||
-        (s->client_id[0] && source_set(rc, "client.id", s->client_id, errstr, errstr_size)) ||
+        source_set(rc, "group.id", group_id, errstr, errstr_size) ||
+        (client_id[0] && source_set(rc, "client.id", client_id, errstr, errstr_size)) ||
         source_set(rc, "enable.auto.offset.store", "false", errstr, errstr_size) ||
         source_set(rc, "enable.auto.commit", "true", errstr, errstr_size) ||
         source_set_int(rc, "auto.commit.interval.ms", c->commit_interval_ms, errstr,
@@ -187,28 +201,31 @@ static rd_kafka_conf_t *source_conf(k2td_kafka_source_t *s, char *errstr, size_t
         if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
             goto fail;
     rd_kafka_conf_set_log_cb(rc, source_log_cb);
-    rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
-    rd_kafka_conf_set_opaque(rc, s);
     return rc;
 fail:
     rd_kafka_conf_destroy(rc);
     return NULL;
 }
 
+rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
+                                        char *errstr, size_t errstr_size) {
+    char *group_id, *client_id;
+    source_ids(conf, task_id, &group_id, &client_id);
+    rd_kafka_conf_t *rc = source_conf(conf, group_id, client_id, errstr, errstr_size);
+    free(group_id);
+    free(client_id);
+    return rc;
+}
+
 k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const char *task_id,
                                            char *errstr, size_t errstr_size) {
     k2td_kafka_source_t *s = k2td_calloc(1, sizeof(*s));
     s->conf = conf;
-    const char *tid = conf->with_task_id ? task_id : NULL;
-    s->group_id = k2td_kafka_id_generate(conf->id_prefix, tid, conf->group);
-    s->client_id = k2td_kafka_id_generate(conf->id_prefix, tid, conf->client_id);
-    if (!s->group_id) {
-        /* the group is required by the high-level consumer: derive a stable one */
-        s->group_id = k2td_kafka_id_generate(conf->id_prefix, tid, "k2td");
-    }
-    if (!s->client_id) s->client_id = k2td_strdup("");
-    rd_kafka_conf_t *rc = source_conf(s, errstr, errstr_size);
+    source_ids(conf, task_id, &s->group_id, &s->client_id);
+    rd_kafka_conf_t *rc = source_conf(conf, s->group_id, s->client_id, errstr, errstr_size);
     if (!rc) goto fail;
+    rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
+    rd_kafka_conf_set_opaque(rc, s);
     char err[512];
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
@@ -235,6 +252,11 @@ const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s) {
 
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size) {
+    return k2td_kafka_source_topics(s, timeout_ms, NULL, NULL, errstr, errstr_size);
+}
+
+int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
+                             void *ctx, char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(s->rk, 1, NULL, &md, timeout_ms);
     if (err) {
@@ -249,8 +271,9 @@ int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr
         for (int i = 0; i < md->topic_cnt; i++) {
             if (strcmp(md->topics[i].topic, want) == 0 && md->topics[i].err == 0 &&
                 md->topics[i].partition_cnt > 0)
-                found = 1;
+                found = md->topics[i].partition_cnt;
         }
+        if (found && fn) fn(ctx, want, found);
         if (!found) {
             snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
                      s->conf->brokers);
@@ -335,8 +358,34 @@ int k2td_kafka_source_store(k2td_kafka_source_t *s, rd_kafka_message_t *const *m
         }
         rc = -1;
     }
+    if (!s->stored) s->stored = rd_kafka_topic_partition_list_new(l->cnt);
+    for (int i = 0; i < l->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &l->elems[i];
+        if (p->err) continue;
+        rd_kafka_topic_partition_t *q =
+            rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition);
+        if (!q) q = rd_kafka_topic_partition_list_add(s->stored, p->topic, p->partition);
+        q->offset = p->offset;
+    }
     rd_kafka_topic_partition_list_destroy(l);
     return rc;
+}
+
+void k2td_kafka_source_partitions(k2td_kafka_source_t *s, k2td_kafka_part_fn fn, void *ctx) {
+    rd_kafka_topic_partition_list_t *assigned = NULL;
+    if (rd_kafka_assignment(s->rk, &assigned) || !assigned) return;
+    int have_pos = rd_kafka_position(s->rk, assigned) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int i = 0; i < assigned->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &assigned->elems[i];
+        int64_t lo, hi;
+        if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo, &hi)) hi = -1;
+        const rd_kafka_topic_partition_t *st =
+            s->stored ? rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition)
+                      : NULL;
+        fn(ctx, p->topic, p->partition, st ? st->offset : -1,
+           have_pos && p->offset >= 0 ? p->offset : -1, hi);
+    }
+    rd_kafka_topic_partition_list_destroy(assigned);
 }
 
 void k2td_kafka_source_rewind(k2td_kafka_source_t *s, rd_kafka_message_t *const *msgs, size_t n) {
@@ -431,6 +480,7 @@ int k2td_kafka_source_close(k2td_kafka_source_t *s) {
         rd_kafka_consumer_close(s->rk);
         rd_kafka_destroy(s->rk);
     }
+    if (s->stored) rd_kafka_topic_partition_list_destroy(s->stored);
     free(s->group_id);
     free(s->client_id);
     free(s);

@@ -38,6 +38,18 @@ typedef struct k2td_kafka_source k2td_kafka_source_t;
 k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const char *task_id,
                                            char *errstr, size_t errstr_size);
 
+/*
+ * Returns the librdkafka configuration a task's consumer starts from: brokers,
+ * the group and client ids of the id rule (task_id as for
+ * k2td_kafka_source_new), the fetch and commit settings, the log callback,
+ * then the passthrough properties (so SASL/SSL keys apply as in a run); no
+ * rebalance callback. The caller owns it (rd_kafka_new takes it on success,
+ * else rd_kafka_conf_destroy). Returns NULL with errstr naming the property
+ * librdkafka refused (never quoting a secret value).
+ */
+rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
+                                        char *errstr, size_t errstr_size);
+
 /* Returns the effective group id and client id ("" when unset). */
 const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s);
 const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
@@ -49,6 +61,14 @@ const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
  */
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);
+
+/* Receives one configured topic that exists, with its partition count. */
+typedef void (*k2td_kafka_topic_fn)(void *ctx, const char *topic, int partitions);
+
+/* Like k2td_kafka_source_check, and calls fn (may be NULL) for each
+ * configured topic found, in the configured order, until one is missing. */
+int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
+                             void *ctx, char *errstr, size_t errstr_size);
 
 /* Subscribes to the topics. Returns 0 or -1 with errstr set. */
 int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t errstr_size);
@@ -84,6 +104,17 @@ void k2td_kafka_source_resume(k2td_kafka_source_t *s);
 /* Returns the summed lag (high watermark - position) of the assigned
  * partitions, from librdkafka's cached watermarks; -1 when unknown. */
 int64_t k2td_kafka_source_lag(k2td_kafka_source_t *s);
+
+/* Receives one assigned partition: the offset stored for commit after the
+ * last confirmed batch of this run (-1 before the first), the consumer's
+ * position (-1 when unknown) and the high watermark from librdkafka's cache
+ * (-1 when unknown). */
+typedef void (*k2td_kafka_part_fn)(void *ctx, const char *topic, int32_t partition,
+                                   int64_t stored, int64_t position, int64_t end);
+
+/* Calls fn for every assigned partition. Makes no request to the brokers
+ * and logs nothing. */
+void k2td_kafka_source_partitions(k2td_kafka_source_t *s, k2td_kafka_part_fn fn, void *ctx);
 
 /* Returns the number of partitions currently assigned. */
 size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s);

@@ -12,6 +12,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/errstr.h"
 
 #define JSON_FILE_MAX (16u << 20)
 
@@ -156,4 +157,22 @@ int k2td_json_strlist(const cJSON *arr, const char *path, k2td_strlist_t *out, c
         k2td_strlist_push(out, it->valuestring, strlen(it->valuestring));
     }
     return 0;
+}
+
+size_t k2td_json_path_push(k2td_buf_t *path, const char *key) {
+    size_t mark = path->len;
+    k2td_buf_printf(path, ".%s", key);
+    return mark;
+}
+
+size_t k2td_json_path_index(k2td_buf_t *path, size_t i) {
+    size_t mark = path->len;
+    k2td_buf_printf(path, "[%zu]", i);
+    return mark;
+}
+
+int k2td_json_need_object(const cJSON *item, const char *path, char *errstr, size_t errstr_size) {
+    if (cJSON_IsObject(item)) return 0;
+    return k2td_errstr_set(errstr, errstr_size, "%s: must be an object, not %s", path,
+                           k2td_json_kind(item));
 }

@@ -14,6 +14,8 @@
 
 #include <cJSON.h>
 
+#include "../common/buf.h"
+
 #include "config_map.h"
 
 /* Parses text[0..len) as one JSON document. Returns the tree (the caller frees
@@ -47,5 +49,16 @@ char *k2td_json_scalar_text(const cJSON *item);
  * of strings" or "<path>[i]: ..."; *out then holds what was read before. */
 int k2td_json_strlist(const cJSON *arr, const char *path, k2td_strlist_t *out, char *errstr,
                       size_t errstr_size);
+
+/* Appends ".key" to the JSON path in path; returns the length to cut back
+ * to with k2td_buf_truncate. */
+size_t k2td_json_path_push(k2td_buf_t *path, const char *key);
+
+/* Appends "[i]" to the JSON path; returns the length to cut back to. */
+size_t k2td_json_path_index(k2td_buf_t *path, size_t i);
+
+/* Returns 0 when item (found at path) is an object, else -1 with
+ * "<path>: must be an object, not <kind>". */
+int k2td_json_need_object(const cJSON *item, const char *path, char *errstr, size_t errstr_size);
 
 #endif

@@ -8,11 +8,10 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
-#include "../transform/pipeline.h"
 #include "json_doc.h"
 
-static const char *const root_keys[] = {"parse", "mutate", "model", NULL};
-static const char *const root_not_yet[] = {"global", "rules", "s_model", NULL};
+static const char *const root_keys[] = {"global", "parse", "mutate", "model", "rules", NULL};
+static const char *const root_not_yet[] = {"s_model", NULL};
 static const char *const wrapper_keys[] = {"parser", "input", NULL};
 static const char *const parse_keys[] = {"value", NULL};
 static const char *const parse_not_yet[] = {"key", NULL};
@@ -20,35 +19,16 @@ static const char *const value_keys[] = {"json", "regex", "csv", "udt", "plugin"
 static const char *const value_not_yet[] = {"keep", NULL};
 static const char *const csv_keys[] = {"header", "names", "delimiter", "quote", NULL};
 static const char *const plugin_keys[] = {"name", "config", NULL};
-static const char *const model_keys[] = {"name", "using", "tags", "columns", NULL};
 
 void k2td_parser_conf_free(k2td_parser_conf_t *c) {
     k2td_strlist_free(&c->value.json_fields);
     free(c->value.text);
     free(c->value.plugin_config);
     k2td_strlist_free(&c->value.csv_names);
-    free(c->model.name);
-    free(c->model.stable);
-    k2td_strlist_free(&c->model.tags);
-    k2td_strlist_free(&c->model.columns);
+    k2td_route_conf_free(c->routes, c->nroutes);
+    k2td_write_policy_free(&c->policy);
     cJSON_Delete(c->mutate);
     memset(c, 0, sizeof(*c));
-}
-
-/* Appends ".key" to the JSON path; returns the length to cut back to. */
-static size_t path_push(k2td_buf_t *path, const char *key) {
-    size_t mark = path->len;
-    k2td_buf_printf(path, ".%s", key);
-    return mark;
-}
-
-/* Returns 0 when item (at path) is an object, else -1 with the reason. */
-static int need_object(const cJSON *item, const k2td_buf_t *path, char *errstr,
-                       size_t errstr_size) {
-    if (cJSON_IsObject(item)) return 0;
-    k2td_errstr_set(errstr, errstr_size, "%s: must be an object, not %s", path->data,
-                   k2td_json_kind(item));
-    return -1;
 }
 
 /* Reads the JSON parser's field list (at path). */
@@ -91,7 +71,7 @@ static int read_csv_char(const cJSON *csv, const k2td_buf_t *path, const char *k
 static int read_csv(const cJSON *csv, k2td_buf_t *path, k2td_parse_conf_t *out, char *errstr,
                     size_t errstr_size) {
     out->kind = K2TD_PARSE_CSV;
-    if (need_object(csv, path, errstr, errstr_size) != 0 ||
+    if (k2td_json_need_object(csv, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(csv, path->data, csv_keys, NULL, errstr, errstr_size) != 0 ||
         read_csv_char(csv, path, "delimiter", ',', &out->csv_delimiter, errstr, errstr_size) ||
         read_csv_char(csv, path, "quote", '"', &out->csv_quote, errstr, errstr_size))
@@ -107,7 +87,7 @@ static int read_csv(const cJSON *csv, k2td_buf_t *path, k2td_parse_conf_t *out, 
                                "%s: give either \"header\": true or \"names\": [...]",
                                path->data);
     if (!names) return 0;
-    size_t mark = path_push(path, "names");
+    size_t mark = k2td_json_path_push(path, "names");
     int rc = k2td_json_strlist(names, path->data, &out->csv_names, errstr, errstr_size);
     k2td_buf_truncate(path, mark);
     return rc;
@@ -117,13 +97,13 @@ static int read_csv(const cJSON *csv, k2td_buf_t *path, k2td_parse_conf_t *out, 
 static int read_plugin(const cJSON *plugin, k2td_buf_t *path, k2td_parse_conf_t *out,
                        char *errstr, size_t errstr_size) {
     out->kind = K2TD_PARSE_PLUGIN;
-    if (need_object(plugin, path, errstr, errstr_size) != 0 ||
+    if (k2td_json_need_object(plugin, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(plugin, path->data, plugin_keys, NULL, errstr, errstr_size) != 0)
         return -1;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(plugin, "name");
     if (!name)
         return k2td_errstr_set(errstr, errstr_size, "%s: key `name` is required", path->data);
-    size_t mark = path_push(path, "name");
+    size_t mark = k2td_json_path_push(path, "name");
     int rc = read_text(name, path->data, &out->text, errstr, errstr_size);
     k2td_buf_truncate(path, mark);
     if (rc != 0) return -1;
@@ -137,7 +117,7 @@ static int read_plugin(const cJSON *plugin, k2td_buf_t *path, k2td_parse_conf_t 
 /* Reads parse.value (at path) into *out: exactly one parser. */
 static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_conf_t *out,
                             char *errstr, size_t errstr_size) {
-    if (need_object(value, path, errstr, errstr_size) != 0 ||
+    if (k2td_json_need_object(value, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(value, path->data, value_keys, value_not_yet, errstr,
                              errstr_size) != 0)
         return -1;
@@ -148,7 +128,7 @@ static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_con
     if (parser->next)
         return k2td_errstr_set(errstr, errstr_size, "%s: give one parser, not `%s` and `%s`",
                                path->data, parser->string, parser->next->string);
-    size_t mark = path_push(path, parser->string);
+    size_t mark = k2td_json_path_push(path, parser->string);
     int rc;
     if (strcmp(parser->string, "json") == 0) {
         rc = read_json_fields(parser, path, out, errstr, errstr_size);
@@ -167,7 +147,7 @@ static int read_parse_value(const cJSON *value, k2td_buf_t *path, k2td_parse_con
 /* Reads `parse` (at path) into *out. */
 static int read_parse(const cJSON *parse, k2td_buf_t *path, k2td_parse_conf_t *out, char *errstr,
                       size_t errstr_size) {
-    if (need_object(parse, path, errstr, errstr_size) != 0 ||
+    if (k2td_json_need_object(parse, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(parse, path->data, parse_keys, parse_not_yet, errstr,
                              errstr_size) != 0)
         return -1;
@@ -176,124 +156,55 @@ static int read_parse(const cJSON *parse, k2td_buf_t *path, k2td_parse_conf_t *o
         k2td_errstr_set(errstr, errstr_size, "%s: key `value` is required", path->data);
         return -1;
     }
-    size_t mark = path_push(path, "value");
+    size_t mark = k2td_json_path_push(path, "value");
     int rc = read_parse_value(value, path, out, errstr, errstr_size);
     k2td_buf_truncate(path, mark);
     return rc;
 }
 
-/* Reads the required string model.<key> (model at path): non-empty, no '.'. */
-static int read_model_name(const cJSON *model, const k2td_buf_t *path, const char *key,
-                           char **out, char *errstr, size_t errstr_size) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(model, key);
-    const char *p = path->data;
-    char q[K2TD_CM_QUOTE_MAX];
-    if (!item)
-        k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is required", p, key);
-    else if (!cJSON_IsString(item))
-        k2td_errstr_set(errstr, errstr_size, "%s.%s: must be a string, not %s", p, key,
-                       k2td_json_kind(item));
-    else if (!*item->valuestring)
-        k2td_errstr_set(errstr, errstr_size, "%s.%s: must not be empty", p, key);
-    else if (strchr(item->valuestring, '.'))
-        k2td_errstr_set(errstr, errstr_size, "%s.%s: `%s` must not contain `.`", p, key,
-                       k2td_cm_quote(item->valuestring, q));
-    else {
-        *out = k2td_strdup(item->valuestring);
-        return 0;
-    }
-    return -1;
-}
-
-/* Checks a model name list read from path: non-empty, without repeats and,
- * when tags is given, without any of its names. */
-static int check_model_list(const k2td_strlist_t *list, const char *path, const char *if_absent,
-                            const k2td_strlist_t *tags, char *errstr, size_t errstr_size) {
-    char q[K2TD_CM_QUOTE_MAX];
-    if (list->n == 0) {
-        k2td_errstr_set(errstr, errstr_size, "%s: must not be empty (leave it out %s)", path,
-                       if_absent);
-        return -1;
-    }
-    for (size_t i = 0; i < list->n; i++) {
-        const char *name = list->items[i];
-        const char *why = k2td_strlist_find(list, name) != (long)i     ? "is listed twice"
-                          : tags && k2td_strlist_find(tags, name) >= 0 ? "is also listed in tags"
-                                                                      : NULL;
-        if (why) {
-            k2td_errstr_set(errstr, errstr_size, "%s[%zu]: `%s` %s", path, i,
-                           k2td_cm_quote(name, q), why);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Reads the optional name list model.<key> (model at path); see
- * check_model_list for the rules. */
-static int read_model_list(const cJSON *model, k2td_buf_t *path, const char *key,
-                           const char *if_absent, const k2td_strlist_t *tags, k2td_strlist_t *out,
-                           char *errstr, size_t errstr_size) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(model, key);
-    if (!item) return 0;
-    size_t mark = path_push(path, key);
-    int rc = k2td_json_strlist(item, path->data, out, errstr, errstr_size);
-    if (rc == 0) rc = check_model_list(out, path->data, if_absent, tags, errstr, errstr_size);
-    k2td_buf_truncate(path, mark);
-    return rc;
-}
-
-/* Reads `model` (at path) into *out. */
-static int read_model(const cJSON *model, k2td_buf_t *path, k2td_model_conf_t *out,
-                      char *errstr, size_t errstr_size) {
-    if (cJSON_IsArray(model)) {
-        k2td_errstr_set(errstr, errstr_size, "%s: a list of models is not supported yet",
-                       path->data);
-        return -1;
-    }
-    if (need_object(model, path, errstr, errstr_size) != 0 ||
-        k2td_json_check_keys(model, path->data, model_keys, NULL, errstr, errstr_size) != 0 ||
-        read_model_name(model, path, "name", &out->name, errstr, errstr_size) != 0 ||
-        read_model_name(model, path, "using", &out->stable, errstr, errstr_size) != 0 ||
-        read_model_list(model, path, "tags", "to use the supertable's tags", NULL, &out->tags,
-                        errstr, errstr_size) != 0 ||
-        read_model_list(model, path, "columns", "to take every field that is not a tag",
-                        &out->tags, &out->columns, errstr, errstr_size) != 0)
-        return -1;
-    return 0;
-}
-
 /* Reads the definition itself (no wrapper) at path into *out. */
 static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t *out,
                            char *errstr, size_t errstr_size) {
-    if (need_object(root, path, errstr, errstr_size) != 0 ||
+    if (k2td_json_need_object(root, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(root, path->data, root_keys, root_not_yet, errstr, errstr_size) != 0)
         return -1;
     const cJSON *parse = cJSON_GetObjectItemCaseSensitive(root, "parse");
     const cJSON *model = cJSON_GetObjectItemCaseSensitive(root, "model");
-    const char *missing = !parse ? "parse" : !model ? "model" : NULL;
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    const char *missing = !parse ? "parse" : !model && !rules ? "model" : NULL;
     if (missing) {
         k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is required", path->data, missing);
         return -1;
     }
-    size_t mark = path_push(path, "parse");
-    int rc = read_parse(parse, path, &out->value, errstr, errstr_size);
+    size_t mark = k2td_json_path_push(path, "global");
+    int rc = k2td_write_policy_from_json(cJSON_GetObjectItemCaseSensitive(root, "global"),
+                                         path->data, &out->policy, errstr, errstr_size);
+    k2td_buf_truncate(path, mark);
+    if (rc != 0) return -1;
+    k2td_json_path_push(path, "parse");
+    rc = read_parse(parse, path, &out->value, errstr, errstr_size);
     k2td_buf_truncate(path, mark);
     if (rc != 0) return -1;
     const cJSON *mutate = cJSON_GetObjectItemCaseSensitive(root, "mutate");
     if (mutate) {
-        /* compiled here only to report a bad stage now; the engine compiles
-         * its own from the copy kept in out->mutate */
-        path_push(path, "mutate");
-        k2td_pipeline_t *check = k2td_pipeline_compile(mutate, path->data, errstr, errstr_size);
+        k2td_json_path_push(path, "mutate");
+        rc = k2td_mutate_conf_read(mutate, path->data, &out->mutate, errstr, errstr_size);
         k2td_buf_truncate(path, mark);
-        if (!check) return -1;
-        k2td_pipeline_free(check);
-        out->mutate = cJSON_Duplicate(mutate, 1);
+        if (rc != 0) return -1;
     }
-    path_push(path, "model");
-    rc = read_model(model, path, &out->model, errstr, errstr_size);
-    k2td_buf_truncate(path, mark);
+    if (rules) {
+        k2td_json_path_push(path, "rules");
+        rc = k2td_route_conf_read_rules(rules, path, &out->routes, &out->nroutes, errstr,
+                                        errstr_size);
+        k2td_buf_truncate(path, mark);
+        if (rc != 0) return -1;
+    }
+    if (model) {
+        k2td_json_path_push(path, "model");
+        rc = k2td_route_conf_read_model(model, path, &out->routes, &out->nroutes, errstr,
+                                        errstr_size);
+        k2td_buf_truncate(path, mark);
+    }
     return rc;
 }
 
@@ -308,7 +219,7 @@ static int read_wrapper(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t 
                        k2td_json_kind(input));
         return -1;
     }
-    path_push(path, "parser");
+    k2td_json_path_push(path, "parser");
     return read_definition(cJSON_GetObjectItemCaseSensitive(root, "parser"), path, out, errstr,
                            errstr_size);
 }

@@ -3,10 +3,12 @@
  *
  * The JSON is taosX's parser definition. Supported so far:
  *
- *     {"parse": {"value": <parser>},
+ *     {"global": {...row error policies...},
+ *      "parse": {"value": <parser>},
  *      "mutate": [ ...stages, see src/transform/pipeline.h... ],
  *      "model": {"name": "t_{id}", "using": "meters",
- *                "tags": ["groupid"], "columns": ["ts", "current"]}}
+ *                "tags": ["groupid"], "columns": ["ts", "current"]} | [...],
+ *      "rules": [{"matches": {"expr": "..."}, "mutate": [...], "model": ...}]}
  *
  * where <parser> is one of
  *     {"json": ""}  or {"json": ["name", "name::type", "$.path=alias::type"]}
@@ -18,8 +20,9 @@
  * Field specs are kept as text here and compiled by the JSON parser.
  * Explorer's wrapper {"parser": {...}, "input": [...samples...]} is accepted.
  *
- * taosX keys not implemented yet (global, rules, s_model, parse.key, keep,
- * model as an array) are rejected with "... is not supported yet", and any
+ * `model` and `rules` are read by route_config.h, `global` by
+ * write_policy.h. taosX keys not implemented yet (s_model, parse.key, keep)
+ * are rejected with "... is not supported yet", and any
  * other key is an error naming its JSON path: the parser never silently
  * ignores part of a definition.
  */
@@ -31,6 +34,8 @@
 #include <cJSON.h>
 
 #include "config_map.h"
+#include "route_config.h"
+#include "write_policy.h"
 
 /* How the message value is parsed. */
 typedef enum k2td_parse_kind {
@@ -51,19 +56,13 @@ typedef struct k2td_parse_conf {
     k2td_strlist_t csv_names;   /* CSV: the column names when there is no header */
 } k2td_parse_conf_t;
 
-/* The target of each row. */
-typedef struct k2td_model_conf {
-    char *name;             /* child-table name template ("t_{id}", "d${id}"); no '.' */
-    char *stable;           /* `using`: the supertable (may be a template); no '.' */
-    k2td_strlist_t tags;    /* tag columns to fill; empty = the supertable's tags */
-    k2td_strlist_t columns; /* data columns; empty = every field that is not a tag */
-} k2td_model_conf_t;
-
 typedef struct k2td_parser_conf {
     k2td_parse_conf_t value; /* parse.value */
     cJSON *mutate;           /* the `mutate` stages as given (NULL: none), owned;
                               * compiled by src/transform/pipeline.h */
-    k2td_model_conf_t model;
+    k2td_route_conf_t *routes; /* `rules` in order, then `model`; at least one */
+    size_t nroutes;
+    k2td_write_policy_t policy; /* `global`: the row error policies */
 } k2td_parser_conf_t;
 
 /* Reads the parser definition root, whose JSON path is path ("parser",

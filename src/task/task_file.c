@@ -30,6 +30,9 @@ static const k2td_cm_entry_t option_keys[] = {
     {.key = "plugins_home", .type = K2TD_CM_STRING, .def = "/usr/local/taos/plugins",
      .offset = OFF(plugins_home),
      .desc = "Folder whose parsers/ subfolder holds parser plugins (lib<name>.so)."},
+    {.key = "data_dir", .type = K2TD_CM_STRING, .def = "k2td-data", .offset = OFF(data_dir),
+     .desc = "Folder of the task's files: a relative parser.global.archive.location is "
+             "<data_dir>/tasks/<id or name>/<location>."},
     {.key = NULL},
 };
 
@@ -212,6 +215,23 @@ int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t
     cJSON_Delete(root);
     if (rc != 0) k2td_errstr_prefix(errstr, errstr_size, "%s: ", path);
     return rc;
+}
+
+int k2td_task_set_from(k2td_task_t *t, const char *from, const char *label, char *errstr,
+                       size_t errstr_size) {
+    char *old_from = t->from;
+    k2td_kafka_conf_t old_kafka = t->kafka;
+    t->from = k2td_strdup(from);
+    if (task_finish(t, label, errstr, errstr_size) != 0) {
+        k2td_kafka_conf_free(&t->kafka); /* parsed, then refused by the id rule */
+        free(t->from);
+        t->from = old_from;
+        t->kafka = old_kafka;
+        return -1;
+    }
+    free(old_from);
+    k2td_kafka_conf_free(&old_kafka);
+    return 0;
 }
 
 int k2td_task_from_cli(const char *name, const char *from, const char *to, const char *parser,

@@ -34,6 +34,8 @@ typedef struct k2td_task_options {
     int32_t timezone_offset_s;  /* timezone in seconds east of UTC: applied to
                                    timestamps in messages that carry no zone */
     char *plugins_home;         /* parser plugins live in <plugins_home>/parsers */
+    char *data_dir;             /* the task's files (archive) live under
+                                   <data_dir>/tasks/<id or name> */
 } k2td_task_options_t;
 
 typedef struct k2td_task {
@@ -66,6 +68,12 @@ int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *ou
  * ...") and the reason. */
 int k2td_task_from_cli(const char *name, const char *from, const char *to, const char *parser,
                        k2td_task_t *out, char *errstr, size_t errstr_size);
+
+/* Replaces the task's `from` (and its parsed Kafka settings) with from.
+ * Returns 0, or -1 with the task unchanged and errstr starting with label
+ * ("--from: key `topics` is required"). */
+int k2td_task_set_from(k2td_task_t *t, const char *from, const char *label, char *errstr,
+                       size_t errstr_size);
 
 /* Releases everything *t owns and zeroes it; safe on a zeroed struct. */
 void k2td_task_free(k2td_task_t *t);

@@ -36,6 +36,7 @@ typedef enum k2td_stage_kind {
     K2TD_STAGE_EXTRACT,
     K2TD_STAGE_FILTER,
     K2TD_STAGE_MAP,
+    K2TD_STAGE_ROUTE, /* no rule of the parser's `rules` took the row (router.h) */
 } k2td_stage_kind_t;
 
 /* A dropped row: kind of the stage that dropped it, its index in that

@@ -94,6 +94,15 @@ static k2td_convert_opts_t opts_for(k2td_precision_t prec, int64_t keep_days) {
     return o;
 }
 
+/* Returns the failure code an error message must come with: the row
+ * policies tell a value too long and a timestamp out of range from every
+ * other failure. */
+static int want_rc(const char *err) {
+    if (strstr(err, "long, more than")) return K2TD_CONVERT_TOO_LONG;
+    if (strstr(err, "time range")) return K2TD_CONVERT_TS_RANGE;
+    return -1;
+}
+
 /* Runs the cases; on success the text must follow "(1," untouched, on
  * failure the buffer must still be exactly "(1,". */
 static void run_cases(const conv_case_t *cases, size_t n, const k2td_convert_opts_t *opts) {
@@ -105,7 +114,7 @@ static void run_cases(const conv_case_t *cases, size_t n, const k2td_convert_opt
         k2td_buf_puts(&b, "(1,");
         int rc = k2td_convert_append(&c->v, &col, opts, &b, err, sizeof(err));
         int ok = c->want ? rc == 0 && strcmp(b.data + 3, c->want) == 0
-                         : rc == -1 && strcmp(b.data, "(1,") == 0 && strstr(err, c->err);
+                         : rc == want_rc(err) && strcmp(b.data, "(1,") == 0 && strstr(err, c->err);
         if (!ok) {
             fprintf(stderr, "case %zu (%s): rc %d, text \"%s\", error \"%s\"; expected %s \"%s\"\n",
                     i, k2td_coltype_name(c->type), rc, b.data + 3, err,
@@ -576,20 +585,21 @@ static void test_error_messages(void) {
     CHECK_INT(k2td_convert_append(&v, &voltage, &o, &b, err, sizeof(err)), -1);
     CHECK_STR(err, "column `voltage` (TINYINT): 300 is out of range [-128, 127]");
     v = v_str("123456789");
-    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, err, sizeof(err)), -1);
+    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, err, sizeof(err)), K2TD_CONVERT_TOO_LONG);
     CHECK_STR(err, "tag `location` (VARCHAR): '123456789' is 9 bytes long, more than 8");
     /* a long value is cut in the message, never mid-character */
     char long_text[200];
     for (int i = 0; i < 66; i++) memcpy(long_text + 3 * i, "温", 3);
     long_text[198] = '\0';
     v = v_str(long_text);
-    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, err, sizeof(err)), -1);
+    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, err, sizeof(err)), K2TD_CONVERT_TOO_LONG);
     CHECK(strstr(err, "温温'... is 198 bytes long") != NULL);
     /* a tiny or missing errstr is fine */
     char small[8];
-    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, small, sizeof(small)), -1);
+    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, small, sizeof(small)),
+              K2TD_CONVERT_TOO_LONG);
     CHECK_STR(small, "tag `lo");
-    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, NULL, 0), -1);
+    CHECK_INT(k2td_convert_append(&v, &location, &o, &b, NULL, 0), K2TD_CONVERT_TOO_LONG);
     CHECK_INT(b.len, 0);
     k2td_buf_free(&b);
 }
@@ -618,6 +628,39 @@ static void test_row(void) {
     k2td_buf_free(&b);
 }
 
+/* fit_length cuts text to a column's length without splitting a character. */
+static void test_fit_length(void) {
+    static const struct {
+        k2td_coltype_t type;
+        int32_t length;
+        const char *in, *want;
+    } cases[] = {
+        {K2TD_COL_VARCHAR, 4, "abcdef", "abcd"},
+        {K2TD_COL_VARCHAR, 4, "ab", "ab"},
+        {K2TD_COL_VARCHAR, 4, "a\xe6\xb8\xa9\xe5\xba\xa6", "a\xe6\xb8\xa9"}, /* 1 + 3 bytes */
+        {K2TD_COL_VARCHAR, 5, "a\xe6\xb8\xa9\xe5\xba\xa6", "a\xe6\xb8\xa9"}, /* no half char */
+        {K2TD_COL_NCHAR, 2, "\xe6\xb8\xa9\xe5\xba\xa6\xe4\xbc\xa0", "\xe6\xb8\xa9\xe5\xba\xa6"},
+        {K2TD_COL_VARBINARY, 3, "\xff\xfe\xfd\xfc", "\xff\xfe\xfd"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        k2td_column_t col = {"c", cases[i].type, cases[i].length, 0};
+        k2td_value_t v = {.type = K2TD_VAL_STRING, .str = cases[i].in, .len = strlen(cases[i].in)};
+        k2td_value_t out;
+        char tmp[32];
+        k2td_convert_fit_length(&v, &col, tmp, &out);
+        CHECK(out.type == K2TD_VAL_STRING && out.len == strlen(cases[i].want) &&
+              memcmp(out.str, cases[i].want, out.len) == 0);
+        k2td_buf_t b = K2TD_BUF_INIT;
+        CHECK_INT(k2td_convert_append(&out, &col, &(k2td_convert_opts_t){0}, &b, NULL, 0), 0);
+        k2td_buf_free(&b);
+    }
+    k2td_column_t col = {"c", K2TD_COL_VARCHAR, 3, 0};
+    k2td_value_t num = {.type = K2TD_VAL_INT, .n.i = 123456}, out;
+    char tmp[32];
+    k2td_convert_fit_length(&num, &col, tmp, &out);
+    CHECK(out.type == K2TD_VAL_STRING && out.len == 3 && memcmp(out.str, "123", 3) == 0);
+}
+
 int main(void) {
     RUN(test_integer_limits);
     RUN(test_integer_from_float);
@@ -631,5 +674,6 @@ int main(void) {
     RUN(test_null_and_unknown);
     RUN(test_error_messages);
     RUN(test_row);
+    RUN(test_fit_length);
     return test_finish();
 }

@@ -37,7 +37,8 @@ static void teardown(fixture_t *f) {
 static int map_json(fixture_t *f, const char *json, char *err, size_t errsz) {
     k2td_rowset_reset(&f->rows);
     CHECK(k2td_json_flat_parse(json, strlen(json), 0, &f->rows, err, errsz) >= 1);
-    return k2td_mapper_map_row(f->mapper, &f->rows, 0, 0, f->batch, err, errsz);
+    k2td_map_outcome_t o;
+    return k2td_mapper_map_row(f->mapper, &f->rows, 0, 0, f->batch, &o, err, errsz);
 }
 
 static const char *render(fixture_t *f) {
@@ -49,7 +50,7 @@ static const char *render(fixture_t *f) {
 static void test_all_columns_by_name_case_insensitive(void) {
     fixture_t f;
     char err[256];
-    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0};
+    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0, NULL};
     CHECK_INT(setup(&f, &spec, err, sizeof(err)), 0);
     CHECK_INT(map_json(&f, "{\"id\":7,\"ts\":\"2025-11-24T16:00:00Z\",\"Voltage\":220,"
                            "\"current\":1.5,\"location\":\"SF\",\"extra\":1}",
@@ -66,7 +67,7 @@ static void test_selected_columns_and_tags(void) {
     char err[256];
     const char *cols[] = {"ts", "voltage"};
     const char *tags[] = {"location"};
-    k2td_mapper_spec_t spec = {"${location}_x", cols, 2, tags, 1};
+    k2td_mapper_spec_t spec = {"${location}_x", cols, 2, tags, 1, NULL};
     CHECK_INT(setup(&f, &spec, err, sizeof(err)), 0);
     CHECK_INT(map_json(&f, "{\"ts\":1764000000,\"voltage\":1,\"location\":\"LA\"}", err,
                        sizeof(err)),
@@ -91,7 +92,7 @@ static void test_bad_rows_are_refused_with_a_reason(void) {
     };
     fixture_t f;
     char err[256];
-    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0};
+    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0, NULL};
     CHECK_INT(setup(&f, &spec, err, sizeof(err)), 0);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         err[0] = '\0';
@@ -134,10 +135,102 @@ static void test_configuration_errors(void) {
     }
 }
 
+/* Each row fault, with and without the policy repair that applies to it:
+ * the fault the mapper reports, or the repaired row it writes. */
+static void test_policies(void) {
+    static const struct {
+        const char *global; /* parser.global */
+        const char *json;   /* the row */
+        k2td_row_fault_t fault;
+        const char *values; /* VALUES (...) written when the fault is NONE */
+        unsigned repairs;
+        int archive_too;
+    } cases[] = {
+        {"{}", "{\"id\":1,\"voltage\":1}", K2TD_FAULT_TS_NULL},
+        {"{\"primary_timestamp_null\":\"use_current_time\"}", "{\"id\":1,\"voltage\":1}",
+         K2TD_FAULT_NONE, "(1764000000000,NULL,1,NULL)", 1},
+        {"{}", "{\"id\":1,\"ts\":5}", K2TD_FAULT_TS_RANGE},
+        {"{}", "{\"id\":\"a.b\",\"ts\":1764000000000}", K2TD_FAULT_NONE,
+         "(1764000000000,NULL,NULL,NULL)", 1}, /* replace_to "_" by default */
+        {"{\"table_name_contains_illegal_char\":\"skip\"}",
+         "{\"id\":\"a.b\",\"ts\":1764000000000}", K2TD_FAULT_NAME_CHAR},
+        {"{\"variable_not_exist_in_table_name_template\":\"skip\"}", "{\"ts\":1764000000000}",
+         K2TD_FAULT_NAME_VAR},
+        {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"x\"}}",
+         "{\"ts\":1764000000000}", K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1},
+        {"{}", "{\"id\":1,\"ts\":1764000000000,\"location\":\"0123456789012345678901234\"}",
+         K2TD_FAULT_VALUE_LONG},
+        {"{\"field_length_overflow\":\"truncate_and_archive\"}",
+         "{\"id\":1,\"ts\":1764000000000,\"location\":\"0123456789012345678901234\"}",
+         K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1, 1},
+        {"{}", "{\"id\":1,\"ts\":1764000000000,\"voltage\":\"x\"}", K2TD_FAULT_DATA},
+        {"{}", "{\"id\":1,\"ts\":1764000000000,\"extra\":1}", K2TD_FAULT_NONE,
+         "(1764000000000,NULL,NULL,NULL)", 0}, /* ignore: the field is left out */
+        {"{\"field_name_not_found\":\"add_field\"}",
+         "{\"id\":1,\"ts\":1764000000000,\"extra\":1}", K2TD_FAULT_FIELD_UNKNOWN},
+        {"{\"field_name_not_found\":\"archive\"}",
+         "{\"id\":1,\"ts\":1764000000000,\"voltage\":null,\"extra\":null}",
+         K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 0}, /* a NULL needs no column */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[512];
+        k2td_write_policy_t wp;
+        cJSON *g = cJSON_Parse(cases[i].global);
+        CHECK_INT(k2td_write_policy_from_json(g, "parser.global", &wp, err, sizeof(err)), 0);
+        cJSON_Delete(g);
+        fixture_t f;
+        k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0, &wp};
+        CHECK_INT(setup(&f, &spec, err, sizeof(err)), 0);
+        k2td_rowset_reset(&f.rows);
+        CHECK(k2td_json_flat_parse(cases[i].json, strlen(cases[i].json), 0, &f.rows, err,
+                                   sizeof(err)) == 1);
+        k2td_map_outcome_t o;
+        int rc = k2td_mapper_map_row(f.mapper, &f.rows, 0, 0, f.batch, &o, err, sizeof(err));
+        if ((int)o.fault != (int)cases[i].fault) fprintf(stderr, "case %zu: %s\n", i, err);
+        CHECK_INT(o.fault, cases[i].fault);
+        CHECK_INT(rc, cases[i].fault ? -1 : 0);
+        if (!cases[i].fault) {
+            CHECK(strstr(render(&f), cases[i].values) != NULL);
+            CHECK_INT(o.repairs, cases[i].repairs);
+            CHECK_INT(o.archive_too, cases[i].archive_too);
+        }
+        if (cases[i].fault == K2TD_FAULT_FIELD_UNKNOWN) CHECK_STR(o.field->name, "extra");
+        teardown(&f);
+        k2td_write_policy_free(&wp);
+    }
+}
+
+/* Repairs of the subtable name: dots replaced, names cut at 192 bytes on a
+ * character boundary, a missing variable left blank. */
+static void test_name_repairs(void) {
+    char err[512], json[600], want[400];
+    k2td_write_policy_t wp;
+    cJSON *g = cJSON_Parse("{\"table_name_length_overflow\":\"truncate\","
+                           "\"table_name_contains_illegal_char\":{\"replace_to\":\"__\"}}");
+    CHECK_INT(k2td_write_policy_from_json(g, "g", &wp, err, sizeof(err)), 0);
+    cJSON_Delete(g);
+    fixture_t f;
+    k2td_mapper_spec_t spec = {"d_{id}", NULL, 0, NULL, 0, &wp};
+    CHECK_INT(setup(&f, &spec, err, sizeof(err)), 0);
+    char id[300] = "a.b";
+    for (int i = 3; i < 250; i++) id[i] = 'x';
+    id[250] = '\0';
+    snprintf(json, sizeof(json), "{\"id\":\"%s\",\"ts\":1764000000000}", id);
+    CHECK_INT(map_json(&f, json, err, sizeof(err)), 0);
+    snprintf(want, sizeof(want), "`db`.`d_a__b%.*s` USING", 192 - 6, id + 3);
+    const char *sql = render(&f);
+    if (!strstr(sql, want)) fprintf(stderr, "%s\nwant %s\n", sql, want);
+    CHECK(strstr(sql, want) != NULL);
+    teardown(&f);
+    k2td_write_policy_free(&wp);
+}
+
 int main(void) {
     RUN(test_all_columns_by_name_case_insensitive);
     RUN(test_selected_columns_and_tags);
     RUN(test_bad_rows_are_refused_with_a_reason);
     RUN(test_configuration_errors);
+    RUN(test_policies);
+    RUN(test_name_repairs);
     return test_finish();
 }

@@ -68,12 +68,12 @@ static void test_accepted(void) {
         if (rc != 0) continue;
         CHECK_INT(p.value.kind, K2TD_PARSE_JSON);
         CHECK_STR(joined(&p.value.json_fields), cases[i].fields);
-        CHECK_STR(p.model.name, cases[i].name);
-        CHECK_STR(p.model.stable, cases[i].stable);
-        CHECK_STR(joined(&p.model.tags), cases[i].tags);
-        CHECK_STR(joined(&p.model.columns), cases[i].columns);
+        CHECK_STR(p.routes[0].models[0].name, cases[i].name);
+        CHECK_STR(p.routes[0].models[0].stable, cases[i].stable);
+        CHECK_STR(joined(&p.routes[0].models[0].tags), cases[i].tags);
+        CHECK_STR(joined(&p.routes[0].models[0].columns), cases[i].columns);
         k2td_parser_conf_free(&p);
-        CHECK(p.model.name == NULL && p.value.json_fields.n == 0);
+        CHECK(p.routes == NULL && p.value.json_fields.n == 0);
     }
 }
 
@@ -88,7 +88,24 @@ static void test_rejected(void) {
         {"{}", "parser: key `parse` is required"},
         {"{" PARSE "}", "parser: key `model` is required"},
         {"{" MODEL "}", "parser: key `parse` is required"},
-        {"{" PARSE "," MODEL ",\"rules\":[]}", "parser: key `rules` is not supported yet"},
+        {"{" PARSE "," MODEL ",\"rules\":[]}", "parser.rules: must be a non-empty list of rules"},
+        {"{" PARSE ",\"rules\":[{\"model\":{\"name\":\"t\",\"using\":\"s\"}}]}",
+         "parser.rules[0]: key `matches` is required"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"expr\":\"a == 1\"}}]}",
+         "parser.rules[0]: key `model` is required"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"expr\":\"a +\"}," MODEL "}]}",
+         "parser.rules[0].matches.expr: offset 3: expected an expression, found the end of the "
+         "expression"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"expr\":\"a + 1\"}," MODEL "}]}",
+         "parser.rules[0].matches.expr: the expression gives an integer or a float or a string, never a bool"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"exp\":\"a\"}," MODEL "}]}",
+         "parser.rules[0].matches.exp: unknown key (did you mean `expr`?)"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"expr\":\"a\"},\"mutate\":[{\"sort\":1}]," MODEL
+         "}]}",
+         "parser.rules[0].mutate[0]: expected one of extract, filter, map"},
+        {"{" PARSE ",\"rules\":[{\"matches\":{\"expr\":\"a\"}," MODEL "},"
+         "{\"matches\":{\"expr\":\"b\"},\"model\":[{\"name\":\"t\",\"using\":\"a.b\"}]}]}",
+         "parser.rules[1].model[0].using: `a.b` must not contain `.`"},
         {"{" PARSE "," MODEL ",\"mutate\":{}}",
          "parser.mutate: must be an array of stages, not an object"},
         {"{" PARSE "," MODEL ",\"mutate\":[{\"filter\":[\"id +\"]}]}",
@@ -100,8 +117,9 @@ static void test_rejected(void) {
          "parser.mutate[0].map.t.as: `INTEGRAL` is not a TDengine type"},
         {"{" PARSE "," MODEL ",\"mutate\":[{\"sort\":1}]}",
          "parser.mutate[0]: expected one of extract, filter, map"},
-        {"{\"global\":{}," PARSE "," MODEL "}", "parser: key `global` is not supported yet"},
-        {"{" PARSE "," MODEL ",\"rules\":[]}", "parser: key `rules` is not supported yet"},
+        {"{\"global\":{\"primary_timestamp_null\":\"drop\"}," PARSE "," MODEL "}",
+         "parser.global.primary_timestamp_null: \"drop\" is not one of archive, skip, break, "
+         "use_current_time"},
         {"{" PARSE "," MODEL ",\"s_model\":{}}", "parser: key `s_model` is not supported yet"},
         {"{" PARSE "," MODEL ",\"modle\":{}}", "parser.modle: unknown key (did you mean `model`?)"},
         {"{" PARSE "," MODEL ",\"extra\":1}", "parser.extra: unknown key"},
@@ -144,8 +162,9 @@ static void test_rejected(void) {
          "parser.parse.value.json[1]: must be a string, not a number"},
         {"{\"parse\":{\"value\":{\"json\":[\"\"]}}," MODEL "}",
          "parser.parse.value.json[0]: must not be empty"},
-        {"{" PARSE ",\"model\":[{\"name\":\"t\",\"using\":\"s\"}]}",
-         "parser.model: a list of models is not supported yet"},
+        {"{" PARSE ",\"model\":[]}", "parser.model: must not be an empty list"},
+        {"{" PARSE ",\"model\":[" "{\"name\":\"t\",\"using\":\"s\"}, {\"name\":\"t\"}]}",
+         "parser.model[1]: key `using` is required"},
         {"{" PARSE ",\"model\":\"t\"}", "parser.model: must be an object, not a string"},
         {"{" PARSE ",\"model\":{\"using\":\"s\"}}", "parser.model: key `name` is required"},
         {"{" PARSE ",\"model\":{\"name\":\"t\"}}", "parser.model: key `using` is required"},
@@ -189,8 +208,8 @@ static void test_rejected(void) {
         char err[512] = "";
         CHECK_INT(k2td_parser_conf_from_text(cases[i].json, &p, err, sizeof(err)), -1);
         CHECK_STR(err, cases[i].err);
-        CHECK(p.model.name == NULL && p.model.stable == NULL && p.value.json_fields.items == NULL &&
-              p.model.tags.items == NULL);
+        CHECK(p.routes == NULL && p.nroutes == 0 && p.value.json_fields.items == NULL &&
+              p.mutate == NULL);
     }
 }
 
@@ -223,13 +242,13 @@ static void test_from_file(void) {
 
     snprintf(path, sizeof(path), "%s/p.json", dir);
     CHECK_INT(k2td_parser_conf_from_file(path, &p, err, sizeof(err)), 0);
-    CHECK_STR(p.model.name, "t_{id}");
+    CHECK_STR(p.routes[0].models[0].name, "t_{id}");
     CHECK_STR(joined(&p.value.json_fields), "id");
     k2td_parser_conf_free(&p);
 
     /* "@name" relative to a base folder, and absolute */
     CHECK_INT(k2td_parser_conf_load("@p.json", dir, &p, err, sizeof(err)), 0);
-    CHECK_STR(p.model.stable, "meters");
+    CHECK_STR(p.routes[0].models[0].stable, "meters");
     k2td_parser_conf_free(&p);
     snprintf(arg, sizeof(arg), "@%s", path);
     CHECK_INT(k2td_parser_conf_load(arg, "/nonexistent", &p, err, sizeof(err)), 0);

@@ -57,14 +57,14 @@ static void test_full_task(void) {
     CHECK_STR(t.to, "taos+http://root:taosdata@td:6041/db");
     CHECK_STR(t.kafka.brokers, "h:9092");
     CHECK_STR(t.kafka.topics.items[0], "t");
-    CHECK_STR(t.parser.model.name, "t_{id}");
-    CHECK_STR(t.parser.model.stable, "meters");
+    CHECK_STR(t.parser.routes[0].models[0].name, "t_{id}");
+    CHECK_STR(t.parser.routes[0].models[0].stable, "meters");
     CHECK_INT(t.options.status_interval_ms, 10000);
     CHECK_INT(t.options.log_level, K2TD_LOG_DEBUG);
     CHECK_STR(t.options.timezone, "+08:00");
     CHECK_INT(t.options.timezone_offset_s, 8 * 3600);
     k2td_task_free(&t);
-    CHECK(t.name == NULL && t.kafka.brokers == NULL && t.parser.model.name == NULL &&
+    CHECK(t.name == NULL && t.kafka.brokers == NULL && t.parser.routes == NULL &&
           t.options.timezone == NULL);
     k2td_task_free(&t);
 }
@@ -173,7 +173,7 @@ static void test_errors(void) {
          "\"model\":{\"name\":\"t\",\"using\":\"s\",\"colums\":[]}}}",
          "task.parser.model.colums: unknown key (did you mean `columns`?)"},
         {"{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"rules\":[]}}",
-         "task.parser: key `rules` is not supported yet"},
+         "task.parser: key `parse` is required"},
         {WITH_OPTIONS("[]"), "task.options: must be an object, not an array"},
         {WITH_OPTIONS("{\"id_prefix\":\"x\"}"), "task.options.id_prefix: unknown key"},
         {WITH_OPTIONS("{\"log_levl\":\"x\"}"),
@@ -226,7 +226,7 @@ static void test_files(void) {
     int rc = k2td_task_load_file(path, &t, err, sizeof(err));
     if (rc) fprintf(stderr, "%s\n", err);
     CHECK_INT(rc, 0);
-    CHECK_STR(t.parser.model.stable, "meters");
+    CHECK_STR(t.parser.routes[0].models[0].stable, "meters");
     k2td_task_free(&t);
 
     /* the parser path is relative to the task file's folder, not the working one */
@@ -281,7 +281,7 @@ static void test_from_cli(void) {
     CHECK_STR(t.name, "k2td");
     CHECK(t.id == NULL);
     CHECK_STR(t.to, "taos+http://td:6041/db");
-    CHECK_STR(t.parser.model.name, "t_{id}");
+    CHECK_STR(t.parser.routes[0].models[0].name, "t_{id}");
     CHECK_INT(t.options.status_interval_ms, 5000);
     CHECK_STR(t.options.timezone, "UTC");
     k2td_task_free(&t);
@@ -315,7 +315,7 @@ static void test_from_cli(void) {
                                      sizeof(err)),
                   -1);
         CHECK_STR(err, cases[i].err);
-        CHECK(t.name == NULL && t.parser.model.name == NULL);
+        CHECK(t.name == NULL && t.parser.routes == NULL);
     }
 }
 

@@ -1,0 +1,98 @@
+/*
+ * engine_watch.h - what a running engine shows to other threads.
+ *
+ * The engine's thread owns its counters; other threads (the HTTP API, the
+ * service's bookkeeping) must not read them directly. A watch is the
+ * hand-off: the engine calls k2td_engine_watch_tick() from its loop (cheap:
+ * it publishes a copy of the counters, the health inputs and the lag of
+ * every assigned partition under a mutex at most every 500 ms), and the log
+ * hook of the engine's thread feeds the watch its activity lines and errors
+ * (k2td_engine_watch_log as a k2td_log_hook_fn). Readers take consistent
+ * copies under the same mutex.
+ *
+ * Health, from the samples of the last K2TD_HEALTH_WINDOW_MS:
+ *   SinkError    the sink is waiting for TDengine (retrying) now
+ *   SourceError  the consumer reported errors in the window
+ *   Bounce       rows or messages were refused (failed, invalid, archived, malformed)
+ *                in the window, more than K2TD_HEALTH_BOUNCE_ROWS
+ *   Busy         a batch filled up to batch_size in the window and the
+ *                consumer still lags
+ *   Idle         no message was consumed in the window
+ *   Ready        otherwise
+ * (Fatal, a failed task, is decided by the task's owner.)
+ */
+#ifndef K2TD_ENGINE_WATCH_H
+#define K2TD_ENGINE_WATCH_H
+
+#include <cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/log.h"
+#include "../source/kafka_source.h"
+#include "engine.h"
+
+#define K2TD_HEALTH_WINDOW_MS 10000
+#define K2TD_HEALTH_BOUNCE_ROWS 0
+
+typedef struct k2td_engine_watch k2td_engine_watch_t;
+
+/* One activity line or error, as the log hook received it. */
+typedef struct k2td_watch_event {
+    int64_t time_ms;
+    k2td_log_level_t level;
+    char *message;     /* owned */
+    char *topic;       /* owned; NULL when the line names no topic/partition/offset */
+    int32_t partition;
+    int64_t offset;
+} k2td_watch_event_t;
+
+/* Returns a new watch; release with k2td_engine_watch_free. */
+k2td_engine_watch_t *k2td_engine_watch_new(void);
+
+/* Releases w and what it holds (NULL is fine). */
+void k2td_engine_watch_free(k2td_engine_watch_t *w);
+
+/*
+ * Engine side, on the engine's thread: records one loop iteration. open_msgs
+ * is the size of the open batch, batch_size its limit, sink_waiting non-zero
+ * while the sink waits for TDengine. Publishes when 500 ms passed since the
+ * last publish (or at once when sink_waiting changed).
+ */
+void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *st,
+                            k2td_kafka_source_t *src, size_t open_msgs, size_t batch_size,
+                            int sink_waiting);
+
+/* A k2td_log_hook_fn: ctx is the watch. Keeps every line as activity and
+ * every WARN/ERROR line as an error, with the topic, partition and offset
+ * when the line names them ("<topic> [<partition>] offset <offset>"). */
+void k2td_engine_watch_log(void *ctx, k2td_log_level_t level, int64_t time_ms,
+                           const char *message);
+
+/* Reader side: copies the last published counters into *st. Returns 0 when
+ * nothing was published yet (st zeroed), 1 otherwise. */
+int k2td_engine_watch_stats(k2td_engine_watch_t *w, k2td_engine_stats_t *st);
+
+/* Returns the health name by the rules above: "Ready", "Idle", ... */
+const char *k2td_engine_watch_health(k2td_engine_watch_t *w);
+
+/* Returns rows written per second over the health window. */
+double k2td_engine_watch_rate(k2td_engine_watch_t *w);
+
+/* Returns [{"topic","partition","committed","end","lag"}...] for the
+ * partitions assigned at the last publish ("committed": the offset stored
+ * for commit after the last confirmed batch, null before the first). */
+cJSON *k2td_engine_watch_lag_json(k2td_engine_watch_t *w);
+
+/* Moves the events logged since the last call to the caller: *activity
+ * (n_activity) and *errors (n_errors), newest last; the caller frees them
+ * with k2td_watch_events_free. At most the newest 200 activity lines and
+ * 50 errors are kept between calls. */
+void k2td_engine_watch_take_events(k2td_engine_watch_t *w, k2td_watch_event_t **activity,
+                                   size_t *n_activity, k2td_watch_event_t **errors,
+                                   size_t *n_errors);
+
+/* Frees an array of n events. */
+void k2td_watch_events_free(k2td_watch_event_t *ev, size_t n);
+
+#endif
