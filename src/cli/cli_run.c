@@ -59,14 +59,17 @@ int k2td_cli_run(int argc, char **argv) {
     k2td_engine_stats_t st = *k2td_engine_stats(engine);
     k2td_engine_free(engine); /* commits the confirmed offsets */
     k2td_log_info("summary: task `%s` %s after %.1f s: consumed %llu messages, wrote %llu rows, "
-                  "%llu rows refused by TDengine, %llu rows skipped, %llu rows filtered, "
+                  "%llu rows refused by TDengine, %llu rows skipped, %llu rows archived, "
+                  "%llu rows repaired, %llu columns altered, %llu rows filtered, "
                   "%llu malformed messages, "
                   "%llu statements, %llu retries; %.0f msg/s over %.3f s of activity",
                   task.name,
                   rc != K2TD_ENGINE_OK ? "failed" : run_stop ? "stopped" : "finished",
                   run_seconds_since(&t0), (unsigned long long)st.kafka_consumed_messages,
                   (unsigned long long)st.written_rows, (unsigned long long)st.failed_rows,
-                  (unsigned long long)st.invalid_rows, (unsigned long long)st.filtered_rows,
+                  (unsigned long long)st.invalid_rows, (unsigned long long)st.archived_rows,
+                  (unsigned long long)st.repaired_rows, (unsigned long long)st.altered_columns,
+                  (unsigned long long)st.filtered_rows,
                   (unsigned long long)st.malformed_messages,
                   (unsigned long long)st.inserted_sqls, (unsigned long long)st.retries,
                   st.active_ms > 0 ? (double)st.kafka_consumed_messages * 1000.0 /

@@ -1,12 +1,13 @@
-"""Bad messages are logged with topic/partition/offset, counted and skipped;
-bad configuration stops k2td before it consumes anything."""
+"""Bad messages are logged with topic/partition/offset, counted and archived
+(the default write policies); bad configuration stops k2td before it
+consumes anything."""
 
 import json
 
 import meters
 
 
-def test_bad_messages_are_skipped_and_the_stream_goes_on(kafka, make_topic, produce, standin,
+def test_bad_messages_are_archived_and_the_stream_goes_on(kafka, make_topic, produce, standin,
                                                          k2td):
     meters.setup_target(standin)
     # d_5 already belongs to another supertable: TDengine itself refuses its rows
@@ -24,17 +25,20 @@ def test_bad_messages_are_skipped_and_the_stream_goes_on(kafka, make_topic, prod
         meters.message(5),          # offset 5: refused by TDengine (d_5 is in `other`)
         meters.message(6),          # offset 6: good
     ])
-    run = k2td.run(meters.task(kafka, standin, [topic]), timeout=90)
+    task = meters.task(kafka, standin, [topic])
+    task["options"] = {"data_dir": str(k2td.workdir)}
+    run = k2td.run(task, timeout=90)
     assert run.returncode == 0, run.stderr()
     log = run.stderr()
-    assert f"skipped malformed message {topic} [0] offset 1" in log
-    assert f"skipped a row of {topic} [0] offset 2" in log and "`voltage`" in log
-    assert f"skipped a row of {topic} [0] offset 3" in log and "primary timestamp" in log
-    assert f"TDengine refused a row of {topic} [0] offset 5" in log
+    assert f"malformed message {topic} [0] offset 1" in log
+    for offset in (1, 2, 3, 5):
+        assert f"archived a row of {topic} [0] offset {offset}:" in log
+    assert "`voltage`" in log and "primary timestamp" in log
+    assert "TDengine refused the row for subtable `d_5`" in log
     assert "Table already exists in other stables" in log
     assert meters.rows(standin) == meters.expected_rows([0, 4, 6])
-    assert ("1 rows refused by TDengine, 2 rows skipped, 0 rows filtered, 1 malformed messages"
-            in log)
+    assert ("1 rows refused by TDengine, 0 rows skipped, 4 rows archived, 0 rows repaired, "
+            "0 columns altered, 0 rows filtered, 1 malformed messages" in log)
 
 
 def test_unknown_dsn_key_stops_before_consuming(kafka, make_topic, produce, standin, k2td):
