@@ -74,11 +74,13 @@ static const uint64_t POW5[28] = {1ULL,
                                   1490116119384765625ULL,
                                   7450580596923828125ULL};
 
-/* Returns the number of decimal digits of v (1 for 0). */
+/* Returns the number of decimal digits of v (1 for 0): from the bit length
+ * b of v | 1, floor(b * log10(2)) (1233 / 4096 is close enough for b <= 64)
+ * is that count or one less. */
 static int digit_count(uint64_t v) {
-    int n = 1;
-    while (n < 20 && v >= POW10[n]) n++;
-    return n;
+    v |= 1; /* the same count, and 0 counts as 1 */
+    int n = ((64 - __builtin_clzll(v)) * 1233) >> 12;
+    return n + (v >= POW10[n]);
 }
 
 /* Writes the n decimal digits of v (n == digit_count(v)) at out[0..n). */

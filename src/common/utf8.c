@@ -20,3 +20,15 @@ size_t k2td_utf8_seq_len(const unsigned char *s, size_t n) {
         if ((s[i] & 0xc0) != 0x80) return 0;
     return len;
 }
+
+void k2td_utf8_escape(k2td_buf_t *b, const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len = u[i] ? k2td_utf8_seq_len(u + i, n - i) : 0;
+        if (len)
+            k2td_buf_append(b, s + i, len);
+        else
+            k2td_buf_printf(b, "\\x%02x", u[i]);
+        i += len ? len : 1;
+    }
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/utf8.h"
 #include "../model/convert.h"
 #include "row_policy.h"
 #include "runtime.h"
@@ -35,28 +36,11 @@ static void preview_close(preview_t *p) {
     k2td_runtime_close(&p->rt);
 }
 
-/* Returns the length of the valid UTF-8 sequence at s[0..len), or 0. */
-static size_t preview_utf8_len(const unsigned char *s, size_t len) {
-    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || n > len) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80) return 0;
-    return n;
-}
-
 /* Returns a JSON string of s[0..len): a NUL byte and bytes that are not
  * UTF-8 are written as \xNN, so the document is always valid JSON. */
 static cJSON *preview_text(const char *s, size_t len) {
     k2td_buf_t b = K2TD_BUF_INIT;
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len;) {
-        size_t n = u[i] >= 0x80 ? preview_utf8_len(u + i, len - i) : u[i] != 0;
-        if (n)
-            k2td_buf_append(&b, s + i, n);
-        else
-            k2td_buf_printf(&b, "\\x%02x", u[i]);
-        i += n ? n : 1;
-    }
+    k2td_utf8_escape(&b, s, len);
     cJSON *j = cJSON_CreateString(b.data ? b.data : "");
     k2td_buf_free(&b);
     return j;

@@ -36,16 +36,28 @@ void k2td_rowset_begin_row(k2td_rowset_t *rs, size_t msg_index) {
     rs->nrows++;
 }
 
-k2td_field_t *k2td_rowset_add_field(k2td_rowset_t *rs, const char *name, size_t name_len) {
-    if (rs->nfields == rs->fields_cap) {
+/* Makes room for n more fields. */
+static void fields_reserve(k2td_rowset_t *rs, size_t n) {
+    if (rs->nfields + n <= rs->fields_cap) return;
+    while (rs->nfields + n > rs->fields_cap)
         rs->fields_cap = rs->fields_cap ? rs->fields_cap * 2 : 2048;
-        rs->fields = k2td_realloc(rs->fields, rs->fields_cap * sizeof(k2td_field_t));
-    }
+    rs->fields = k2td_realloc(rs->fields, rs->fields_cap * sizeof(k2td_field_t));
+}
+
+k2td_field_t *k2td_rowset_add_field(k2td_rowset_t *rs, const char *name, size_t name_len) {
+    fields_reserve(rs, 1);
     k2td_field_t *f = &rs->fields[rs->nfields++];
     memset(f, 0, sizeof(*f));
     f->name = name;
     f->name_len = name_len;
     return f;
+}
+
+void k2td_rowset_append_fields(k2td_rowset_t *rs, const k2td_field_t *f, size_t n) {
+    if (!n) return;
+    fields_reserve(rs, n);
+    memcpy(rs->fields + rs->nfields, f, n * sizeof(*f));
+    rs->nfields += n;
 }
 
 void k2td_rowset_truncate(k2td_rowset_t *rs, size_t nrows_keep) {

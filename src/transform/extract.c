@@ -26,6 +26,7 @@ typedef struct xrule {
     k2td_extract_pair_t *pairs; /* convert, strings in the stage's arena */
     size_t npairs;
     const char *label; /* "extract rule 2 (split on `message`)" */
+    size_t hint;       /* k2td_rowset_find()'s position cache for field */
 } xrule_t;
 
 struct k2td_extract {
@@ -132,9 +133,9 @@ void k2td_extract_free(k2td_extract_t *x) {
 /* Returns the text of the last row's source field of r in out and sets
  * *len, or NULL when the field is missing or null. Digits a number lacks
  * are written into out->arena, so the text lives as long as out's rows. */
-static const char *source_text(const xrule_t *r, k2td_rowset_t *out, size_t *len) {
-    size_t hint = 0;
-    const k2td_field_t *f = k2td_rowset_find(out, out->nrows - 1, r->field, r->field_len, &hint);
+static const char *source_text(xrule_t *r, k2td_rowset_t *out, size_t *len) {
+    const k2td_field_t *f =
+        k2td_rowset_find(out, out->nrows - 1, r->field, r->field_len, &r->hint);
     if (!f) return NULL;
     char tmp[32];
     const char *s = k2td_transform_value_text(&f->v, tmp, len);
@@ -230,7 +231,7 @@ static int apply_json(k2td_rowset_t *out, const char *s, size_t len, char *reaso
 }
 
 /* Applies rule r to the last row of out. Returns 0, or -1 with the reason. */
-static int apply_rule(k2td_extract_t *x, const xrule_t *r, k2td_rowset_t *out, char *reason,
+static int apply_rule(k2td_extract_t *x, xrule_t *r, k2td_rowset_t *out, char *reason,
                       size_t reason_size) {
     size_t len;
     const char *s = source_text(r, out, &len);

@@ -28,10 +28,7 @@ void k2td_transform_copy_row(const k2td_rowset_t *in, size_t row, k2td_rowset_t 
     const k2td_field_t *f;
     size_t n = k2td_rowset_row(in, row, &f);
     k2td_rowset_begin_row(out, in->row_msg[row]);
-    for (size_t i = 0; i < n; i++) {
-        k2td_field_t *dst = k2td_rowset_add_field(out, f[i].name, f[i].name_len);
-        *dst = f[i];
-    }
+    k2td_rowset_append_fields(out, f, n);
 }
 
 k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len) {

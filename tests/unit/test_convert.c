@@ -295,7 +295,8 @@ static void test_float_columns(void) {
         {v_float(2.2250738585072014e-308, "2.2250738585072014e-308"), K2TD_COL_DOUBLE, 8,
          "2.2250738585072014e-308", NULL},
         {v_float(1e-40, "1e-40"), K2TD_COL_FLOAT, 4, "1e-40", NULL},
-        {v_float(2.5, ""), K2TD_COL_DOUBLE, 8, "2.5", NULL}, /* no text: %.17g of the double */
+        {v_float(2.5, ""), K2TD_COL_DOUBLE, 8, "2.5", NULL}, /* no text: shortest digits */
+        {v_float(10.3, ""), K2TD_COL_DOUBLE, 8, "10.3", NULL}, /* not 10.300000000000001 */
         {v_bool(1), K2TD_COL_FLOAT, 4, "1", NULL},
         {v_bool(0), K2TD_COL_DOUBLE, 8, "0", NULL},
         /* strings: checked, then sent quoted (TDengine reads '2.5' as 2.5) */
