@@ -12,8 +12,9 @@ set -euo pipefail
 
 # The one list of Debian packages the project depends on.
 build_packages=(build-essential cmake ninja-build pkg-config
-    librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev)
-test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time)
+    librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev
+    libmicrohttpd-dev libsqlite3-dev libssl-dev)
+test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium)
 # Installed only when no Java 17 or newer is on the PATH.
 jre_package=default-jre-headless
 min_java=17
@@ -91,5 +92,8 @@ if ((with_test)); then
     java_ok || die "java $min_java or newer is still missing after installing $jre_package"
     make_venv
     K2TD_CACHE=$cache "$repo/tests/kafka/broker.sh" fetch
+    # the browser tests' npm packages (playwright-core), as pinned by the lock file
+    command -v npm >/dev/null || die "npm not found: the browser tests need Node.js 20 with npm"
+    npm ci --prefix "$repo/tests/browser" --no-audit --no-fund
     echo "install-deps.sh: test dependencies ready"
 fi

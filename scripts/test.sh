@@ -5,6 +5,9 @@
 #   3. the TDengine stand-in's own tests (pytest)
 #   4. integration tests: a real Kafka broker -> k2td -> the stand-in (pytest),
 #      with the sanitizer build of k2td and then with the release build
+#   5. service API tests: `k2td serve` over HTTP with the broker and the
+#      stand-in (pytest), with the sanitizer build and then the release build
+#   6. browser tests: the web page in headless Chromium, with the release build
 #
 #   scripts/test.sh
 #
@@ -44,3 +47,13 @@ K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 echo "== stand-in and integration tests"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider \
     tests/standin tests/integration
+
+echo "== service API tests with the sanitizer build of k2td"
+K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/service
+
+echo "== service API tests with the release build"
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/service
+
+echo "== browser tests"
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/browser

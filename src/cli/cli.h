@@ -28,6 +28,10 @@ int k2td_cli_check(int argc, char **argv);
  * writing nothing. Returns an exit code. */
 int k2td_cli_preview(int argc, char **argv);
 
+/* `k2td serve ...`: runs the HTTP API, the web page and their tasks until
+ * SIGTERM or SIGINT. Returns an exit code. */
+int k2td_cli_serve(int argc, char **argv);
+
 /* `k2td keys`: prints the Kafka DSN keys with defaults and meanings. */
 int k2td_cli_keys(void);
 

@@ -18,8 +18,11 @@ static const char main_usage[] =
     "  check TASK.json | --from DSN --to DSN --parser @FILE check brokers, topics, TDengine,\n"
     "                                                       credentials, database, supertable\n"
     "  preview TASK.json | --from .. --to .. --parser @FILE show what a task would do with\n"
-    "          --sample FILE|- [--json]                     sample messages, writing nothing\n"
+    "          [--count N | --sample FILE|-] [--json]       sample messages read from Kafka\n"
+    "                                                       (or a file), writing nothing\n"
     "  keys                                                 list the Kafka DSN keys\n"
+    "  serve [--listen HOST:PORT] [--data-dir DIR]          the HTTP API and web page that\n"
+    "        [--config FILE]                                manage and run tasks\n"
     "options: --help, --version; `k2td <command> --help` for a command's options\n"
     "exit codes: 0 ok, 1 failed, 2 bad usage or task, 3 Kafka unreachable, 4 topic missing,\n"
     "            5 TDengine unreachable, 6 credentials refused, 7 database missing,\n"
@@ -49,6 +52,8 @@ int main(int argc, char **argv) {
         rc = k2td_cli_check(argc - 1, argv + 1);
     else if (strcmp(cmd, "preview") == 0)
         rc = k2td_cli_preview(argc - 1, argv + 1);
+    else if (strcmp(cmd, "serve") == 0)
+        rc = k2td_cli_serve(argc - 1, argv + 1);
     else if (strcmp(cmd, "keys") == 0)
         rc = k2td_cli_keys();
     else {

@@ -7,9 +7,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../common/alloc.h"
+#include "../common/clock.h"
 
 #define WATCH_PUBLISH_MS 500
 #define WATCH_SAMPLES (K2TD_HEALTH_WINDOW_MS / WATCH_PUBLISH_MS + 2)
@@ -56,12 +56,6 @@ struct k2td_engine_watch {
     watch_lags_t lags;
     watch_queue_t activity, errors;
 };
-
-static int64_t watch_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 k2td_engine_watch_t *k2td_engine_watch_new(void) {
     k2td_engine_watch_t *w = k2td_calloc(1, sizeof(*w));
@@ -116,7 +110,7 @@ void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *s
                             k2td_kafka_source_t *src, size_t open_msgs, size_t batch_size,
                             int sink_waiting) {
     if (open_msgs >= batch_size && batch_size > 0) w->full_batches++;
-    int64_t now = watch_now_ms();
+    int64_t now = k2td_clock_mono_ms();
     if (now < w->next_publish_ms && sink_waiting == w->last_sink_waiting) return;
     w->next_publish_ms = now + WATCH_PUBLISH_MS;
     w->last_sink_waiting = sink_waiting;

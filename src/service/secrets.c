@@ -1,0 +1,133 @@
+/*
+ * secrets.c - masking and restoring DSN secrets (see secrets.h).
+ */
+#include "secrets.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+#include "../task/kafka_dsn.h"
+
+/* Returns 1 when the query key k[0..n) holds a secret. */
+static int secret_key(const char *k, size_t n) {
+    static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
+    char key[128];
+    if (n >= sizeof(key)) return 1; /* odd and long: better hidden */
+    memcpy(key, k, n);
+    key[n] = '\0';
+    for (int i = 0; named[i]; i++)
+        if (strcmp(key, named[i]) == 0) return 1;
+    return strchr(key, '.') && k2td_kafka_key_is_secret(key);
+}
+
+/* Finds the value of the nth occurrence of key k[0..kn) in dsn's query;
+ * sets *v and *vn. Returns 1 when found. */
+static int query_value(const char *dsn, const char *k, size_t kn, int nth, const char **v,
+                       size_t *vn) {
+    const char *q = dsn ? strchr(dsn, '?') : NULL;
+    for (const char *p = q ? q + 1 : NULL; p && *p;) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        if (klen == kn && memcmp(p, k, kn) == 0 && nth-- == 0) {
+            *v = eq ? eq + 1 : p + len;
+            *vn = eq ? len - klen - 1 : 0;
+            return 1;
+        }
+        p += len + (p[len] == '&');
+    }
+    return 0;
+}
+
+/* Copies from, masking secret values (old NULL), or putting old's values
+ * where from has the mask (old given). */
+static char *secret_walk_from(const char *from, const char *old) {
+    const char *q = strchr(from, '?');
+    if (!q) return k2td_strdup(from);
+    k2td_buf_t b = K2TD_BUF_INIT;
+    k2td_buf_append(&b, from, (size_t)(q - from) + 1);
+    for (const char *p = q + 1; *p;) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        size_t vlen = eq ? len - klen - 1 : 0;
+        int is_mask = eq && vlen == strlen(K2TD_SECRET_MASK) &&
+                      memcmp(eq + 1, K2TD_SECRET_MASK, vlen) == 0;
+        const char *ov;
+        size_t ovn;
+        if (!eq || !secret_key(p, klen)) {
+            k2td_buf_append(&b, p, len);
+        } else if (!old) {
+            k2td_buf_append(&b, p, klen + 1);
+            k2td_buf_puts(&b, K2TD_SECRET_MASK);
+        } else if (is_mask && query_value(old, p, klen, 0, &ov, &ovn)) {
+            /* the nth occurrence of this key in fresh takes the nth in old */
+            int nth = 0;
+            for (const char *r = q + 1; r < p;) {
+                size_t l2 = strcspn(r, "&");
+                if (l2 > klen && r[klen] == '=' && memcmp(r, p, klen) == 0) nth++;
+                r += l2 + (r[l2] == '&');
+            }
+            if (!query_value(old, p, klen, nth, &ov, &ovn)) query_value(old, p, klen, 0, &ov, &ovn);
+            k2td_buf_append(&b, p, klen + 1);
+            k2td_buf_append(&b, ov, ovn);
+        } else {
+            k2td_buf_append(&b, p, len);
+        }
+        p += len;
+        if (*p == '&') {
+            k2td_buf_putc(&b, '&');
+            p++;
+        }
+    }
+    return k2td_buf_detach(&b);
+}
+
+char *k2td_secret_redact_from(const char *from) {
+    return secret_walk_from(from, NULL);
+}
+
+char *k2td_secret_restore_from(const char *fresh, const char *old) {
+    return secret_walk_from(fresh, old ? old : "");
+}
+
+/* Finds the password of a target DSN: sets *pw and *n (the encoded text
+ * between the user's ':' and the last '@'). Returns 1 when there is one. */
+static int to_password(const char *to, const char **pw, size_t *n) {
+    const char *sep = to ? strstr(to, "://") : NULL;
+    if (!sep) return 0;
+    const char *auth = sep + 3, *at = strrchr(auth, '@');
+    if (!at) return 0;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon) return 0;
+    *pw = colon + 1;
+    *n = (size_t)(at - colon - 1);
+    return 1;
+}
+
+/* Returns to with its password text replaced by with[0..wn). */
+static char *to_replace(const char *to, const char *with, size_t wn) {
+    const char *pw;
+    size_t n;
+    if (!to_password(to, &pw, &n)) return k2td_strdup(to);
+    k2td_buf_t b = K2TD_BUF_INIT;
+    k2td_buf_append(&b, to, (size_t)(pw - to));
+    k2td_buf_append(&b, with, wn);
+    k2td_buf_puts(&b, pw + n);
+    return k2td_buf_detach(&b);
+}
+
+char *k2td_secret_redact_to(const char *to) {
+    return to_replace(to, K2TD_SECRET_MASK, strlen(K2TD_SECRET_MASK));
+}
+
+char *k2td_secret_restore_to(const char *fresh, const char *old) {
+    const char *pw, *opw;
+    size_t n, on;
+    if (!to_password(fresh, &pw, &n) || n != strlen(K2TD_SECRET_MASK) ||
+        memcmp(pw, K2TD_SECRET_MASK, n) != 0 || !to_password(old, &opw, &on))
+        return k2td_strdup(fresh);
+    return to_replace(fresh, opw, on);
+}

@@ -1,0 +1,38 @@
+/*
+ * service.h - `k2td serve`: the pieces of the running service and the
+ * request dispatch that ties the HTTP server, the route table, login, the
+ * store and the task manager together.
+ */
+#ifndef K2TD_SERVICE_H
+#define K2TD_SERVICE_H
+
+#include <stdint.h>
+
+#include "auth.h"
+#include "http_server.h"
+#include "router.h"
+#include "task_manager.h"
+#include "task_store.h"
+
+typedef struct k2td_service {
+    char *data_dir;
+    char *uploads_dir;
+    k2td_task_store_t *store;
+    k2td_auth_t *auth;
+    k2td_task_manager_t *tasks;
+    k2td_http_server_t *http;
+} k2td_service_t;
+
+/* One request on its way through a handler. */
+typedef struct k2td_api_call {
+    k2td_service_t *svc;
+    const k2td_http_req_t *req;
+    k2td_http_resp_t *resp;
+    const k2td_route_match_t *match; /* match->id: the {id} segment, -1 when bad */
+    const char *token;               /* the session token, NULL for public routes */
+} k2td_api_call_t;
+
+/* The request handler given to the HTTP server (ctx is the service). */
+void k2td_service_handle(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t *resp);
+
+#endif

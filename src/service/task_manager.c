@@ -1,0 +1,374 @@
+/*
+ * task_manager.c - task threads, their start, stop and bookkeeping (see
+ * task_manager.h).
+ */
+#include "task_manager.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../common/alloc.h"
+#include "../common/clock.h"
+#include "../common/errstr.h"
+#include "../common/log.h"
+#include "../engine/engine_watch.h"
+#include "task_metrics.h"
+
+#define TM_KEEP_ACTIVITY 200
+#define TM_KEEP_ERRORS 50
+#define TM_KEEPER_PERIOD_MS 1000
+
+/* One run of one task: owned by the manager's list, its task and engine by
+ * its thread until the thread ends. */
+typedef struct tm_run {
+    struct tm_run *next;
+    k2td_task_manager_t *m;
+    int64_t id, run_id;
+    k2td_task_t task;
+    k2td_engine_watch_t *watch;
+    volatile sig_atomic_t stop;
+    int shutdown;      /* stopped by the service's shutdown: the state stays running */
+    int done;          /* the thread saved its outcome (m->lock) */
+    int claimed;       /* a thread is joining it (m->lock) */
+    pthread_t thread;
+    int64_t started_ms, started_mono_ms;
+} tm_run_t;
+
+struct k2td_task_manager {
+    k2td_task_store_t *store;
+    char *data_dir;
+    char *tasks_dir;
+    pthread_mutex_t lock;
+    pthread_cond_t changed; /* a run left the list, or the keeper must wake */
+    tm_run_t *runs;
+    int quit;
+    pthread_t keeper;
+};
+
+/* Returns the run of task id, or NULL (lock held). */
+static tm_run_t *tm_find(k2td_task_manager_t *m, int64_t id) {
+    for (tm_run_t *r = m->runs; r; r = r->next)
+        if (r->id == id) return r;
+    return NULL;
+}
+
+/* Moves the watch's new events to the store (lock held). */
+static void tm_save_events(k2td_task_manager_t *m, tm_run_t *r) {
+    k2td_watch_event_t *act, *err;
+    size_t nact, nerr;
+    char why[512];
+    k2td_engine_watch_take_events(r->watch, &act, &nact, &err, &nerr);
+    if (k2td_task_store_add_events(m->store, r->id, 0, act, nact, TM_KEEP_ACTIVITY, why,
+                                   sizeof(why)) != 0 ||
+        k2td_task_store_add_events(m->store, r->id, 1, err, nerr, TM_KEEP_ERRORS, why,
+                                   sizeof(why)) != 0)
+        k2td_log_warn("task %lld: %s", (long long)r->id, why);
+    k2td_watch_events_free(act, nact);
+    k2td_watch_events_free(err, nerr);
+}
+
+/* Saves the run's counters st (and its outcome when not NULL) with its new
+ * events (lock held). */
+static void tm_save(k2td_task_manager_t *m, tm_run_t *r, const k2td_engine_stats_t *st,
+                    const char *outcome) {
+    k2td_metrics_t mt = {.execute_ms = k2td_clock_mono_ms() - r->started_mono_ms};
+    k2td_metrics_from_stats(&mt, st);
+    char why[512];
+    if (k2td_task_store_run_save(m->store, r->run_id, &mt, outcome, k2td_clock_wall_ms(), why,
+                                 sizeof(why)) != 0)
+        k2td_log_warn("task %lld: %s", (long long)r->id, why);
+    tm_save_events(m, r);
+}
+
+/* The thread of one run: the engine from start to end, then the outcome. */
+static void *tm_thread(void *arg) {
+    tm_run_t *r = arg;
+    k2td_task_manager_t *m = r->m;
+    char prefix[48];
+    snprintf(prefix, sizeof(prefix), "task %lld: ", (long long)r->id);
+    k2td_log_set_thread_hook(k2td_engine_watch_log, r->watch,
+                             (k2td_log_level_t)r->task.options.log_level, prefix);
+    k2td_engine_opts_t opts = {.watch = r->watch};
+    char err[1024] = "";
+    k2td_engine_rc_t rc;
+    k2td_engine_stats_t st = {0};
+    k2td_engine_t *e = k2td_engine_new(&r->task, &opts, &rc, err, sizeof(err));
+    int started = e != NULL;
+    if (started) {
+        rc = k2td_engine_run(e, &r->stop, err, sizeof(err));
+        st = *k2td_engine_stats(e);
+        k2td_engine_free(e); /* writes nothing more; commits what was confirmed */
+    }
+    const char *outcome = rc != K2TD_ENGINE_OK ? "failed"
+                          : !r->stop           ? "finished"
+                          : r->shutdown        ? NULL
+                                               : "stopped";
+    if (rc != K2TD_ENGINE_OK)
+        k2td_log_error("task `%s` %s: %s", r->task.name, started ? "failed" : "cannot start",
+                       err);
+    else
+        k2td_log_info("task `%s` %s: consumed %llu messages, wrote %llu rows", r->task.name,
+                      outcome ? outcome : "interrupted by the service's shutdown",
+                      (unsigned long long)st.kafka_consumed_messages,
+                      (unsigned long long)st.written_rows);
+    k2td_log_set_thread_hook(NULL, NULL, K2TD_LOG_ERROR, NULL);
+    pthread_mutex_lock(&m->lock);
+    tm_save(m, r, &st, outcome ? outcome : "interrupted");
+    char why[512];
+    if (outcome && k2td_task_store_set_state(m->store, r->id, outcome,
+                                             rc != K2TD_ENGINE_OK ? err : NULL, why,
+                                             sizeof(why)) == K2TD_STORE_ERROR)
+        k2td_log_warn("task %lld: %s", (long long)r->id, why);
+    r->done = 1;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+static void tm_run_free(tm_run_t *r) {
+    k2td_task_free(&r->task);
+    k2td_engine_watch_free(r->watch);
+    free(r);
+}
+
+/* Unlinks r from the list, frees it and tells waiters (lock held). */
+static void tm_remove(k2td_task_manager_t *m, tm_run_t *r) {
+    for (tm_run_t **p = &m->runs; *p; p = &(*p)->next) {
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    }
+    tm_run_free(r);
+    pthread_cond_broadcast(&m->changed);
+}
+
+/* Joins r's thread and removes r, or waits until whoever claimed it did
+ * (lock held on entry and on return). */
+static void tm_join(k2td_task_manager_t *m, tm_run_t *r) {
+    if (r->claimed) {
+        int64_t id = r->id;
+        while (tm_find(m, id) == r) pthread_cond_wait(&m->changed, &m->lock);
+        return;
+    }
+    r->claimed = 1;
+    pthread_mutex_unlock(&m->lock);
+    pthread_join(r->thread, NULL);
+    pthread_mutex_lock(&m->lock);
+    tm_remove(m, r);
+}
+
+/* The bookkeeping thread: saves running tasks' counters and events every
+ * second and joins the threads of tasks that ended by themselves. */
+static void *tm_keeper(void *arg) {
+    k2td_task_manager_t *m = arg;
+    pthread_mutex_lock(&m->lock);
+    while (!m->quit) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += TM_KEEPER_PERIOD_MS / 1000;
+        pthread_cond_timedwait(&m->changed, &m->lock, &until);
+        for (tm_run_t *r = m->runs; r; r = r->next) {
+            if (r->done) continue;
+            k2td_engine_stats_t st;
+            if (k2td_engine_watch_stats(r->watch, &st)) tm_save(m, r, &st, NULL);
+            else tm_save_events(m, r);
+        }
+        tm_run_t *r = m->runs;
+        while (r && !(r->done && !r->claimed)) r = r->next;
+        if (r) tm_join(m, r); /* one per round; the list may change meanwhile */
+    }
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir) {
+    k2td_task_manager_t *m = k2td_calloc(1, sizeof(*m));
+    m->store = store;
+    m->data_dir = k2td_strdup(data_dir);
+    size_t n = strlen(data_dir) + sizeof("/tasks");
+    m->tasks_dir = k2td_malloc(n);
+    snprintf(m->tasks_dir, n, "%s/tasks", data_dir);
+    mkdir(m->tasks_dir, 0700);
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->changed, NULL);
+    pthread_create(&m->keeper, NULL, tm_keeper, m);
+    return m;
+}
+
+void k2td_task_manager_free(k2td_task_manager_t *m) {
+    if (!m) return;
+    pthread_mutex_lock(&m->lock);
+    for (tm_run_t *r = m->runs; r; r = r->next) {
+        r->shutdown = 1;
+        r->stop = 1;
+    }
+    while (m->runs) tm_join(m, m->runs);
+    m->quit = 1;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
+    pthread_join(m->keeper, NULL);
+    pthread_cond_destroy(&m->changed);
+    pthread_mutex_destroy(&m->lock);
+    free(m->tasks_dir);
+    free(m->data_dir);
+    free(m);
+}
+
+/* Builds the runnable task of stored definition def for task id: the
+ * service's id is the task's id, and its files go under
+ * <data_dir>/tasks/<id>. Returns 0 or -1 with errstr. */
+static int tm_task(const char *def, int64_t id, const char *data_dir, k2td_task_t *task,
+                   char *errstr, size_t errstr_size) {
+    cJSON *root = cJSON_Parse(def);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return k2td_errstr_set(errstr, errstr_size, "the stored definition is not JSON");
+    }
+    char id_text[24];
+    snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "id");
+    cJSON_AddStringToObject(root, "id", id_text);
+    int rc = k2td_task_from_json(root, NULL, task, errstr, errstr_size);
+    cJSON_Delete(root);
+    if (rc == 0) {
+        /* the task's files (its archive) live in the service's data dir */
+        free(task->options.data_dir);
+        task->options.data_dir = k2td_strdup(data_dir);
+    }
+    return rc;
+}
+
+/* Creates the task's folder under tasks_dir. */
+static void tm_task_dir(k2td_task_manager_t *m, int64_t id) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%lld", m->tasks_dir, (long long)id);
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        k2td_log_warn("task %lld: cannot create %s: %s", (long long)id, path, strerror(errno));
+}
+
+int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
+                            size_t errstr_size) {
+    pthread_mutex_lock(&m->lock);
+    tm_run_t *r = tm_find(m, id);
+    if (r && r->done) tm_join(m, r); /* ended by itself, not reaped yet */
+    int rc = 0;
+    k2td_task_rec_t rec = {0};
+    if (tm_find(m, id)) {
+        rc = K2TD_TM_CONFLICT;
+        goto done;
+    }
+    int got = k2td_task_store_get(m->store, id, &rec, errstr, errstr_size);
+    if (got != 0) {
+        rc = got == K2TD_STORE_NOT_FOUND ? K2TD_TM_NOT_FOUND : K2TD_TM_ERROR;
+        goto done;
+    }
+    r = k2td_calloc(1, sizeof(*r));
+    r->m = m;
+    r->id = id;
+    if (tm_task(rec.def, id, m->data_dir, &r->task, errstr, errstr_size) != 0) {
+        k2td_task_store_set_state(m->store, id, "failed", errstr, NULL, 0);
+        tm_run_free(r);
+        rc = K2TD_TM_ERROR;
+        goto done;
+    }
+    tm_task_dir(m, id);
+    r->started_ms = k2td_clock_wall_ms();
+    r->started_mono_ms = k2td_clock_mono_ms();
+    if (k2td_task_store_run_begin(m->store, id, r->started_ms, &r->run_id, errstr,
+                                  errstr_size) != 0 ||
+        k2td_task_store_set_state(m->store, id, "running", NULL, errstr, errstr_size) != 0) {
+        tm_run_free(r);
+        rc = K2TD_TM_ERROR;
+        goto done;
+    }
+    r->watch = k2td_engine_watch_new();
+    r->next = m->runs;
+    m->runs = r;
+    pthread_create(&r->thread, NULL, tm_thread, r);
+done:
+    pthread_mutex_unlock(&m->lock);
+    k2td_task_rec_clear(&rec);
+    return rc;
+}
+
+int k2td_task_manager_stop(k2td_task_manager_t *m, int64_t id) {
+    pthread_mutex_lock(&m->lock);
+    tm_run_t *r = tm_find(m, id);
+    int rc = 0;
+    if (r) {
+        r->stop = 1;
+        tm_join(m, r);
+    } else {
+        k2td_task_rec_t rec;
+        rc = k2td_task_store_get(m->store, id, &rec, NULL, 0) == 0 ? K2TD_TM_CONFLICT
+                                                                   : K2TD_TM_NOT_FOUND;
+        k2td_task_rec_clear(&rec);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+int k2td_task_manager_resume(k2td_task_manager_t *m) {
+    k2td_task_rec_t *recs;
+    size_t n;
+    char err[1024];
+    if (k2td_task_store_list(m->store, &recs, &n, err, sizeof(err)) != 0) {
+        k2td_log_error("cannot resume tasks: %s", err);
+        return 0;
+    }
+    int started = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(recs[i].state, "running") != 0) continue;
+        if (k2td_task_manager_start(m, recs[i].id, err, sizeof(err)) == 0) {
+            k2td_log_info("task %lld (`%s`) resumed", (long long)recs[i].id, recs[i].name);
+            started++;
+        } else {
+            k2td_log_error("task %lld (`%s`) cannot resume: %s", (long long)recs[i].id,
+                           recs[i].name, err);
+        }
+    }
+    k2td_task_recs_free(recs, n);
+    return started;
+}
+
+int k2td_task_manager_with_lock(k2td_task_manager_t *m, int64_t id,
+                                int (*fn)(void *ctx, int running), void *ctx) {
+    pthread_mutex_lock(&m->lock);
+    tm_run_t *r = tm_find(m, id);
+    int rc = fn(ctx, r && !r->done);
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int want_lag,
+                           k2td_task_live_t *out) {
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&m->lock);
+    tm_run_t *r = tm_find(m, id);
+    int running = r && !r->done;
+    if (running) {
+        out->health = k2td_engine_watch_health(r->watch);
+        out->rate = k2td_engine_watch_rate(r->watch);
+        k2td_engine_watch_stats(r->watch, &out->stats);
+        out->started_ms = r->started_ms;
+        out->execute_ms = k2td_clock_mono_ms() - r->started_mono_ms;
+        if (want_lag) out->lag = k2td_engine_watch_lag_json(r->watch);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return running;
+}
+
+int k2td_task_manager_running(k2td_task_manager_t *m) {
+    int n = 0;
+    pthread_mutex_lock(&m->lock);
+    for (tm_run_t *r = m->runs; r; r = r->next) n += !r->done;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}

@@ -1,0 +1,300 @@
+// flow.mjs - drives the k2td serve web page in headless Chromium the way a
+// user would: logs in, creates a Kafka data source through the form (split
+// rule, filter, table mapping), checks each preview, submits, starts the
+// task, watches the rows arrive in the list, stops it, and takes
+// screenshots (1280x800 and 420x800). Any console error or page error fails
+// the run. Exits 0 when every check passed, 1 with the reason otherwise.
+//
+// Environment (tests/browser/test_browser.py sets it):
+//   K2TD_URL, K2TD_USER, K2TD_PASSWORD      the service and its login
+//   K2TD_BOOTSTRAP                          the Kafka broker (host:port)
+//   K2TD_STANDIN_HOST, K2TD_STANDIN_PORT    the TDengine REST stand-in
+//   K2TD_DB, K2TD_STABLE, K2TD_TOPIC        the target and the source
+//   K2TD_TASK_NAME, K2TD_GROUP              what the form is filled with
+//   K2TD_EXPECT                             JSON: what the previews and the
+//                                           list must show (see the test)
+//   K2TD_ARTIFACTS                          screenshot folder
+//   K2TD_CHROMIUM                           browser (default /usr/bin/chromium)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const env = (name, def) => {
+  const v = process.env[name] ?? def;
+  if (v === undefined) throw new Error(`${name} is not set`);
+  return v;
+};
+const URL_ = env('K2TD_URL');
+const expect = JSON.parse(env('K2TD_EXPECT'));
+const artifacts = env('K2TD_ARTIFACTS', path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts'));
+const taskName = env('K2TD_TASK_NAME');
+fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
+
+const problems = [];
+let shotNo = 0;
+
+// Logs a step.
+function step(text) {
+  console.log(`flow: ${text}`);
+}
+
+// Saves a screenshot of page as NN-name.png in the artefacts folder.
+async function shot(page, name, fullPage = true) {
+  shotNo += 1;
+  const file = path.join(artifacts, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  step(`screenshot ${file}`);
+}
+
+// Saves a screenshot of the form section with id as section-<name>.png; the
+// sticky bars are taken out of the way while it is taken.
+async function sectionShot(page, id, name) {
+  await page.evaluate(() => {
+    const s = document.createElement('style');
+    s.id = 'shot-style';
+    s.textContent = '.topbar, .form-footer { position: static !important; } .toasts { display: none; }';
+    document.head.append(s);
+  });
+  await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `section-${name}.png`) });
+  await page.evaluate(() => document.getElementById('shot-style').remove());
+}
+
+// Returns the rows of the first table under the element matching selector
+// as objects {header: cell text}.
+async function tableRows(page, selector) {
+  return page.$eval(selector, (root) => {
+    const t = root.matches('table') ? root : root.querySelector('table');
+    const heads = [...t.querySelectorAll('thead th')].map((th) => th.childNodes[0] ? th.childNodes[0].textContent.trim() : '');
+    return [...t.querySelectorAll('tbody tr')].filter((tr) => !tr.classList.contains('empty')).map((tr) => {
+      const cells = [...tr.children];
+      if (cells.length === 2 && cells[1].colSpan > 1) return { '#': cells[0].textContent.trim(), error: cells[1].textContent.trim() };
+      return Object.fromEntries(cells.map((td, i) => [heads[i] ?? String(i), td.textContent.trim()]));
+    });
+  });
+}
+
+// Waits until the preview box of part shows a result (not "Previewing…")
+// and returns its text; fails when it shows an error notice.
+async function previewDone(page, part) {
+  const box = page.locator(`[data-preview="${part}"]`);
+  await box.locator('.preview-body, .notice-error, table').first().waitFor({ timeout: 30000 });
+  const err = box.locator(':scope > .notice-error');
+  if (await err.count()) throw new Error(`the ${part} preview failed: ${await err.textContent()}`);
+  return box.textContent();
+}
+
+// Returns the number in a cell text like "1,234".
+const num = (text) => Number(String(text).replace(/[^0-9.-]/g, ''));
+
+async function fillForm(page) {
+  step('open the form');
+  await page.getByRole('link', { name: '+ Add data source' }).first().click();
+  await page.getByRole('heading', { name: 'Add data source' }).waitFor();
+
+  step('submit the empty form: messages beside the required fields');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  const nameErr = page.locator('[data-path="name"] .field-error');
+  await nameErr.waitFor();
+  assert.match(await nameErr.textContent(), /name/i);
+  assert.ok(await page.locator('[data-path="from.topics"] .field-error').count(), 'no message beside Topics');
+  await shot(page, 'form-validation', false);
+
+  step('basic information');
+  await page.locator('[data-path="name"] input').fill(taskName);
+  await page.getByLabel('TDengine host', { exact: true }).fill(env('K2TD_STANDIN_HOST'));
+  await page.getByLabel('TDengine port', { exact: true }).fill(env('K2TD_STANDIN_PORT'));
+  await page.locator('[data-path="to.user"] input').fill(env('K2TD_STANDIN_USER', 'root'));
+  await page.getByLabel('TDengine password', { exact: true }).fill(env('K2TD_STANDIN_PASSWORD', 'taosdata'));
+  const db = env('K2TD_DB');
+  await page.locator(`select[aria-label="Target database"] option[value="${db}"]`).waitFor({ state: 'attached', timeout: 20000 });
+  await page.getByLabel('Target database', { exact: true }).selectOption(db);
+
+  step('connection and collection');
+  const [bhost, bport] = env('K2TD_BOOTSTRAP').split(',')[0].split(':');
+  await page.getByLabel('Broker 1 host', { exact: true }).fill(bhost);
+  await page.getByLabel('Broker 1 port', { exact: true }).fill(bport);
+  await page.locator('[data-path="from.topics"] input').fill(env('K2TD_TOPIC'));
+  await page.getByLabel('Consumer group ID', { exact: true }).fill(env('K2TD_GROUP'));
+  const generated = await page.locator('[data-path="from.group"] code.generated').textContent();
+  assert.equal(generated, `taosx${env('K2TD_GROUP')}`);
+  await page.locator('[data-path="from.group"] .switch').click();
+  assert.equal(await page.locator('[data-path="from.group"] code.generated').textContent(), `taosx<id>${env('K2TD_GROUP')}`);
+  await page.locator('[data-path="from.group"] .switch').click();
+  await page.getByLabel('Offset', { exact: true }).selectOption('earliest');
+
+  step('connectivity check');
+  await page.getByRole('button', { name: 'Connectivity check' }).click();
+  await page.locator('.check-result .notice').nth(1).waitFor({ timeout: 40000 });
+  const checks = await page.locator('.check-result .notice').allTextContents();
+  assert.match(checks[0], /Kafka: connected/, checks[0]);
+  assert.ok(checks[0].includes(env('K2TD_TOPIC')), checks[0]);
+  assert.match(checks[1], /TDengine: connected/, checks[1]);
+
+  step('samples from the server, parse preview');
+  await page.getByRole('button', { name: 'Retrieve from server' }).click();
+  const body = page.getByLabel('Message body', { exact: true });
+  await page.waitForFunction(() => document.querySelector('textarea[aria-label="Message body"]').value.trim() !== '', null, { timeout: 30000 });
+  const lines = (await body.inputValue()).split('\n').filter((l) => l.trim());
+  assert.equal(lines.length, expect.messages, `samples retrieved: ${lines.length}`);
+  await page.getByRole('button', { name: 'Preview parsing' }).click();
+  await previewDone(page, 'parse');
+  const parsed = await tableRows(page, '[data-preview="parse"]');
+  assert.equal(parsed.length, expect.messages);
+  for (const f of expect.parsed_fields) assert.ok(f in parsed[0], `parsed field ${f} missing: ${JSON.stringify(parsed[0])}`);
+  await sectionShot(page, 'sec-payload', 'payload');
+
+  step('split rule and its preview');
+  await page.locator('#sec-extract').getByRole('button', { name: '+ Add' }).click();
+  await page.getByLabel('Rule 1 field', { exact: true }).fill(expect.split.field);
+  await page.getByLabel('Rule 1 kind', { exact: true }).selectOption('split');
+  await page.getByLabel('Separator', { exact: true }).fill(expect.split.separator);
+  await page.getByLabel('Number of parts', { exact: true }).fill(String(expect.split.count));
+  await page.locator('#sec-extract').getByRole('button', { name: 'Preview' }).click();
+  await previewDone(page, 'extract');
+  const split = await tableRows(page, '[data-preview="extract"]');
+  assert.equal(split.length, expect.messages);
+  for (const [k, v] of Object.entries(expect.split.example)) {
+    assert.ok(split.some((r) => r[k] === v), `no split row with ${k} = ${v}: ${JSON.stringify(split[0])}`);
+  }
+  await sectionShot(page, 'sec-extract', 'extract');
+
+  step('filter and its preview (the dropped row and why)');
+  await page.locator('#sec-filter').getByRole('button', { name: '+ Add' }).click();
+  await page.getByLabel('Filter 1', { exact: true }).fill(expect.filter.expr);
+  await page.locator('#sec-filter').getByRole('button', { name: 'Preview' }).click();
+  await previewDone(page, 'filter');
+  const kept = await tableRows(page, '[data-preview="filter"] .preview-body > .table-wrap');
+  assert.equal(kept.length, expect.rows);
+  const dropped = await tableRows(page, '[data-preview="filter"] .dropped');
+  assert.equal(dropped.length, expect.messages - expect.rows);
+  assert.ok(dropped[0].Row.split(', ').includes(expect.filter.dropped_row), `dropped: ${dropped[0].Row}`);
+  assert.ok(dropped[0].Reason.includes(expect.filter.expr), `reason: ${dropped[0].Reason}`);
+  await sectionShot(page, 'sec-filter', 'filter');
+
+  step('table mapping and its preview');
+  const stable = env('K2TD_STABLE');
+  await page.locator(`select[aria-label="Target supertable"] option[value="${stable}"]`).waitFor({ state: 'attached', timeout: 20000 });
+  await page.getByLabel('Target supertable', { exact: true }).selectOption(stable);
+  await page.locator('[data-path="parser.model.name"] input').fill(expect.template);
+  for (const [col, r] of Object.entries(expect.rules)) {
+    await page.getByLabel(`${col} rule`, { exact: true }).selectOption(r.rule);
+    if (r.source !== undefined) await page.getByLabel(`${col} source field`, { exact: true }).fill(r.source);
+    if (r.default !== undefined) await page.getByLabel(`${col} default value`, { exact: true }).fill(r.default);
+    if (r.text !== undefined) await page.getByLabel(`${col} ${r.rule === 'format' ? 'template' : 'expression'}`, { exact: true }).fill(r.text);
+  }
+  await page.locator('#sec-mapping').getByRole('button', { name: 'Preview' }).click();
+  await previewDone(page, 'mapping');
+  const mapped = await tableRows(page, '[data-preview="mapping"] table.mapped');
+  assert.equal(mapped.filter((r) => !r.error).length, expect.rows, JSON.stringify(mapped));
+  for (const want of expect.mapped) {
+    const row = mapped.find((r) => r.Subtable === want.Subtable);
+    assert.ok(row, `no mapped row for ${want.Subtable}`);
+    for (const [k, v] of Object.entries(want)) assert.equal(row[k], v, `mapped ${want.Subtable}.${k}`);
+  }
+  const sql = await page.locator('[data-preview="mapping"] pre.sql').textContent();
+  assert.match(sql, /INSERT INTO/);
+  for (const t of expect.mapped) assert.ok(sql.includes(t.Subtable), `SQL lacks ${t.Subtable}`);
+  await sectionShot(page, 'sec-mapping', 'mapping');
+
+  step('advanced options open and close');
+  await page.locator('#sec-advanced > summary').click();
+  await page.getByLabel('Character encoding', { exact: true }).waitFor();
+  await sectionShot(page, 'sec-advanced', 'advanced');
+  await page.locator('#sec-advanced > summary').click();
+  await shot(page, 'form-filled');
+}
+
+async function run(page) {
+  step(`open ${URL_}`);
+  await page.goto(URL_);
+  await page.locator('input[name="password"]').waitFor();
+  await shot(page, 'login', false);
+  await page.locator('input[name="user"]').fill(env('K2TD_USER'));
+  await page.locator('input[name="password"]').fill(env('K2TD_PASSWORD'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Data sources' }).waitFor();
+  await shot(page, 'list-empty', false);
+
+  await fillForm(page);
+
+  step('submit');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  const row = page.locator('tr[data-task-id]', { has: page.getByRole('link', { name: taskName, exact: true }) });
+  await row.waitFor({ timeout: 20000 });
+  assert.equal((await row.locator('[data-k="state"]').textContent()).trim(), 'created');
+
+  step('start; wait for the rows in the list');
+  const id = await row.getAttribute('data-task-id');
+  await row.getByRole('button', { name: `Start ${taskName}` }).click();
+  await page.waitForFunction(([sel, want]) => {
+    const cell = document.querySelector(sel);
+    return cell && Number(cell.textContent.replace(/[^0-9]/g, '')) >= want;
+  }, [`tr[data-task-id="${id}"] [data-k="written"]`, expect.rows], { timeout: 90000, polling: 500 });
+  const written = num(await row.locator('[data-k="written"]').textContent());
+  assert.equal(written, expect.rows, `rows written ${written}`);
+  assert.equal((await row.locator('[data-k="state"]').textContent()).trim(), 'running');
+  await shot(page, 'list-running', false);
+
+  step('detail view');
+  await row.getByRole('link', { name: taskName, exact: true }).click();
+  await page.locator('[data-metric="written_rows"] .metric-value').waitFor();
+  await page.waitForFunction((want) => {
+    const el = document.querySelector('[data-metric="written_rows"] .metric-value');
+    return el && Number(el.textContent.replace(/[^0-9]/g, '')) === want;
+  }, expect.rows, { timeout: 20000 });
+  await page.getByRole('tab', { name: 'Cumulative' }).click();
+  await shot(page, 'detail');
+
+  step('stop');
+  await page.getByRole('button', { name: `Stop ${taskName}` }).click();
+  await page.locator('h1 .badge.state-stopped').waitFor({ timeout: 60000 });
+  await page.getByRole('link', { name: '← Data sources' }).click();
+  await row.locator('[data-k="state"]:has-text("stopped")').waitFor({ timeout: 20000 });
+  assert.equal(num(await row.locator('[data-k="written"]').textContent()), expect.rows);
+  await shot(page, 'list-stopped', false);
+
+  step('narrow window');
+  await page.setViewportSize({ width: 420, height: 800 });
+  await page.waitForTimeout(300);
+  await shot(page, 'narrow-list');
+  await page.getByRole('link', { name: '+ Add data source' }).first().click();
+  await page.getByRole('heading', { name: 'Add data source' }).waitFor();
+  await shot(page, 'narrow-form', false);
+  await shot(page, 'narrow-form-full');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the narrow page scrolls sideways by ${overflow}px`);
+
+  step('log out');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.locator('input[name="password"]').waitFor();
+}
+
+const browser = await chromium.launch({
+  executablePath: env('K2TD_CHROMIUM', '/usr/bin/chromium'),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+});
+let failed = null;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  try {
+    await run(page);
+  } catch (e) {
+    failed = e;
+    await shot(page, 'failure').catch(() => {});
+  }
+} finally {
+  await browser.close();
+}
+if (failed) {
+  console.error(`flow: FAILED: ${failed.stack || failed}`);
+}
+for (const p of problems) console.error(`flow: ${p}`);
+if (failed || problems.length) process.exit(1);
+console.log('flow: all checks passed');

@@ -1,0 +1,101 @@
+"""The web page of `k2td serve`. In headless Chromium (flow.mjs, driven by
+playwright-core) a user creates a Kafka data source through the form with a
+split rule, a filter and a table mapping, checks each preview, submits,
+starts it, watches the rows arrive in the list and stops it; then the rows in
+the TDengine stand-in must be exactly the expected ones. The form's JSON
+builders are also tested on their own (form_json.test.mjs)."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import meters  # tests/integration/meters.py (on sys.path through the service conftest)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FLOW = os.path.join(HERE, "flow.mjs")
+CHROMIUM = os.environ.get("K2TD_CHROMIUM", "/usr/bin/chromium")
+
+DB, STABLE = "kdb", "seed"
+COUNT = 6          # messages; id 1 is filtered out
+NO_V = 4           # this message has no "v": volt takes the mapping's default
+DEFAULT_VOLT = -1
+
+
+def message(i):
+    """The i-th message (i from 1): the seed's "id"/"message" pair plus a
+    time and a value."""
+    m = {"id": i, "ts": meters.BASE_MS + i * 1000, "message": f"m{i}-x{i}"}
+    if i != NO_V:
+        m["v"] = i * 10
+    return json.dumps(m)
+
+
+def expected_rows():
+    """The rows the task must write, as the stand-in returns them by tbname."""
+    return [[f"t_{i}", meters.iso_ms(meters.BASE_MS + i * 1000), f"m{i}", f"x{i}", f"M{i}#{i}",
+             DEFAULT_VOLT if i == NO_V else i * 10, i] for i in range(2, COUNT + 1)]
+
+
+def flow_expectations():
+    """What flow.mjs must see in the previews and the list (K2TD_EXPECT)."""
+    return {
+        "messages": COUNT,
+        "rows": COUNT - 1,
+        "parsed_fields": ["id", "ts", "message", "v"],
+        "split": {"field": "message", "separator": "-", "count": 2,
+                  "example": {"message_0": "m2", "message_1": "x2"}},
+        "filter": {"expr": "id != 1", "dropped_row": "id=1"},
+        "template": "t_{id}",
+        "rules": {"label": {"rule": "format", "text": "${message_0.to_upper()}#${id}"},
+                  "volt": {"rule": "mapping", "source": "v", "default": str(DEFAULT_VOLT)}},
+        "mapped": [{"Subtable": "t_2", "label": "'M2#2'", "volt": "20", "id": "2"},
+                   {"Subtable": f"t_{NO_V}", "volt": str(DEFAULT_VOLT)}],
+    }
+
+
+def test_form_json_round_trip():
+    """The page's DSN and parser JSON builders (node --test, no browser)."""
+    node = shutil.which("node")
+    assert node, "node is not on the PATH"
+    run = subprocess.run([node, "--test", os.path.join(HERE, "form_json.test.mjs")], cwd=HERE,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_create_preview_run_and_stop_a_task_in_the_page(kafka, make_topic, produce, standin,
+                                                         serve, tmp_path):
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")):
+        pytest.fail("playwright-core is not installed: run `npm ci --prefix tests/browser`",
+                    pytrace=False)
+    node = shutil.which("node")
+    assert node, "node is not on the PATH"
+    assert os.access(CHROMIUM, os.X_OK), f"no browser at {CHROMIUM} (apt-get install chromium)"
+
+    meters.setup_target(standin, db=DB)
+    answer = standin.sql(f"CREATE STABLE {DB}.{STABLE} (ts TIMESTAMP, message_0 VARCHAR(16), "
+                         "message_1 VARCHAR(16), label VARCHAR(32), volt INT) TAGS (id INT)")
+    assert answer["code"] == 0, answer
+    topic = make_topic(partitions=2)
+    produce(topic, [message(i) for i in range(1, COUNT + 1)])
+
+    artifacts = os.environ.get("K2TD_ARTIFACTS") or os.path.join(HERE, "artifacts")
+    env = dict(os.environ,
+               K2TD_URL=serve.url + "/", K2TD_USER=serve.user, K2TD_PASSWORD=serve.password,
+               K2TD_BOOTSTRAP=kafka.bootstrap, K2TD_STANDIN_HOST="127.0.0.1",
+               K2TD_STANDIN_PORT=str(standin.port), K2TD_STANDIN_USER=standin.user,
+               K2TD_STANDIN_PASSWORD=standin.password, K2TD_DB=DB, K2TD_STABLE=STABLE,
+               K2TD_TOPIC=topic, K2TD_TASK_NAME="kafka_to_seed", K2TD_GROUP=f"browser_{topic}",
+               K2TD_EXPECT=json.dumps(flow_expectations()), K2TD_ARTIFACTS=artifacts,
+               K2TD_CHROMIUM=CHROMIUM)
+    run = subprocess.run([node, FLOW], cwd=HERE, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, (f"flow.mjs failed ({run.returncode}):\n{run.stdout}\n"
+                                 f"{run.stderr}\nservice log:\n{serve.log()[-4000:]}")
+
+    got = standin.sql(f"SELECT tbname, ts, message_0, message_1, label, volt, id "
+                      f"FROM {DB}.{STABLE} ORDER BY tbname")
+    assert got["code"] == 0, got
+    assert got["data"] == expected_rows()

@@ -1,0 +1,159 @@
+"""Login, sessions, the failed-login limit and which routes need a login."""
+
+import os
+import stat
+
+import pytest
+
+PROTECTED = [
+    ("POST", "/api/logout"), ("GET", "/api/session"), ("GET", "/api/tasks"),
+    ("POST", "/api/tasks"), ("GET", "/api/tasks/1"), ("PUT", "/api/tasks/1"),
+    ("DELETE", "/api/tasks/1"), ("POST", "/api/tasks/1/start"), ("POST", "/api/tasks/1/stop"),
+    ("POST", "/api/tasks/1/copy"), ("GET", "/api/tasks/1/status"), ("GET", "/metrics"),
+    ("POST", "/api/check"), ("POST", "/api/samples"), ("POST", "/api/samples/upload"),
+    ("POST", "/api/preview"), ("POST", "/api/target/databases"),
+    ("POST", "/api/target/databases/create"), ("POST", "/api/target/stables"),
+    ("POST", "/api/target/stables/propose"), ("POST", "/api/target/stables/create"),
+    ("POST", "/api/uploads?name=a.pem"), ("GET", "/api/uploads"), ("DELETE", "/api/uploads/1"),
+]
+
+
+def test_health_needs_no_login(serve):
+    a = serve.call("GET", "/api/health", token=None)
+    assert a.status == 200
+    assert a.json() == {"status": "ok", "version": "0.1.0"}
+
+
+@pytest.mark.parametrize("method,path", PROTECTED)
+def test_every_other_route_needs_a_login(serve, method, path):
+    a = serve.call(method, path, body={} if method in ("POST", "PUT") else None, token=None)
+    assert a.status == 401, a
+    assert a.json() == {"error": "not logged in", "field": None}
+    bogus = serve.call(method, path, token="0" * 64)
+    assert bogus.status == 401
+
+
+def test_login_gives_a_token_and_a_cookie(serve):
+    a = serve.call("POST", "/api/login", {"user": "admin", "password": serve.password},
+                   token=None)
+    assert a.status == 200
+    body = a.json()
+    assert body["user"] == "admin"
+    assert len(body["token"]) == 64 and int(body["token"], 16) >= 0
+    cookie = a.headers["set-cookie"]
+    assert cookie.startswith(f"k2td_session={body['token']};")
+    for attr in ("HttpOnly", "SameSite=Strict", "Path=/"):
+        assert attr in cookie
+    assert serve.call("GET", "/api/session", token=body["token"]).json() == {"user": "admin"}
+    by_cookie = serve.call("GET", "/api/tasks", token=None,
+                           headers={"Cookie": f"k2td_session={body['token']}"})
+    assert by_cookie.status == 200
+
+
+def test_wrong_password_names_the_field_and_is_not_logged(serve):
+    a = serve.call("POST", "/api/login", {"user": "admin", "password": "nope-nope"}, token=None)
+    assert a.status == 401
+    assert a.json() == {"error": "wrong user or password", "field": "password"}
+    a = serve.call("POST", "/api/login", {"user": "root", "password": serve.password},
+                   token=None)
+    assert a.status == 401
+    assert "nope-nope" not in serve.log()
+    assert serve.password not in serve.log()
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"password": "x"}, "user"), ({"user": "admin"}, "password"),
+    ({"user": 1, "password": "x"}, "user"), ({"user": "admin", "password": ["x"]}, "password"),
+])
+def test_login_body_errors_name_the_field(serve, body, field):
+    a = serve.call("POST", "/api/login", body, token=None)
+    assert a.status == 400
+    assert a.json()["field"] == field
+
+
+def test_five_failures_block_the_address_with_retry_after(serve):
+    for _ in range(5):
+        assert serve.call("POST", "/api/login", {"user": "admin", "password": "bad"},
+                          token=None).status == 401
+    a = serve.call("POST", "/api/login", {"user": "admin", "password": "bad"}, token=None)
+    assert a.status == 429
+    assert 1 <= int(a.headers["retry-after"]) <= 60
+    # even the right password waits
+    a = serve.call("POST", "/api/login", {"user": "admin", "password": serve.password},
+                   token=None)
+    assert a.status == 429
+    # a session made before still works
+    assert serve.call("GET", "/api/session").status == 200
+
+
+def test_logout_forgets_the_token(serve):
+    token = serve.token
+    a = serve.call("POST", "/api/logout")
+    assert a.status == 204
+    assert "Max-Age=0" in a.headers["set-cookie"]
+    assert serve.call("GET", "/api/session", token=token).status == 401
+
+
+def test_a_restart_logs_everyone_out(serve):
+    old = serve.token
+    serve.restart()
+    assert serve.call("GET", "/api/tasks", token=old).status == 401
+    serve.login()
+    assert serve.call("GET", "/api/tasks").status == 200
+
+
+def test_cookie_requests_from_another_origin_are_refused(serve):
+    cookie = {"Cookie": f"k2td_session={serve.token}"}
+    a = serve.call("POST", "/api/tasks/1/copy", token=None,
+                   headers=dict(cookie, Origin="http://evil.example"))
+    assert a.status == 403
+    same = serve.call("POST", "/api/tasks/1/copy", token=None,
+                      headers=dict(cookie, Origin=serve.url))
+    assert same.status == 404  # passed the origin check; task 1 does not exist
+
+
+def test_first_start_writes_a_random_password_0600(serve_factory, tmp_path):
+    s = serve_factory(data_dir=tmp_path / "fresh", password=None)
+    path = tmp_path / "fresh" / "admin-password"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "fresh").st_mode) == 0o700
+    password = path.read_text().strip()
+    assert len(password) == 20
+    assert str(path) in s.log()
+    assert password not in s.log()
+    s.login(password=password)
+    # a later start keeps it
+    s.password = None
+    s.restart()
+    s.login(password=password)
+    with open(tmp_path / "fresh" / "k2td.db", "rb") as f:
+        assert password.encode() not in f.read()
+
+
+def test_config_file_sets_user_and_password(serve_factory, tmp_path):
+    cfg = tmp_path / "serve.json"
+    cfg.write_text('{"user": "ops", "password": "from-config-1"}')
+    s = serve_factory(args=["--config", str(cfg)], password=None)
+    assert s.call("POST", "/api/login", {"user": "admin", "password": "from-config-1"},
+                  token=None).status == 401
+    s.login(user="ops", password="from-config-1")
+
+
+def test_config_file_with_an_unknown_key_is_refused(k2td_bin, tmp_path):
+    import subprocess
+    cfg = tmp_path / "serve.json"
+    cfg.write_text('{"user": "ops", "password": "x", "pasword": "y"}')
+    p = subprocess.run([k2td_bin, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                        str(tmp_path / "d"), "--config", str(cfg)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2
+    assert "pasword" in p.stderr
+
+
+@pytest.mark.parametrize("args", [["--listen", "nonsense"], ["--listen", "127.0.0.1:99999"],
+                                  ["--log-level", "loud"], ["extra"]])
+def test_bad_arguments_exit_2(k2td_bin, tmp_path, args):
+    import subprocess
+    p = subprocess.run([k2td_bin, "serve", "--data-dir", str(tmp_path / "d")] + args,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2, p.stderr

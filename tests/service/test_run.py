@@ -1,0 +1,235 @@
+"""Tasks running in the service against a real broker and the TDengine
+stand-in: rows land, status and metrics show it, stop commits, errors name
+their message, and a service restart (clean or kill -9) resumes the task
+without losing a message."""
+
+import os
+
+import helpers
+import meters
+from test_group import committed_offsets
+
+DEVICES = 10
+
+
+def make_task(serve, kafka, standin, topic, name="meters", **dsn):
+    t = meters.task(kafka, standin, [topic], name=name, **dsn)
+    a = serve.call("POST", "/api/tasks", t)
+    assert a.status == 201, a
+    return a.json()["id"]
+
+
+def status(serve, task_id):
+    a = serve.call("GET", f"/api/tasks/{task_id}/status")
+    assert a.status == 200, a
+    return a.json()
+
+
+def stored_total(s):
+    """The sum of the offsets stored for commit over the assigned partitions
+    (a partition that got no message has none), or -1 while one lags."""
+    if any(p["lag"] != 0 for p in s["lag"]):
+        return -1
+    return sum(p["committed"] or 0 for p in s["lag"])
+
+
+def wait_rows(standin, n, timeout=120):
+    helpers.wait_until(lambda: meters.count(standin) >= n, timeout, f"{n} rows")
+
+
+def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make_topic,
+                                                               produce, standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=2)
+    produce(topic, [meters.message(i, DEVICES) for i in range(3000)])
+    task_id = make_task(serve, kafka, standin, topic, timeout="0", batch_size="500")
+    a = serve.call("POST", f"/api/tasks/{task_id}/start")
+    assert a.status == 200 and a.json()["state"] == "running"
+    assert serve.call("POST", f"/api/tasks/{task_id}/start").status == 409
+    wait_rows(standin, 3000)
+
+    def counted():
+        s = status(serve, task_id)
+        return s if s["run"]["written_rows"] == 3000 and s["lag"] else None
+
+    s = helpers.wait_until(counted, 30, "the status to show 3000 rows")
+    assert s["state"] == "running"
+    assert s["health"] in ("Ready", "Idle", "Busy")
+    assert s["run"]["kafka_consumed_messages"] == 3000
+    assert s["run"]["parsed_rows"] == 3000
+    assert s["run"]["processed_batches"] >= 6
+    assert s["total"]["total_written_rows"] == 3000
+    assert s["run"]["start_time"].endswith("Z")
+    assert sorted(p["partition"] for p in s["lag"]) == [0, 1]
+    helpers.wait_until(lambda: stored_total(status(serve, task_id)) == 3000, 30,
+                       "every offset stored and no lag")
+    assert any("running: from kafka://" in line["message"] for line in s["activity"])
+    assert "taosdata" not in str(s)
+    t = serve.call("GET", f"/api/tasks/{task_id}").json()
+    assert t["written_rows"] == 3000 and t["health"] is not None
+    assert serve.call("PUT", f"/api/tasks/{task_id}", meters.task(kafka, standin, [topic])
+                      ).status == 409
+    assert serve.call("DELETE", f"/api/tasks/{task_id}").status == 409
+    m = serve.call("GET", "/metrics").body.decode()
+    assert f'k2td_task_up{{task_id="{task_id}",task="meters"}} 1' in m
+    assert "k2td_running_tasks 1" in m
+
+    stopped = serve.call("POST", f"/api/tasks/{task_id}/stop")
+    assert stopped.status == 200
+    assert stopped.json()["state"] == "stopped" and stopped.json()["health"] is None
+    assert committed_offsets(kafka, "taosxmeters", topic, 2) == 3000
+    assert meters.rows(standin) == meters.expected_rows(range(3000), DEVICES)
+    s = status(serve, task_id)
+    assert s["run"]["written_rows"] == 3000 and s["lag"] == []
+    m = serve.call("GET", "/metrics").body.decode()
+    assert f'k2td_task_written_rows{{task_id="{task_id}",task="meters"}} 3000' in m
+    # a second run adds to the total
+    produce(topic, [meters.message(i, DEVICES) for i in range(3000, 3500)])
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    wait_rows(standin, 3500)
+    helpers.wait_until(lambda: status(serve, task_id)["run"]["written_rows"] == 500, 30,
+                       "the second run's count")
+    serve.call("POST", f"/api/tasks/{task_id}/stop")
+    s = status(serve, task_id)
+    assert s["run"]["written_rows"] == 500
+    assert s["total"]["total_written_rows"] == 3500
+
+
+def test_bad_messages_are_errors_naming_their_offset(serve, kafka, make_topic, produce,
+                                                     standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(0), "{not json", meters.message(1)], partition=0)
+    task_id = make_task(serve, kafka, standin, topic, timeout="0")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    wait_rows(standin, 2)
+
+    def has_error():
+        # the error line and the counters are published separately
+        s = status(serve, task_id)
+        refused = s["run"]["malformed_messages"] + s["run"]["archived_rows"]
+        return s if s["errors"] and refused and s["health"] == "Bounce" else None
+
+    s = helpers.wait_until(has_error, 30, "the error to show")
+    err = s["errors"][0]
+    assert (err["topic"], err["partition"], err["offset"]) == (topic, 0, 1)
+    assert f"{topic} [0] offset 1" in err["message"]
+    assert s["run"]["malformed_messages"] + s["run"]["archived_rows"] >= 1
+    assert s["health"] == "Bounce"
+    serve.call("POST", f"/api/tasks/{task_id}/stop")
+    if s["run"]["archived_rows"]:
+        # the row error policy archives under the service's data directory
+        archive = os.path.join(serve.data_dir, "tasks", str(task_id), "archived")
+        assert os.listdir(archive), archive
+
+
+def test_a_task_with_a_timeout_finishes(serve, kafka, make_topic, produce, standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(10)])
+    task_id = make_task(serve, kafka, standin, topic, timeout="2s")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    helpers.wait_until(lambda: serve.call("GET", f"/api/tasks/{task_id}").json()["state"]
+                       == "finished", 90, "the task to finish")
+    assert meters.count(standin) == 10
+    assert serve.call("POST", f"/api/tasks/{task_id}/stop").status == 409
+    # finished tasks can be changed and run again
+    assert serve.call("PUT", f"/api/tasks/{task_id}",
+                      meters.task(kafka, standin, [topic], timeout="2s")).status == 200
+
+
+def test_each_task_has_its_own_log_level(serve, kafka, make_topic, produce, standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(5)])
+    t_debug = meters.task(kafka, standin, [topic], name="dbg", timeout="0")
+    t_debug["options"] = {"log_level": "debug"}
+    t_info = meters.task(kafka, standin, [topic], name="inf", timeout="0", group="other")
+    ids = [serve.call("POST", "/api/tasks", t).json()["id"] for t in (t_debug, t_info)]
+    for i in ids:
+        serve.call("POST", f"/api/tasks/{i}/start")
+    helpers.wait_until(lambda: all(status(serve, i)["run"]["written_rows"] == 5 for i in ids),
+                       90, "both tasks to write")
+    for i in ids:
+        serve.call("POST", f"/api/tasks/{i}/stop")
+    levels = [{line["level"] for line in status(serve, i)["activity"]} for i in ids]
+    assert "debug" in levels[0]
+    assert "debug" not in levels[1]
+    assert "batch of" not in serve.log()  # the service's own level (info) on stderr
+
+
+def test_sigterm_keeps_the_task_running_for_the_next_start(serve, kafka, make_topic,
+                                                          produce, standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=2)
+    produce(topic, [meters.message(i, DEVICES) for i in range(1000)])
+    task_id = make_task(serve, kafka, standin, topic, timeout="0", batch_size="100000",
+                        batch_timeout="10m")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    helpers.wait_until(lambda: status(serve, task_id)["run"]["kafka_consumed_messages"] == 1000,
+                       60, "all 1000 in the open batch")
+    assert meters.count(standin) == 0
+    assert serve.stop() == 0
+    # the open batch was written and committed at SIGTERM
+    assert meters.count(standin) == 1000
+    assert committed_offsets(kafka, "taosxmeters", topic, 2) == 1000
+    serve.start()
+    serve.login()
+    t = serve.call("GET", f"/api/tasks/{task_id}").json()
+    assert t["state"] == "running"
+    produce(topic, [meters.message(i, DEVICES) for i in range(1000, 1200)])
+    helpers.wait_until(lambda: status(serve, task_id)["run"]["kafka_consumed_messages"] == 200,
+                       60, "the resumed run to read the new messages")
+    serve.stop()  # the open batch again
+    assert meters.rows(standin) == meters.expected_rows(range(1200), DEVICES)
+    assert "task 1 (`meters`) resumed" in serve.log()
+
+
+def test_kill_9_then_restart_resumes_and_loses_nothing(serve, kafka, make_topic, produce,
+                                                       standin):
+    n, devices = 60_000, 100
+    meters.setup_target(standin)
+    topic = make_topic(partitions=4)
+    produce(topic, [meters.message(i, devices) for i in range(n)])
+    # after a kill -9 the group waits session.timeout.ms for the dead member
+    task_id = make_task(serve, kafka, standin, topic, group="crash", timeout="0",
+                        batch_size="2000",
+                        **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    wait_rows(standin, n // 5)
+    serve.kill()
+    landed_at_kill = meters.count(standin)
+    assert landed_at_kill < n, "the kill came too late to prove anything"
+    serve.start()
+    serve.login()
+    assert serve.call("GET", f"/api/tasks/{task_id}").json()["state"] == "running"
+    wait_rows(standin, n, timeout=300)
+    # partitions read to the end before the kill may store nothing in this run
+    helpers.wait_until(lambda: len(status(serve, task_id)["lag"]) == 4 and
+                       stored_total(status(serve, task_id)) >= 0, 120, "no lag")
+    assert meters.count(standin) == n
+    assert meters.rows(standin) == meters.expected_rows(range(n), devices)
+    serve.call("POST", f"/api/tasks/{task_id}/stop")
+    assert committed_offsets(kafka, "taosxcrash", topic, 4) == n
+
+
+def test_health_shows_sink_error_while_tdengine_is_down(serve, kafka, make_topic, produce,
+                                                        standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(100)])
+    task_id = make_task(serve, kafka, standin, topic, timeout="0")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    wait_rows(standin, 100)
+    standin.stop()
+    produce(topic, [meters.message(i) for i in range(100, 200)])
+    helpers.wait_until(lambda: status(serve, task_id)["health"] == "SinkError", 60,
+                       "health SinkError")
+    t = serve.call("GET", f"/api/tasks/{task_id}").json()
+    assert t["state"] == "running" and t["health"] == "SinkError"
+    standin.start()
+    helpers.wait_until(lambda: status(serve, task_id)["health"] in ("Ready", "Idle"), 90,
+                       "health back to normal")
+    wait_rows(standin, 200)
+    serve.call("POST", f"/api/tasks/{task_id}/stop")
+    assert meters.rows(standin) == meters.expected_rows(range(200), 10)

@@ -1,0 +1,71 @@
+/*
+ * test_service_secrets.c - hiding DSN secrets in the service's answers and
+ * putting them back from a masked update: which keys are secret, repeated
+ * keys, passwords with '@', '/' and ':', DSNs without secrets.
+ */
+#include <stdlib.h>
+
+#include "service/secrets.h"
+#include "test.h"
+
+/* Checks fn(in[, arg]) == want and frees the result. */
+#define CHECK_FN(call, want)   \
+    do {                       \
+        char *got_ = (call);   \
+        CHECK_STR(got_, want); \
+        free(got_);            \
+    } while (0)
+
+static void test_redact_from(void) {
+    CHECK_FN(k2td_secret_redact_from("kafka://h:9092?topics=a&group=g"),
+             "kafka://h:9092?topics=a&group=g");
+    CHECK_FN(k2td_secret_redact_from("kafka://h:9092"), "kafka://h:9092");
+    CHECK_FN(k2td_secret_redact_from(
+                 "kafka://h:9092?topics=a&sasl_password=p1&ca_password=p2&cert_key=@/k.pem"),
+             "kafka://h:9092?topics=a&sasl_password=******&ca_password=******&cert_key=******");
+    CHECK_FN(k2td_secret_redact_from("kafka://h?topics=a&sasl.password=x%26y&ssl.key.password=z"
+                                     "&sasl.jaas.config=j&ssl.ca.location=/ca"),
+             "kafka://h?topics=a&sasl.password=******&ssl.key.password=******"
+             "&sasl.jaas.config=******&ssl.ca.location=/ca");
+    /* a key without a dot is a k2td key: only the named ones are secret */
+    CHECK_FN(k2td_secret_redact_from("kafka://h?topics=key&group=password"),
+             "kafka://h?topics=key&group=password");
+    CHECK_FN(k2td_secret_redact_from("kafka://h?sasl.password&topics=a&"),
+             "kafka://h?sasl.password&topics=a&");
+}
+
+static void test_redact_to(void) {
+    CHECK_FN(k2td_secret_redact_to("taos+http://root:taosdata@h:6041/db"),
+             "taos+http://root:******@h:6041/db");
+    CHECK_FN(k2td_secret_redact_to("taos+http://u:p@ss/w:rd@h:6041/db"),
+             "taos+http://u:******@h:6041/db");
+    CHECK_FN(k2td_secret_redact_to("http://u@h/db"), "http://u@h/db");
+    CHECK_FN(k2td_secret_redact_to("http://h/db"), "http://h/db");
+    CHECK_FN(k2td_secret_redact_to("not a dsn"), "not a dsn");
+}
+
+static void test_restore(void) {
+    const char *old_from = "kafka://h?topics=a&sasl.password=one&sasl.password=two&cert_key=@/k";
+    CHECK_FN(k2td_secret_restore_from(
+                 "kafka://h2?topics=b&sasl.password=******&sasl.password=******&cert_key=******",
+                 old_from),
+             "kafka://h2?topics=b&sasl.password=one&sasl.password=two&cert_key=@/k");
+    /* a new value wins; a mask without a counterpart stays a mask */
+    CHECK_FN(k2td_secret_restore_from("kafka://h?sasl.password=new&ca_password=******", old_from),
+             "kafka://h?sasl.password=new&ca_password=******");
+    CHECK_FN(k2td_secret_restore_to("taos+http://root:******@h2:6041/db2",
+                                    "taos+http://root:p@ss@h:6041/db"),
+             "taos+http://root:p@ss@h2:6041/db2");
+    CHECK_FN(k2td_secret_restore_to("taos+http://root:fresh@h:6041/db",
+                                    "taos+http://root:old@h:6041/db"),
+             "taos+http://root:fresh@h:6041/db");
+    CHECK_FN(k2td_secret_restore_to("taos+http://root:******@h:6041/db", "http://h/db"),
+             "taos+http://root:******@h:6041/db");
+}
+
+int main(void) {
+    RUN(test_redact_from);
+    RUN(test_redact_to);
+    RUN(test_restore);
+    return test_finish();
+}
