@@ -2,6 +2,7 @@
  * kafka_dsn.c - parsing and printing the Kafka source DSN (see kafka_dsn.h).
  */
 #include "kafka_dsn.h"
+#include "kafka_security.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,17 +72,6 @@ static const struct {
     const char *key;
     const char *hint;
 } not_yet[] = {
-    {"sasl_mechanism", "sasl.mechanisms and security.protocol"},
-    {"sasl_username", "sasl.username"},
-    {"sasl_password", "sasl.password"},
-    {"sasl_kerberos_service_name", "sasl.kerberos.service.name"},
-    {"sasl_kerberos_principal", "sasl.kerberos.principal"},
-    {"sasl_kerberos_kinit_cmd", "sasl.kerberos.kinit.cmd"},
-    {"sasl_kerberos_keytab", "sasl.kerberos.keytab"},
-    {"ca", "ssl.ca.location and security.protocol"},
-    {"ca_password", "ssl.key.password"},
-    {"cert", "ssl.certificate.location"},
-    {"cert_key", "ssl.key.location"},
     {"fetch_crc_validation", "check.crcs"},
     {"connection_idle_timeout", "connections.max.idle.ms"},
     {"enable_group_instance_id", "group.instance.id"},
@@ -235,25 +225,49 @@ static int check_not_yet(const char *key, char *errstr, size_t errstr_size) {
     return 0;
 }
 
-/* Applies one decoded key=value. *offset_given is set when the key is
- * fallback_offset. Takes ownership of key and value. */
-static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, int *offset_given,
+/* What the query said beyond the keys themselves. */
+typedef struct query_state {
+    int offset_given;   /* fallback_offset was given */
+    unsigned security;  /* K2TD_KAFKA_SEC_* asked for by taosX's keys */
+} query_state_t;
+
+/* Appends key=value (taking ownership) to the librdkafka properties. */
+static void add_passthrough(k2td_kafka_conf_t *c, char *key, char *value) {
+    c->passthrough = k2td_realloc(c->passthrough, (c->npassthrough + 1) * sizeof(k2td_kv_t));
+    c->passthrough[c->npassthrough++] = (k2td_kv_t){key, value};
+}
+
+/* Applies one decoded key=value, noting in st what it asks for. Takes
+ * ownership of key and value. */
+static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, query_state_t *st,
                       char *errstr, size_t errstr_size) {
     if (is_passthrough(key)) {
-        c->passthrough = k2td_realloc(c->passthrough, (c->npassthrough + 1) * sizeof(k2td_kv_t));
-        c->passthrough[c->npassthrough++] = (k2td_kv_t){key, value};
+        add_passthrough(c, key, value);
         return 0;
     }
-    int rc = check_not_yet(key, errstr, errstr_size);
+    k2td_kv_t kv;
+    int rc = k2td_kafka_security_translate(key, value, &kv, &st->security, errstr, errstr_size);
+    if (rc == 1) add_passthrough(c, kv.key, kv.value);
+    if (rc == 0) rc = check_not_yet(key, errstr, errstr_size);
     if (rc == 0) rc = k2td_cm_apply(kafka_keys, c, key, value, errstr, errstr_size);
-    if (rc == 0 && strcmp(key, "fallback_offset") == 0) *offset_given = 1;
+    if (rc == 0 && strcmp(key, "fallback_offset") == 0) st->offset_given = 1;
     free(key);
     free(value);
-    return rc;
+    return rc < 0 ? -1 : 0;
+}
+
+/* Adds the security.protocol taosX's keys call for, unless the DSN gives
+ * one itself. */
+static void add_security_protocol(k2td_kafka_conf_t *c, unsigned security) {
+    const char *protocol = k2td_kafka_security_protocol(security);
+    if (!protocol) return;
+    for (size_t i = 0; i < c->npassthrough; i++)
+        if (strcmp(c->passthrough[i].key, "security.protocol") == 0) return;
+    add_passthrough(c, k2td_strdup("security.protocol"), k2td_strdup(protocol));
 }
 
 /* Parses the query text q (after '?') into c. */
-static int parse_query(const char *q, k2td_kafka_conf_t *c, int *offset_given, char *errstr,
+static int parse_query(const char *q, k2td_kafka_conf_t *c, query_state_t *st, char *errstr,
                        size_t errstr_size) {
     while (*q) {
         size_t len = strcspn(q, "&");
@@ -284,7 +298,7 @@ static int parse_query(const char *q, k2td_kafka_conf_t *c, int *offset_given, c
                 free(key);
                 return -1;
             }
-            if (apply_pair(c, key, value, offset_given, errstr, errstr_size) != 0) return -1;
+            if (apply_pair(c, key, value, st, errstr, errstr_size) != 0) return -1;
         }
         q += len;
         if (*q == '&') q++;
@@ -374,7 +388,7 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
     k2td_cm_set_defaults(kafka_keys, out);
     const char *p = dsn + 8;
     size_t alen = strcspn(p, "/?");
-    int offset_given = 0;
+    query_state_t st = {0, 0};
     int rc = parse_brokers(p, alen, out, errstr, errstr_size);
     p += alen;
     if (rc == 0 && *p == '/') p++;
@@ -384,8 +398,9 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
                        "right after them)");
         rc = -1;
     }
-    if (rc == 0 && *p == '?') rc = parse_query(p + 1, out, &offset_given, errstr, errstr_size);
-    if (rc == 0) rc = check_conf(out, offset_given, errstr, errstr_size);
+    if (rc == 0 && *p == '?') rc = parse_query(p + 1, out, &st, errstr, errstr_size);
+    if (rc == 0) add_security_protocol(out, st.security);
+    if (rc == 0) rc = check_conf(out, st.offset_given, errstr, errstr_size);
     if (rc != 0) k2td_kafka_conf_free(out);
     return rc;
 }

@@ -194,13 +194,15 @@ static void test_errors(void) {
         {"kafka://h:1?topics=t&Group.Id=g", "unknown key `Group.Id`"},
         {"kafka://h:1?topics=t&frobnicate=1", "unknown key `frobnicate`"},
         {"kafka://h:1?topics=t&=v", "kafka DSN: a query parameter has no key"},
-        {"kafka://h:1?topics=t&sasl_password=hunter2",
-         "key `sasl_password` is not supported yet (use librdkafka's sasl.password instead)"},
+        {"kafka://h:1?topics=t&sasl_password=", "key `sasl_password`: must not be empty"},
+        {"kafka://h:1?topics=t&sasl_mechanism=KERBEROS",
+         "key `sasl_mechanism`: `KERBEROS` is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, "
+         "GSSAPI, OAUTHBEARER"},
         {"kafka://h:1?topics=t&char_encoding=KOI8",
          "key `char_encoding`: `KOI8` is not one of UTF_8, GBK, GB18030, BIG5"},
-        {"kafka://h:1?topics=t&ca=@ca.pem",
-         "key `ca` is not supported yet (use librdkafka's ssl.ca.location and security.protocol "
-         "instead)"},
+        {"kafka://h:1?topics=t&enable_group_instance_id=true",
+         "key `enable_group_instance_id` is not supported yet (use librdkafka's "
+         "group.instance.id instead)"},
         {"kafka://h:1?topics=%zz", "key `topics`: bad percent-escape in the value (write %XX, not "
          "%00)"},
         {"kafka://h:1?topics=a%00b", "key `topics`: bad percent-escape in the value (write %XX, "
@@ -270,6 +272,43 @@ static void test_passthrough(void) {
     CHECK(c.group == NULL);
     k2td_kafka_conf_free(&c);
     CHECK(c.passthrough == NULL && c.npassthrough == 0);
+}
+
+/* taosX's SASL/SSL keys become librdkafka properties, with the
+ * security.protocol taosX derives unless the DSN gives one. */
+static void test_taosx_security_keys(void) {
+    static const struct {
+        const char *query;
+        const char *want; /* "key=value;..." of the properties, in order */
+    } cases[] = {
+        {"sasl_mechanism=PLAIN&sasl_username=u&sasl_password=p%26w",
+         "sasl.mechanisms=PLAIN;sasl.username=u;sasl.password=p&w;"
+         "security.protocol=sasl_plaintext;"},
+        {"sasl_mechanism=SCRAM-SHA-256&sasl_username=u&sasl_password=p&ca=@/d/ca.pem",
+         "sasl.mechanisms=SCRAM-SHA-256;sasl.username=u;sasl.password=p;"
+         "ssl.ca.location=/d/ca.pem;security.protocol=sasl_ssl;"},
+        {"ca=@ca.pem&cert=@c.pem&cert_key=@k.pem&ca_password=x",
+         "ssl.ca.location=ca.pem;ssl.certificate.location=c.pem;ssl.key.location=k.pem;"
+         "ssl.key.password=x;security.protocol=ssl;"},
+        {"ca=-----BEGIN%20CERTIFICATE-----", "ssl.ca.pem=-----BEGIN CERTIFICATE-----;"
+                                              "security.protocol=ssl;"},
+        {"sasl_mechanism=GSSAPI&sasl_kerberos_service_name=kafka&sasl_kerberos_principal=k"
+         "&sasl_kerberos_keytab=@/d/k.keytab&security.protocol=SASL_SSL",
+         "sasl.mechanisms=GSSAPI;sasl.kerberos.service.name=kafka;sasl.kerberos.principal=k;"
+         "sasl.kerberos.keytab=/d/k.keytab;security.protocol=SASL_SSL;"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char dsn[512], err[256], got[512] = "";
+        snprintf(dsn, sizeof(dsn), "kafka://h:1?topics=t&%s", cases[i].query);
+        k2td_kafka_conf_t c;
+        CHECK_INT(k2td_kafka_dsn_parse(dsn, &c, err, sizeof(err)), 0);
+        size_t o = 0;
+        for (size_t k = 0; k < c.npassthrough; k++)
+            o += (size_t)snprintf(got + o, sizeof(got) - o, "%s=%s;", c.passthrough[k].key,
+                                  c.passthrough[k].value);
+        CHECK_STR(got, cases[i].want);
+        k2td_kafka_conf_free(&c);
+    }
 }
 
 static void test_percent_decoding_and_repeats(void) {
@@ -403,6 +442,7 @@ int main(void) {
     RUN(test_errors);
     RUN(test_secrets_never_in_errors);
     RUN(test_passthrough);
+    RUN(test_taosx_security_keys);
     RUN(test_percent_decoding_and_repeats);
     RUN(test_start_time);
     RUN(test_id_generate);
