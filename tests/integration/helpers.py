@@ -103,6 +103,15 @@ class Kafka:
         if proc.returncode != 0:
             raise RuntimeError(f"broker.sh stop failed: {proc.stderr}")
 
+    def sasl(self):
+        """Returns (address, user, password) of the broker's SASL_PLAINTEXT
+        listener (mechanism PLAIN), or None for a given broker."""
+        if self.run_dir is None:
+            return None
+        with open(os.path.join(self.run_dir, "sasl")) as f:
+            address, user, password = f.read().split()
+        return address, user, password
+
     def log_path(self):
         """Returns the broker's main log file, or None for a given broker."""
         return None if self.run_dir is None else os.path.join(self.run_dir, "logs", "server.log")

@@ -4,6 +4,8 @@
 #
 #   broker.sh fetch    download the broker's jars into the cache (only when missing)
 #   broker.sh start    start a fresh broker on free ports; prints its bootstrap address
+#                      (a SASL_PLAINTEXT listener too: "address user password" in
+#                      <run directory>/sasl)
 #   broker.sh stop     stop the broker started in the run directory
 #   broker.sh status   say whether it runs (exit 0) or not (exit 1)
 #
@@ -70,12 +72,12 @@ fetch() {
     mv "$tmp" "$libs"
 }
 
-# Prints two distinct TCP ports that are free on 127.0.0.1 right now.
+# Prints three distinct TCP ports that are free on 127.0.0.1 right now.
 free_ports() {
     python3 - <<'EOF'
 import socket
 socks = []
-for _ in range(2):
+for _ in range(3):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
@@ -83,18 +85,28 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# Writes server.properties for a broker+controller on the given ports.
+# The SASL listener's test user (written to the run directory's sasl file
+# for the tests), mechanism PLAIN. (SCRAM-SHA-256 users made with
+# StorageTool --add-scram or the admin API did not authenticate librdkafka
+# 2.0.2 against this broker, so SCRAM is not offered.)
+sasl_user=k2tdtest
+sasl_password=k2tdsecret
+
+# Writes server.properties for a broker+controller on the given ports: a
+# PLAINTEXT listener, a SASL_PLAINTEXT one (PLAIN) and the controller's.
 write_config() {
-    local port=$1 cport=$2
+    local port=$1 cport=$2 sport=$3
     cat >"$run_dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$sasl_user="$sasl_password";
 log.dirs=$run_dir/data
 num.partitions=4
 default.replication.factor=1
@@ -124,15 +136,15 @@ set_java_opts() {
 # request. Returns 0 when it does, 2 when a port was taken meanwhile (the
 # caller retries on new ports), 1 on any other failure.
 start_once() {
-    local port cport bootstrap pid deadline
-    if ! read -r port cport < <(free_ports) || [[ -z $cport ]]; then
+    local port cport sport bootstrap pid deadline
+    if ! read -r port cport sport < <(free_ports) || [[ -z $sport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
     fi
     bootstrap=127.0.0.1:$port
-    rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/pid"
+    rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/sasl" "$run_dir/pid"
     mkdir -p "$run_dir/data" "$run_dir/logs"
-    write_config "$port" "$cport"
+    write_config "$port" "$cport" "$sport"
     java "${java_opts[@]}" kafka.tools.StorageTool format \
         -t "$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)" \
         -c "$run_dir/server.properties" >"$run_dir/logs/format.out" 2>&1 ||
@@ -158,6 +170,7 @@ start_once() {
         fi
         sleep 0.2
     done
+    echo "127.0.0.1:$sport $sasl_user $sasl_password" >"$run_dir/sasl"
     echo "$bootstrap" >"$run_dir/bootstrap"
     echo "$bootstrap"
 }
