@@ -12,7 +12,6 @@
 #include "../common/clock.h"
 
 #define WATCH_PUBLISH_MS 500
-#define WATCH_SAMPLES (K2TD_HEALTH_WINDOW_MS / WATCH_PUBLISH_MS + 2)
 #define WATCH_MAX_ACTIVITY 200
 #define WATCH_MAX_ERRORS 50
 
@@ -45,21 +44,31 @@ struct k2td_engine_watch {
     pthread_mutex_t lock;
     /* engine thread only */
     int64_t next_publish_ms;
-    uint64_t full_batches;
+    uint64_t full_batches;      /* ticks with the open batch at the busy threshold */
+    k2td_health_limits_t limits;
     int last_sink_waiting;
     /* under lock */
     int published;
     k2td_engine_stats_t stats;
     int sink_waiting;
-    watch_sample_t samples[WATCH_SAMPLES]; /* ring */
-    size_t nsamples, sample_next;
+    watch_sample_t *samples; /* ring of nsamples_max, one per publish */
+    size_t nsamples, sample_next, nsamples_max;
     watch_lags_t lags;
     watch_queue_t activity, errors;
 };
 
-k2td_engine_watch_t *k2td_engine_watch_new(void) {
+void k2td_health_limits_from_conf(const k2td_kafka_conf_t *c, k2td_health_limits_t *out) {
+    out->window_ms = (c->health_window_s ? c->health_window_s : K2TD_HEALTH_WINDOW_S) * 1000;
+    out->busy_pct = c->busy_pct;
+    out->max_errors = c->max_errors_in_window;
+}
+
+k2td_engine_watch_t *k2td_engine_watch_new(const k2td_health_limits_t *limits) {
     k2td_engine_watch_t *w = k2td_calloc(1, sizeof(*w));
     pthread_mutex_init(&w->lock, NULL);
+    w->limits = *limits;
+    w->nsamples_max = (size_t)(limits->window_ms / WATCH_PUBLISH_MS) + 2;
+    w->samples = k2td_calloc(w->nsamples_max, sizeof(*w->samples));
     w->activity.max = WATCH_MAX_ACTIVITY;
     w->errors.max = WATCH_MAX_ERRORS;
     w->activity.ev = k2td_calloc(WATCH_MAX_ACTIVITY, sizeof(k2td_watch_event_t));
@@ -88,6 +97,7 @@ void k2td_engine_watch_free(k2td_engine_watch_t *w) {
     k2td_watch_events_free(w->activity.ev, w->activity.n);
     k2td_watch_events_free(w->errors.ev, w->errors.n);
     pthread_mutex_destroy(&w->lock);
+    free(w->samples);
     free(w);
 }
 
@@ -109,7 +119,8 @@ static void watch_add_part(void *ctx, const char *topic, int32_t partition, int6
 void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *st,
                             k2td_kafka_source_t *src, size_t open_msgs, size_t batch_size,
                             int sink_waiting) {
-    if (open_msgs >= batch_size && batch_size > 0) w->full_batches++;
+    if (batch_size > 0 && open_msgs * 100 >= batch_size * (size_t)w->limits.busy_pct)
+        w->full_batches++;
     int64_t now = k2td_clock_mono_ms();
     if (now < w->next_publish_ms && sink_waiting == w->last_sink_waiting) return;
     w->next_publish_ms = now + WATCH_PUBLISH_MS;
@@ -117,8 +128,11 @@ void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *s
     /* collected before locking: the lock is never held while librdkafka
      * is called (it may log, and logging takes the lock) */
     watch_lags_t lags = {0};
-    k2td_kafka_source_partitions(src, watch_add_part, &lags);
-    uint64_t kafka_errors = k2td_kafka_source_errors(src);
+    uint64_t kafka_errors = 0;
+    if (src) {
+        k2td_kafka_source_partitions(src, watch_add_part, &lags);
+        kafka_errors = k2td_kafka_source_errors(src);
+    }
     pthread_mutex_lock(&w->lock);
     w->published = 1;
     w->stats = *st;
@@ -131,8 +145,8 @@ void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *s
                           st->failed_rows + st->invalid_rows + st->malformed_messages +
                               st->archived_rows,
                           kafka_errors, w->full_batches, st->written_rows};
-    w->sample_next = (w->sample_next + 1) % WATCH_SAMPLES;
-    if (w->nsamples < WATCH_SAMPLES) w->nsamples++;
+    w->sample_next = (w->sample_next + 1) % w->nsamples_max;
+    if (w->nsamples < w->nsamples_max) w->nsamples++;
     pthread_mutex_unlock(&w->lock);
     watch_lags_free(&old);
 }
@@ -141,12 +155,12 @@ void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *s
  * health window (lock held; nsamples > 0). */
 static const watch_sample_t *watch_window(const k2td_engine_watch_t *w,
                                           const watch_sample_t **old) {
-    size_t newest = (w->sample_next + WATCH_SAMPLES - 1) % WATCH_SAMPLES;
+    size_t newest = (w->sample_next + w->nsamples_max - 1) % w->nsamples_max;
     const watch_sample_t *cur = &w->samples[newest];
     *old = cur;
     for (size_t k = 1; k < w->nsamples; k++) {
-        const watch_sample_t *s = &w->samples[(newest + WATCH_SAMPLES - k) % WATCH_SAMPLES];
-        if (cur->ms - s->ms > K2TD_HEALTH_WINDOW_MS) break;
+        const watch_sample_t *s = &w->samples[(newest + w->nsamples_max - k) % w->nsamples_max];
+        if (cur->ms - s->ms > w->limits.window_ms) break;
         *old = s;
     }
     return cur;
@@ -164,7 +178,7 @@ const char *k2td_engine_watch_health(k2td_engine_watch_t *w) {
             h = "SinkError";
         else if (cur->kafka_errors > old->kafka_errors)
             h = "SourceError";
-        else if (cur->refused - old->refused > K2TD_HEALTH_BOUNCE_ROWS)
+        else if (cur->refused - old->refused > (uint64_t)w->limits.max_errors)
             h = "Bounce";
         else if (cur->full_batches > old->full_batches && w->lags.total > 0)
             h = "Busy";

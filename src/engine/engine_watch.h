@@ -10,13 +10,14 @@
  * (k2td_engine_watch_log as a k2td_log_hook_fn). Readers take consistent
  * copies under the same mutex.
  *
- * Health, from the samples of the last K2TD_HEALTH_WINDOW_MS:
+ * Health, from the samples of the health window (the task's
+ * health_check_window_in_second, limits below):
  *   SinkError    the sink is waiting for TDengine (retrying) now
  *   SourceError  the consumer reported errors in the window
  *   Bounce       rows or messages were refused (failed, invalid, archived, malformed)
- *                in the window, more than K2TD_HEALTH_BOUNCE_ROWS
- *   Busy         a batch filled up to batch_size in the window and the
- *                consumer still lags
+ *                in the window, more than max_errors_in_window
+ *   Busy         the open batch reached busy_threshold of batch_size in the
+ *                window and the consumer still lags
  *   Idle         no message was consumed in the window
  *   Ready        otherwise
  * (Fatal, a failed task, is decided by the task's owner.)
@@ -32,8 +33,19 @@
 #include "../source/kafka_source.h"
 #include "engine.h"
 
-#define K2TD_HEALTH_WINDOW_MS 10000
-#define K2TD_HEALTH_BOUNCE_ROWS 0
+/* The health window when the task sets none (health_check_window_in_second=0). */
+#define K2TD_HEALTH_WINDOW_S 10
+
+/* The thresholds of the health rules. */
+typedef struct k2td_health_limits {
+    int64_t window_ms;  /* how far back the rules look */
+    int busy_pct;       /* Busy: open batch at this % of batch_size (1..100) */
+    int64_t max_errors; /* Bounce: more refused rows than this in the window */
+} k2td_health_limits_t;
+
+/* Fills *out from the task's source settings (health_check_window_in_second,
+ * busy_threshold, max_errors_in_window). */
+void k2td_health_limits_from_conf(const k2td_kafka_conf_t *c, k2td_health_limits_t *out);
 
 typedef struct k2td_engine_watch k2td_engine_watch_t;
 
@@ -47,14 +59,16 @@ typedef struct k2td_watch_event {
     int64_t offset;
 } k2td_watch_event_t;
 
-/* Returns a new watch; release with k2td_engine_watch_free. */
-k2td_engine_watch_t *k2td_engine_watch_new(void);
+/* Returns a new watch judging health by limits (copied); release with
+ * k2td_engine_watch_free. */
+k2td_engine_watch_t *k2td_engine_watch_new(const k2td_health_limits_t *limits);
 
 /* Releases w and what it holds (NULL is fine). */
 void k2td_engine_watch_free(k2td_engine_watch_t *w);
 
 /*
- * Engine side, on the engine's thread: records one loop iteration. open_msgs
+ * Engine side, on the engine's thread: records one loop iteration (src may
+ * be NULL before the consumer exists: no partitions, no errors). open_msgs
  * is the size of the open batch, batch_size its limit, sink_waiting non-zero
  * while the sink waits for TDengine. Publishes when 500 ms passed since the
  * last publish (or at once when sink_waiting changed).

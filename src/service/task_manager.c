@@ -288,7 +288,9 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
         rc = K2TD_TM_ERROR;
         goto done;
     }
-    r->watch = k2td_engine_watch_new();
+    k2td_health_limits_t limits;
+    k2td_health_limits_from_conf(&r->task.kafka, &limits);
+    r->watch = k2td_engine_watch_new(&limits);
     r->next = m->runs;
     m->runs = r;
     pthread_create(&r->thread, NULL, tm_thread, r);

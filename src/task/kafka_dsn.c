@@ -64,6 +64,16 @@ static const k2td_cm_entry_t kafka_keys[] = {
      .offset = OFF(char_encoding),
      .desc = "Character set of the message values: UTF_8, GBK, GB18030 or BIG5 "
              "(converted to UTF-8 before parsing)."},
+    {.key = "health_check_window_in_second", .type = K2TD_CM_INT, .def = "0",
+     .offset = OFF(health_window_s), .min = 0, .max = 600,
+     .desc = "Seconds of history the task's health is judged on (k2td serve); 0 = 10."},
+    {.key = "busy_threshold", .type = K2TD_CM_STRING, .def = "100%",
+     .offset = OFF(busy_threshold),
+     .desc = "Health is Busy when the open batch fills this share of batch_size while the "
+             "consumer lags (1% to 100%)."},
+    {.key = "max_errors_in_window", .type = K2TD_CM_INT, .def = "0",
+     .offset = OFF(max_errors_in_window), .min = 0, .max = 1000000000,
+     .desc = "Health is Bounce when more rows than this were refused in the window."},
     {.key = NULL},
 };
 
@@ -76,6 +86,8 @@ static const struct {
     {"connection_idle_timeout", "connections.max.idle.ms"},
     {"enable_group_instance_id", "group.instance.id"},
     {"read_concurrency", NULL},
+    {"written_concurrent", NULL},
+    {"max_queue_length", NULL},
     {"seek_to_end", NULL},
 };
 
@@ -336,6 +348,22 @@ static int parse_start_time(k2td_kafka_conf_t *c, char *errstr, size_t errstr_si
     return 0;
 }
 
+/* Sets c->busy_pct from c->busy_threshold ("80%" or "80"). Returns 0 or -1. */
+static int parse_busy_threshold(k2td_kafka_conf_t *c, char *errstr, size_t errstr_size) {
+    const char *s = c->busy_threshold;
+    char *end;
+    long pct = strtol(s, &end, 10);
+    if (end != s && (*end == '%' ? end[1] == '\0' : *end == '\0') && pct >= 1 && pct <= 100 &&
+        s[0] >= '0' && s[0] <= '9') {
+        c->busy_pct = (int)pct;
+        return 0;
+    }
+    char q[K2TD_CM_QUOTE_MAX];
+    return k2td_errstr_set(errstr, errstr_size,
+                           "key `busy_threshold`: `%s` is not a percentage from 1%% to 100%%",
+                           k2td_cm_quote(s, q));
+}
+
 /* Checks what single keys cannot: required keys, repeated topics, and that
  * start_time and fallback_offset agree. */
 static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size_t errstr_size) {
@@ -354,6 +382,7 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
         return k2td_errstr_set(errstr, errstr_size,
                                "key `char_encoding`: `%s` is not one of UTF_8, GBK, GB18030, BIG5",
                                k2td_cm_quote(c->char_encoding, q));
+    if (parse_busy_threshold(c, errstr, errstr_size) != 0) return -1;
     if (c->start_time && !*c->start_time) {
         free(c->start_time);
         c->start_time = NULL;

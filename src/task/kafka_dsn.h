@@ -54,6 +54,10 @@ typedef struct k2td_kafka_conf {
     int64_t fetch_min_bytes;
     int64_t fetch_max_bytes_per_partition;
     char *char_encoding;    /* character set of message values (UTF_8, GBK, GB18030, BIG5) */
+    int64_t health_window_s;      /* health_check_window_in_second; 0 = the default */
+    char *busy_threshold;         /* as written: "100%" */
+    int busy_pct;                 /* busy_threshold as a percentage, 1..100 */
+    int64_t max_errors_in_window; /* refused rows in the window before Bounce */
     k2td_kv_t *passthrough; /* librdkafka properties in the order given */
     size_t npassthrough;
 } k2td_kafka_conf_t;

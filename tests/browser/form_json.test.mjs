@@ -55,6 +55,7 @@ test('every source field survives build then parse', () => {
     brokers: [{ host: 'kafka.local', port: '9094' }], topics: 'a,b', group: 'g&1', clientId: 'c 1',
     withTaskId: true, offset: 'bytime', startTime: '2024-05-01T00:00:00Z', timeout: '6000',
     fetchMaxWait: '250', batchSize: '500', batchTimeout: '200', commitInterval: '1000', charEncoding: 'GBK',
+    healthWindow: '30', busyThreshold: '80', maxErrors: '5',
     extra: [['session.timeout.ms', '45000']],
   });
   Object.assign(s.sasl, { enabled: true, mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p@ss=&%' });
@@ -64,6 +65,7 @@ test('every source field survives build then parse', () => {
   assert.match(text, /ssl\.ca\.location=\/data\/uploads\/1-ca\.pem/);
   assert.match(text, /sasl\.password=p@ss%3D%26%25/);
   assert.match(text, /timeout=6s/);
+  assert.match(text, /busy_threshold=80%25/);
   assert.deepEqual(dsn.parseFrom(text), s);
 });
 

@@ -1,16 +1,20 @@
 /*
  * test_engine_watch.c - the watch's log hook: every line is activity,
  * WARN/ERROR lines are errors with the topic, partition and offset a line
- * names; the queues keep the newest lines; health before any publish.
+ * names; the queues keep the newest lines; health before any publish and
+ * by the task's thresholds.
  */
 #include <stdlib.h>
 
 #include "common/log.h"
 #include "engine/engine_watch.h"
+#include "task/kafka_dsn.h"
 #include "test.h"
 
+static const k2td_health_limits_t limits = {10000, 100, 0};
+
 static void test_events_and_origins(void) {
-    k2td_engine_watch_t *w = k2td_engine_watch_new();
+    k2td_engine_watch_t *w = k2td_engine_watch_new(&limits);
     k2td_engine_watch_log(w, K2TD_LOG_INFO, 1, "task `t` running");
     k2td_engine_watch_log(w, K2TD_LOG_WARN, 2,
                           "skipped malformed message meters.v1 [3] offset 1234: bad; payload: x");
@@ -38,7 +42,7 @@ static void test_events_and_origins(void) {
 }
 
 static void test_queues_keep_the_newest(void) {
-    k2td_engine_watch_t *w = k2td_engine_watch_new();
+    k2td_engine_watch_t *w = k2td_engine_watch_new(&limits);
     char line[64];
     for (int i = 0; i < 500; i++) {
         snprintf(line, sizeof(line), "line %d", i);
@@ -58,7 +62,7 @@ static void test_queues_keep_the_newest(void) {
 }
 
 static void test_nothing_published(void) {
-    k2td_engine_watch_t *w = k2td_engine_watch_new();
+    k2td_engine_watch_t *w = k2td_engine_watch_new(&limits);
     k2td_engine_stats_t st;
     CHECK_INT(k2td_engine_watch_stats(w, &st), 0);
     CHECK_INT(st.written_rows, 0);
@@ -70,9 +74,71 @@ static void test_nothing_published(void) {
     k2td_engine_watch_free(w);
 }
 
+/* Publishes counters: toggling sink_waiting forces a publish at once. */
+static void publish(k2td_engine_watch_t *w, uint64_t consumed, uint64_t refused) {
+    k2td_engine_stats_t st = {0};
+    st.kafka_consumed_messages = consumed;
+    st.failed_rows = refused;
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 1);
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0);
+}
+
+/* max_errors_in_window decides when refused rows make the health Bounce. */
+static void test_bounce_threshold(void) {
+    char err[256];
+    k2td_kafka_conf_t c;
+    CHECK_INT(k2td_kafka_dsn_parse("kafka://h:1?topics=t&health_check_window_in_second=60"
+                                   "&max_errors_in_window=2&busy_threshold=80%25",
+                                   &c, err, sizeof(err)),
+              0);
+    k2td_health_limits_t l;
+    k2td_health_limits_from_conf(&c, &l);
+    CHECK_INT(l.window_ms, 60000);
+    CHECK_INT(l.max_errors, 2);
+    CHECK_INT(l.busy_pct, 80);
+    k2td_kafka_conf_free(&c);
+    k2td_engine_watch_t *w = k2td_engine_watch_new(&l);
+    publish(w, 10, 0);
+    publish(w, 20, 2); /* 2 refused: not more than 2 */
+    CHECK_STR(k2td_engine_watch_health(w), "Ready");
+    publish(w, 30, 3); /* 3 refused in the window */
+    CHECK_STR(k2td_engine_watch_health(w), "Bounce");
+    k2td_engine_watch_free(w);
+    w = k2td_engine_watch_new(&limits); /* the default: any refused row */
+    publish(w, 10, 0);
+    publish(w, 20, 1);
+    CHECK_STR(k2td_engine_watch_health(w), "Bounce");
+    k2td_engine_watch_free(w);
+}
+
+/* Bad health settings are errors naming the key. */
+static void test_bad_settings(void) {
+    static const struct {
+        const char *query, *err;
+    } cases[] = {
+        {"busy_threshold=0%25", "key `busy_threshold`: `0%` is not a percentage from 1% to 100%"},
+        {"busy_threshold=120", "key `busy_threshold`: `120` is not a percentage from 1% to 100%"},
+        {"busy_threshold=%2550", "key `busy_threshold`: `%50` is not a percentage from 1% to 100%"},
+        {"busy_threshold=50%%", "key `busy_threshold`: bad percent-escape in the value (write "
+                                "%XX, not %00)"},
+        {"health_check_window_in_second=601", "key `health_check_window_in_second`"},
+        {"max_errors_in_window=-1", "key `max_errors_in_window`"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char dsn[128], err[256] = "";
+        snprintf(dsn, sizeof(dsn), "kafka://h:1?topics=t&%s", cases[i].query);
+        k2td_kafka_conf_t c;
+        CHECK_INT(k2td_kafka_dsn_parse(dsn, &c, err, sizeof(err)), -1);
+        if (!strstr(err, cases[i].err)) fprintf(stderr, "case %zu: %s\n", i, err);
+        CHECK(strstr(err, cases[i].err) != NULL);
+    }
+}
+
 int main(void) {
     RUN(test_events_and_origins);
     RUN(test_queues_keep_the_newest);
     RUN(test_nothing_published);
+    RUN(test_bounce_threshold);
+    RUN(test_bad_settings);
     return test_finish();
 }

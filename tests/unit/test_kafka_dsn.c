@@ -401,7 +401,8 @@ static void test_print_redacts_and_round_trips(void) {
               "&with_task_id=true&fallback_offset=bytime&start_time=2024-05-01T00:00:00%2B08:00"
               "&timeout=1h30m&fetch_max_wait_time=100ms&commit_interval=5s&batch_size=10000"
               "&batch_timeout=1s&fetch_min_bytes=1&fetch_max_bytes_per_partition=1048576"
-              "&char_encoding=UTF_8&sasl.username=alice&sasl.password=***&ssl.key.pem=***"
+              "&char_encoding=UTF_8&health_check_window_in_second=0&busy_threshold=100%25"
+              "&max_errors_in_window=0&sasl.username=alice&sasl.password=***&ssl.key.pem=***"
               "&sasl.oauthbearer.client.secret=***&sasl.jaas.config=***"
               "&ssl.keystore.password=***&session.timeout.ms=6000");
     CHECK(strstr(out.data, "hunter2") == NULL && strstr(out.data, "PEMDATA") == NULL);

@@ -83,6 +83,7 @@ export function emptySource() {
     topics: '', group: '', clientId: '', withTaskId: false, idPrefix: null,
     offset: 'earliest', startTime: '', timeout: '0', fetchMaxWait: '100',
     batchSize: '', batchTimeout: '', commitInterval: '', charEncoding: 'UTF_8',
+    healthWindow: '', busyThreshold: '', maxErrors: '',
     sasl: { enabled: false, mechanism: 'PLAIN', username: '', password: '', serviceName: 'kafka',
       principal: '', kinitCmd: '', keytab: '' },
     ssl: { enabled: false, ca: '', cert: '', certKey: '', keyPassword: '' },
@@ -117,6 +118,9 @@ export function buildFrom(s) {
   dur('batch_timeout', s.batchTimeout);
   dur('commit_interval', s.commitInterval);
   if (s.charEncoding && s.charEncoding !== 'UTF_8') add('char_encoding', s.charEncoding);
+  if (String(s.healthWindow).trim()) add('health_check_window_in_second', String(s.healthWindow).trim());
+  if (String(s.busyThreshold).trim()) add('busy_threshold', `${String(s.busyThreshold).trim()}%`);
+  if (String(s.maxErrors).trim()) add('max_errors_in_window', String(s.maxErrors).trim());
   const { sasl, ssl } = s;
   if (sasl.enabled || ssl.enabled) {
     add('security.protocol', sasl.enabled ? (ssl.enabled ? 'sasl_ssl' : 'sasl_plaintext') : 'ssl');
@@ -174,6 +178,9 @@ export function parseFrom(dsn) {
       case 'batch_timeout': s.batchTimeout = ms(v); break;
       case 'commit_interval': s.commitInterval = ms(v); break;
       case 'char_encoding': s.charEncoding = v.toUpperCase(); break;
+      case 'health_check_window_in_second': s.healthWindow = v; break;
+      case 'busy_threshold': s.busyThreshold = v.replace(/%$/, ''); break;
+      case 'max_errors_in_window': s.maxErrors = v; break;
       case 'security.protocol': protocol = v.toLowerCase(); break;
       case 'sasl.mechanisms': case 'sasl.mechanism': s.sasl.mechanism = v.toUpperCase(); break;
       case 'sasl.username': s.sasl.username = v; break;

@@ -27,10 +27,7 @@ const POLICIES = [
 const NOT_IN_K2TD = [
   ['Read concurrency', 'k2td reads with one consumer per task; run the task in several processes (same group) to share partitions.'],
   ['Write concurrency', 'k2td writes one statement at a time per task, in order (at-least-once).'],
-  ['Health check window', 'Not configurable in k2td.'],
-  ['Busy threshold', 'Not configurable in k2td.'],
   ['Max write queue length', 'k2td holds one batch (batch size) between Kafka and TDengine.'],
-  ['Write error threshold', 'Not configurable in k2td: the error policies below decide per row.'],
 ];
 
 // Returns the text form of policy value v ("replace_to" for an object).
@@ -126,6 +123,13 @@ export function advancedSection(ctx) {
       field('Character encoding', selectInput(s, 'charEncoding', ['UTF_8', 'GBK', 'GB18030', 'BIG5'], { 'aria-label': 'Character encoding' }),
         { path: 'from.char_encoding', hint: 'Message values are converted to UTF-8 before parsing.' }),
       extraKeys(s)),
+    h('div', { class: 'field-group' }, h('div', { class: 'group-title' }, 'Health'),
+      field('Health check window', numberInput(s, 'healthWindow', { min: 0, max: 600, placeholder: '10' }, () => {}, 's'),
+        { path: 'from.health_check_window_in_second', hint: 'How far back the health (Ready, Idle, Busy, Bounce, ...) looks; 0 = 10 s.' }),
+      field('Busy threshold', numberInput(s, 'busyThreshold', { min: 1, max: 100, placeholder: '100' }, () => {}, '%'),
+        { path: 'from.busy_threshold', hint: 'Busy when the open batch fills this share of the batch size while the consumer lags.' }),
+      field('Write error threshold', numberInput(s, 'maxErrors', { min: 0, placeholder: '0' }, () => {}, 'rows'),
+        { path: 'from.max_errors_in_window', hint: 'Bounce when more rows than this were refused in the window.' })),
     h('details', { class: 'field-group sub' }, h('summary', { class: 'group-title' }, 'taosX options k2td does not have'), disabled),
     h('div', { class: 'field-group', 'data-path': 'parser.global' }, h('div', { class: 'group-title' }, 'Error policies'),
       h('p', { class: 'hint' }, 'What happens to a row that cannot be written as it is: archive it, skip it, stop the task (break), or repair it. Only changed policies are saved.'),
