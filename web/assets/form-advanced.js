@@ -25,7 +25,7 @@ const POLICIES = [
 ];
 
 const NOT_IN_K2TD = [
-  ['Read concurrency', 'k2td reads with one consumer per task; run the task in several processes (same group) to share partitions.'],
+  ['Read concurrency', 'k2td reads with one consumer per task; copy the task (same group) to add consumers that share the partitions.'],
   ['Write concurrency', 'k2td writes one statement at a time per task, in order (at-least-once).'],
   ['Max write queue length', 'k2td holds one batch (batch size) between Kafka and TDengine.'],
 ];
