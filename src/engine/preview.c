@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/clock.h"
 #include "../common/utf8.h"
 #include "../model/convert.h"
 #include "row_policy.h"
@@ -312,35 +313,54 @@ static void preview_map(preview_t *p, const k2td_rowset_t **final, cJSON *doc) {
     free(entries);
 }
 
+/* Adds the "target" of doc: the database, supertable and precision, or
+ * null when the parser has no model (TDengine was not read). */
+static void preview_target(const preview_t *p, int modeled, cJSON *doc) {
+    if (!modeled) {
+        cJSON_AddNullToObject(doc, "target");
+        return;
+    }
+    cJSON *target = cJSON_AddObjectToObject(doc, "target");
+    preview_add(target, "db", p->rt.db.db);
+    preview_add(target, "stable", p->task->parser.routes[0].models[0].stable);
+    cJSON_AddStringToObject(target, "precision", k2td_precision_name(p->rt.db.precision));
+}
+
 k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
                                   size_t nsamples, cJSON **out, char *errstr, size_t errstr_size) {
     preview_t p;
     memset(&p, 0, sizeof(p));
     p.task = task;
     *out = NULL;
-    k2td_engine_rc_t rc = k2td_runtime_open(&p.rt, task, 10000, errstr, errstr_size);
+    /* a draft parser without a model shows parsing and mutate only */
+    int modeled = task->parser.nroutes > 0;
+    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, 10000, errstr, errstr_size)
+                                  : k2td_runtime_open_parsing(&p.rt, task, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) {
         preview_close(&p);
         return rc;
     }
     cJSON *doc = cJSON_CreateObject();
     preview_add(doc, "task", task->name);
-    cJSON *target = cJSON_AddObjectToObject(doc, "target");
-    preview_add(target, "db", p.rt.db.db);
-    preview_add(target, "stable", task->parser.routes[0].models[0].stable);
-    cJSON_AddStringToObject(target, "precision", k2td_precision_name(p.rt.db.precision));
+    preview_target(&p, modeled, doc);
     k2td_rowset_t *parsed = preview_new_set(&p);
     cJSON_AddItemToObject(doc, "messages", preview_parse(&p, samples, nsamples, parsed));
     cJSON_AddItemToObject(doc, "parsed", preview_rows(parsed));
-    int64_t now_ms = k2td_runtime_refresh(&p.rt);
+    int64_t now_ms = modeled ? k2td_runtime_refresh(&p.rt) : k2td_clock_wall_ms();
     cJSON *stages = cJSON_AddArrayToObject(doc, "stages");
     const k2td_rowset_t *shared = parsed;
     preview_pipeline(&p, p.rt.pipeline, task->parser.mutate, -1, now_ms, &shared, stages);
-    size_t nroutes = k2td_router_count(p.rt.router);
-    const k2td_rowset_t **final = k2td_calloc(nroutes, sizeof(*final));
-    preview_routes(&p, shared, now_ms, stages, final);
-    preview_map(&p, final, doc);
-    free(final);
+    if (modeled) {
+        size_t nroutes = k2td_router_count(p.rt.router);
+        const k2td_rowset_t **final = k2td_calloc(nroutes, sizeof(*final));
+        preview_routes(&p, shared, now_ms, stages, final);
+        preview_map(&p, final, doc);
+        free(final);
+    } else {
+        cJSON_AddArrayToObject(doc, "mapped");
+        cJSON_AddArrayToObject(doc, "subtables");
+        cJSON_AddArrayToObject(doc, "sql");
+    }
     preview_close(&p);
     *out = doc;
     return K2TD_ENGINE_OK;

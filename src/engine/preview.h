@@ -32,6 +32,11 @@
  *   FIELD = {"name": "id", "type": "int", "value": "2"}   (type one of null,
  *           bool, int, uint, float, string; value as text, null or a bool)
  *
+ * A task whose parser has no model (a draft read K2TD_PARSER_MODEL_OPTIONAL,
+ * parser_config.h) shows parsing and its shared mutate stages only:
+ * "target" is null, "mapped", "subtables" and "sql" are empty, and TDengine
+ * is not contacted.
+ *
  * Mapped values are the SQL literals that would be sent. In every text a NUL
  * byte and bytes that are not UTF-8 are shown as \xNN.
  */

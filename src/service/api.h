@@ -31,6 +31,11 @@ void k2td_api_task_stop(k2td_api_call_t *c);
 void k2td_api_task_copy(k2td_api_call_t *c);
 void k2td_api_task_status(k2td_api_call_t *c);
 
+/* Puts back in body's "from" and "to" (strings) every secret sent masked
+ * ("******"), from the stored definition old_def (JSON text), as
+ * PUT /api/tasks/{id} does. */
+void k2td_api_restore_secrets(cJSON *body, const char *old_def);
+
 /* metrics_prom.c */
 void k2td_api_metrics(k2td_api_call_t *c);
 
@@ -40,8 +45,15 @@ void k2td_api_samples(k2td_api_call_t *c);
 void k2td_api_samples_upload(k2td_api_call_t *c);
 void k2td_api_preview(k2td_api_call_t *c);
 
+/* Parses the body of a draft endpoint (/api/check, /api/samples,
+ * /api/preview, /api/target/...) as a JSON object; with "task_id" (a stored
+ * task's id), its masked secrets in "from" and "to" are restored from that
+ * task. Returns the body (the caller deletes it), or NULL after answering
+ * 400, or 404 naming "task_id". */
+cJSON *k2td_api_draft_body(k2td_api_call_t *c);
+
 /* Builds the task a draft body describes (its "to", "parser" and optional
- * "from"). Returns 0, or -1 after answering 400 naming the field. */
+ * "from"; the parser may have no model, as only previews use it). Returns 0, or -1 after answering 400 naming the field. */
 int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task);
 
 /* Reads body.samples (1 to 1000 strings) into a new array the caller frees;

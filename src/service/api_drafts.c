@@ -2,7 +2,8 @@
  * api_drafts.c - what the task form needs before a task is saved: the
  * connectivity check, sample messages from the brokers or from a file, and
  * the preview of a parser on samples (k2td_preview_run, as `k2td preview`).
- * Nothing here is stored or committed.
+ * Nothing here is stored or committed. A draft of a stored task may name it
+ * ("task_id") to have its masked secrets restored (k2td_api_draft_body).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,33 @@
 
 #define DRAFT_CHECK_TIMEOUT_MS 5000
 #define DRAFT_MAX_SAMPLES 1000
+
+cJSON *k2td_api_draft_body(k2td_api_call_t *c) {
+    cJSON *body = k2td_api_body(c);
+    const cJSON *id = body ? cJSON_GetObjectItemCaseSensitive(body, "task_id") : NULL;
+    if (!id || cJSON_IsNull(id)) return body;
+    if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740991.0 ||
+        id->valuedouble != (double)(int64_t)id->valuedouble) {
+        k2td_api_bad(c, "task_id", "`task_id` must be the id of a task (a positive integer)");
+        cJSON_Delete(body);
+        return NULL;
+    }
+    k2td_task_rec_t rec;
+    char err[512];
+    int rc = k2td_task_store_get(c->svc->store, (int64_t)id->valuedouble, &rec, err, sizeof(err));
+    if (rc == 0) {
+        k2td_api_restore_secrets(body, rec.def);
+        k2td_task_rec_clear(&rec);
+        return body;
+    }
+    if (rc == K2TD_STORE_NOT_FOUND)
+        k2td_http_error(c->resp, 404, "task_id", "task_id: no task with id `%lld`",
+                        (long long)id->valuedouble);
+    else
+        k2td_api_internal(c, err);
+    cJSON_Delete(body);
+    return NULL;
+}
 
 /* Parses the source DSN body.from into *conf. Returns 0, or -1 after
  * answering 400 naming "from" or "from.<key>". */
@@ -57,7 +85,7 @@ static cJSON *draft_td_code(const char *errstr, int rc) {
 }
 
 void k2td_api_check(k2td_api_call_t *c) {
-    cJSON *body = k2td_api_body(c);
+    cJSON *body = k2td_api_draft_body(c);
     const char *from = body ? k2td_api_string(c, body, "from", 1) : NULL;
     const char *to = from ? k2td_api_string(c, body, "to", 1) : NULL;
     k2td_kafka_conf_t conf = {0};
@@ -101,7 +129,7 @@ done:
 }
 
 void k2td_api_samples(k2td_api_call_t *c) {
-    cJSON *body = k2td_api_body(c);
+    cJSON *body = k2td_api_draft_body(c);
     const char *from = body ? k2td_api_string(c, body, "from", 1) : NULL;
     long count, timeout_ms;
     k2td_kafka_conf_t conf = {0};
@@ -201,8 +229,9 @@ void k2td_api_samples_upload(k2td_api_call_t *c) {
 }
 
 /* Returns the task a draft describes: body's to and parser with from (or
- * a placeholder source, as only its char_encoding matters). Returns 0, or
- * -1 after answering 400 naming the field. */
+ * a placeholder source, as only its char_encoding matters); the parser may
+ * have no model (K2TD_PARSER_MODEL_OPTIONAL). Returns 0, or -1 after
+ * answering 400 naming the field. */
 int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task) {
     const char *to = k2td_api_string(c, body, "to", 1);
     if (!to) return -1;
@@ -232,7 +261,7 @@ int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task
                                            : "kafka://127.0.0.1:9092?topics=draft");
     cJSON_AddStringToObject(t, "to", to);
     cJSON_AddItemToObject(t, "parser", cJSON_Duplicate(parser, 1));
-    int rc = k2td_task_from_json(t, NULL, task, err, sizeof(err));
+    int rc = k2td_task_read(t, NULL, K2TD_PARSER_MODEL_OPTIONAL, task, err, sizeof(err));
     cJSON_Delete(t);
     if (rc != 0) k2td_api_bad(c, k2td_api_task_field(err, field, sizeof(field)), err);
     return rc;
@@ -277,7 +306,7 @@ void k2td_api_runtime_failed(k2td_api_call_t *c, k2td_engine_rc_t rc, const char
 }
 
 void k2td_api_preview(k2td_api_call_t *c) {
-    cJSON *body = k2td_api_body(c);
+    cJSON *body = k2td_api_draft_body(c);
     k2td_task_t task = {0};
     k2td_preview_sample_t *samples = NULL;
     size_t n = 0;

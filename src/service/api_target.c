@@ -34,7 +34,7 @@ typedef struct target {
  * answering 400. */
 static cJSON *target_open(k2td_api_call_t *c, target_t *t) {
     memset(t, 0, sizeof(*t));
-    cJSON *body = k2td_api_body(c);
+    cJSON *body = k2td_api_draft_body(c);
     const char *to = body ? k2td_api_string(c, body, "to", 1) : NULL;
     char err[1024];
     if (!to) {
@@ -263,8 +263,24 @@ static cJSON *guess_column(const guess_t *g, int as_time) {
     return col;
 }
 
+/* The name of the first (time) column when no field reads as a time. */
+#define GUESS_TIME_NAME "ts"
+
+/* Returns the index of the guess that becomes the first (TIMESTAMP)
+ * column, or n when none does and the column is GUESS_TIME_NAME: the first
+ * integer or string field that reads as a time, else the field named
+ * GUESS_TIME_NAME (such as an integer epoch "ts"), so that no two columns
+ * are named like the time column. */
+static size_t guess_time_col(const guess_t *g, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (g[i].is_time && (g[i].seen_string || g[i].seen_int || g[i].seen_uint)) return i;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(g[i].name, GUESS_TIME_NAME) == 0) return i;
+    return n;
+}
+
 void k2td_api_stable_propose(k2td_api_call_t *c) {
-    cJSON *body = k2td_api_body(c);
+    cJSON *body = k2td_api_draft_body(c);
     k2td_task_t task = {0};
     k2td_preview_sample_t *samples = NULL;
     size_t nsamples = 0;
@@ -296,12 +312,10 @@ void k2td_api_stable_propose(k2td_api_call_t *c) {
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "name", "");
     cJSON *cols = cJSON_AddArrayToObject(doc, "columns");
-    size_t time_col = ng;
-    for (size_t i = 0; i < ng && time_col == ng; i++)
-        if (g[i].is_time && (g[i].seen_string || g[i].seen_int || g[i].seen_uint)) time_col = i;
+    size_t time_col = guess_time_col(g, ng);
     if (time_col == ng) {
         cJSON *ts = cJSON_CreateObject();
-        cJSON_AddStringToObject(ts, "name", "ts");
+        cJSON_AddStringToObject(ts, "name", GUESS_TIME_NAME);
         cJSON_AddStringToObject(ts, "type", "TIMESTAMP");
         cJSON_AddNumberToObject(ts, "length", 8);
         cJSON_AddItemToArray(cols, ts);

@@ -44,6 +44,14 @@ static const char *task_old(const cJSON *old, const char *key) {
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+void k2td_api_restore_secrets(cJSON *body, const char *old_def) {
+    cJSON *old = cJSON_Parse(old_def);
+    const char *of = task_old(old, "from"), *ot = task_old(old, "to");
+    if (of) task_rewrite(body, "from", k2td_secret_restore_from, of);
+    if (ot) task_rewrite(body, "to", k2td_secret_restore_to, ot);
+    cJSON_Delete(old);
+}
+
 /*
  * Checks the body as a task definition and returns it as stored JSON text
  * (*name gets its name, both for the caller to free). old_def (may be NULL)
@@ -59,13 +67,7 @@ static int task_def_of(k2td_api_call_t *c, cJSON *body, const char *old_def, cha
         k2td_api_bad(c, "parser", "task.parser: must be a JSON object in the service");
         return -1;
     }
-    if (old_def) {
-        cJSON *old = cJSON_Parse(old_def);
-        const char *of = task_old(old, "from"), *ot = task_old(old, "to");
-        if (of) task_rewrite(body, "from", k2td_secret_restore_from, of);
-        if (ot) task_rewrite(body, "to", k2td_secret_restore_to, ot);
-        cJSON_Delete(old);
-    }
+    if (old_def) k2td_api_restore_secrets(body, old_def);
     /* checked with an id, so with_task_id passes: the service gives one */
     cJSON_AddStringToObject(body, "id", "0");
     k2td_task_t task;

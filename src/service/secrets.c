@@ -10,15 +10,20 @@
 #include "../common/buf.h"
 #include "../task/kafka_dsn.h"
 
-/* Returns 1 when the query key k[0..n) holds a secret. */
+/* Returns 1 when the query key k[0..n) holds a secret. A librdkafka
+ * property naming a file (ssl.key.location, ssl.keystore.location...)
+ * holds a path, not the secret in the file, so it is shown. */
 static int secret_key(const char *k, size_t n) {
     static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
+    static const char location[] = ".location";
     char key[128];
     if (n >= sizeof(key)) return 1; /* odd and long: better hidden */
     memcpy(key, k, n);
     key[n] = '\0';
     for (int i = 0; named[i]; i++)
         if (strcmp(key, named[i]) == 0) return 1;
+    size_t ln = sizeof(location) - 1;
+    if (n > ln && strcmp(key + n - ln, location) == 0) return 0;
     return strchr(key, '.') && k2td_kafka_key_is_secret(key);
 }
 

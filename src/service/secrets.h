@@ -4,8 +4,9 @@
  *
  * Secrets are the TDengine password in `to` and, in `from`, the values of
  * sasl_password, ca_password, cert_key and of every librdkafka property
- * whose name holds password, secret, key or jaas (kafka_dsn.h). They read
- * "******". The DSN text is otherwise kept as the user wrote it.
+ * whose name holds password, secret, key or jaas (kafka_dsn.h), except the
+ * file paths ending in ".location" (ssl.key.location). They read "******".
+ * The DSN text is otherwise kept as the user wrote it.
  */
 #ifndef K2TD_SECRETS_H
 #define K2TD_SECRETS_H

@@ -163,15 +163,16 @@ static int read_parse(const cJSON *parse, k2td_buf_t *path, k2td_parse_conf_t *o
 }
 
 /* Reads the definition itself (no wrapper) at path into *out. */
-static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t *out,
-                           char *errstr, size_t errstr_size) {
+static int read_definition(const cJSON *root, k2td_buf_t *path, int flags,
+                           k2td_parser_conf_t *out, char *errstr, size_t errstr_size) {
     if (k2td_json_need_object(root, path->data, errstr, errstr_size) != 0 ||
         k2td_json_check_keys(root, path->data, root_keys, root_not_yet, errstr, errstr_size) != 0)
         return -1;
     const cJSON *parse = cJSON_GetObjectItemCaseSensitive(root, "parse");
     const cJSON *model = cJSON_GetObjectItemCaseSensitive(root, "model");
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
-    const char *missing = !parse ? "parse" : !model && !rules ? "model" : NULL;
+    int need_model = !(flags & K2TD_PARSER_MODEL_OPTIONAL);
+    const char *missing = !parse ? "parse" : need_model && !model && !rules ? "model" : NULL;
     if (missing) {
         k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is required", path->data, missing);
         return -1;
@@ -209,7 +210,7 @@ static int read_definition(const cJSON *root, k2td_buf_t *path, k2td_parser_conf
 }
 
 /* Reads Explorer's wrapper {"parser": {...}, "input": [...]} at path. */
-static int read_wrapper(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t *out,
+static int read_wrapper(const cJSON *root, k2td_buf_t *path, int flags, k2td_parser_conf_t *out,
                         char *errstr, size_t errstr_size) {
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
     if (k2td_json_check_keys(root, path->data, wrapper_keys, NULL, errstr, errstr_size) != 0)
@@ -220,23 +221,28 @@ static int read_wrapper(const cJSON *root, k2td_buf_t *path, k2td_parser_conf_t 
         return -1;
     }
     k2td_json_path_push(path, "parser");
-    return read_definition(cJSON_GetObjectItemCaseSensitive(root, "parser"), path, out, errstr,
-                           errstr_size);
+    return read_definition(cJSON_GetObjectItemCaseSensitive(root, "parser"), path, flags, out,
+                           errstr, errstr_size);
 }
 
-int k2td_parser_conf_from_json(const cJSON *root, const char *path, k2td_parser_conf_t *out,
-                               char *errstr, size_t errstr_size) {
+int k2td_parser_conf_read(const cJSON *root, const char *path, int flags, k2td_parser_conf_t *out,
+                          char *errstr, size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     k2td_buf_t where = K2TD_BUF_INIT;
     k2td_buf_puts(&where, path);
     int rc;
     if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "parser"))
-        rc = read_wrapper(root, &where, out, errstr, errstr_size);
+        rc = read_wrapper(root, &where, flags, out, errstr, errstr_size);
     else
-        rc = read_definition(root, &where, out, errstr, errstr_size);
+        rc = read_definition(root, &where, flags, out, errstr, errstr_size);
     k2td_buf_free(&where);
     if (rc != 0) k2td_parser_conf_free(out);
     return rc;
+}
+
+int k2td_parser_conf_from_json(const cJSON *root, const char *path, k2td_parser_conf_t *out,
+                               char *errstr, size_t errstr_size) {
+    return k2td_parser_conf_read(root, path, 0, out, errstr, errstr_size);
 }
 
 int k2td_parser_conf_from_text(const char *text, k2td_parser_conf_t *out, char *errstr,

@@ -60,7 +60,8 @@ typedef struct k2td_parser_conf {
     k2td_parse_conf_t value; /* parse.value */
     cJSON *mutate;           /* the `mutate` stages as given (NULL: none), owned;
                               * compiled by src/transform/pipeline.h */
-    k2td_route_conf_t *routes; /* `rules` in order, then `model`; at least one */
+    k2td_route_conf_t *routes; /* `rules` in order, then `model`; at least one
+                                * (none only when read K2TD_PARSER_MODEL_OPTIONAL) */
     size_t nroutes;
     k2td_write_policy_t policy; /* `global`: the row error policies */
 } k2td_parser_conf_t;
@@ -70,6 +71,16 @@ typedef struct k2td_parser_conf {
  * *out empty and errstr naming the JSON path and the reason. */
 int k2td_parser_conf_from_json(const cJSON *root, const char *path, k2td_parser_conf_t *out,
                                char *errstr, size_t errstr_size);
+
+/* Flags of k2td_parser_conf_read. K2TD_PARSER_MODEL_OPTIONAL: a draft that
+ * is only previewed (the service's draft endpoints) may have neither `model`
+ * nor `rules`; it is read with nroutes 0. A task that runs never takes it. */
+#define K2TD_PARSER_MODEL_OPTIONAL 1
+
+/* k2td_parser_conf_from_json with flags (above). Returns 0, or -1 with *out
+ * empty and errstr naming the JSON path and the reason. */
+int k2td_parser_conf_read(const cJSON *root, const char *path, int flags, k2td_parser_conf_t *out,
+                          char *errstr, size_t errstr_size);
 
 /* Parses the JSON text into *out, as k2td_parser_conf_from_json with path
  * "parser". Syntax errors give "parser: invalid JSON near line L, column C". */

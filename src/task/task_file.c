@@ -160,16 +160,18 @@ static int read_options(const cJSON *options, k2td_task_options_t *o, char *errs
     return 0;
 }
 
-/* Reads task.parser: an object, or "@path" relative to base_dir. */
-static int read_parser(const cJSON *root, const char *base_dir, k2td_parser_conf_t *out,
-                       char *errstr, size_t errstr_size) {
+/* Reads task.parser: an object (read with parser_flags), or "@path"
+ * relative to base_dir. */
+static int read_parser(const cJSON *root, const char *base_dir, int parser_flags,
+                       k2td_parser_conf_t *out, char *errstr, size_t errstr_size) {
     const cJSON *parser = cJSON_GetObjectItemCaseSensitive(root, "parser");
     if (!parser) {
         k2td_errstr_set(errstr, errstr_size, "task: key `parser` is required");
         return -1;
     }
     if (cJSON_IsObject(parser))
-        return k2td_parser_conf_from_json(parser, "task.parser", out, errstr, errstr_size);
+        return k2td_parser_conf_read(parser, "task.parser", parser_flags, out, errstr,
+                                     errstr_size);
     if (!cJSON_IsString(parser) || parser->valuestring[0] != '@' || !parser->valuestring[1]) {
         k2td_errstr_set(errstr, errstr_size,
                        "task.parser: must be an object or \"@path/to/parser.json\", not %s",
@@ -183,8 +185,8 @@ static int read_parser(const cJSON *root, const char *base_dir, k2td_parser_conf
     return 0;
 }
 
-int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
-                        char *errstr, size_t errstr_size) {
+int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags, k2td_task_t *out,
+                   char *errstr, size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     k2td_cm_set_defaults(option_keys, &out->options);
     int rc = -1;
@@ -196,12 +198,17 @@ int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *ou
              read_string(root, "from", &out->from, errstr, errstr_size) == 0 &&
              read_string(root, "to", &out->to, errstr, errstr_size) == 0 &&
              read_id(root, &out->id, errstr, errstr_size) == 0 &&
-             read_parser(root, base_dir, &out->parser, errstr, errstr_size) == 0 &&
+             read_parser(root, base_dir, parser_flags, &out->parser, errstr, errstr_size) == 0 &&
              read_options(cJSON_GetObjectItemCaseSensitive(root, "options"), &out->options,
                           errstr, errstr_size) == 0)
         rc = task_finish(out, "task.from", errstr, errstr_size);
     if (rc != 0) k2td_task_free(out);
     return rc;
+}
+
+int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
+                        char *errstr, size_t errstr_size) {
+    return k2td_task_read(root, base_dir, 0, out, errstr, errstr_size);
 }
 
 int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t errstr_size) {

@@ -61,6 +61,12 @@ int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t
 int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
                         char *errstr, size_t errstr_size);
 
+/* k2td_task_from_json with the flags of k2td_parser_conf_read for an
+ * object task.parser (K2TD_PARSER_MODEL_OPTIONAL for a draft that is only
+ * previewed). Returns 0 or -1 as above. */
+int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags, k2td_task_t *out,
+                   char *errstr, size_t errstr_size);
+
 /* Builds a task from the command-line form: --name (NULL = "k2td"), --from,
  * --to and --parser ("@file.json", relative to the working directory, or the
  * JSON text); the task has no id and default options. Returns 0, or -1 with

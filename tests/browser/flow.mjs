@@ -1,7 +1,9 @@
 // flow.mjs - drives the k2td serve web page in headless Chromium the way a
 // user would: logs in, creates a Kafka data source through the form (split
 // rule, filter, table mapping), checks each preview, submits, starts the
-// task, watches the rows arrive in the list, stops it, and takes
+// task, watches the rows arrive in the list, stops it, opens it for editing
+// (its saved password still masked: the page lists the databases and
+// previews without it being typed again), and takes
 // screenshots (1280x800 and 420x800). Any console error or page error fails
 // the run. Exits 0 when every check passed, 1 with the reason otherwise.
 //
@@ -255,6 +257,25 @@ async function run(page) {
   await row.locator('[data-k="state"]:has-text("stopped")').waitFor({ timeout: 20000 });
   assert.equal(num(await row.locator('[data-k="written"]').textContent()), expect.rows);
   await shot(page, 'list-stopped', false);
+
+  step('edit: the saved password (shown masked) still lists databases and previews');
+  await page.goto(`${URL_}#/tasks/${id}/edit`);
+  assert.equal(await page.getByLabel('TDengine password', { exact: true }).inputValue(), '******');
+  await page.locator(`select[aria-label="Target database"] option[value="${env('K2TD_DB')}"]`)
+    .waitFor({ state: 'attached', timeout: 20000 });
+  // the task's group has read every message: the sample is typed
+  await page.getByLabel('Message body', { exact: true })
+    .fill('{"id": 7, "ts": 1764000000000, "message": "m7-x7", "v": 70}');
+  await page.getByRole('button', { name: 'Preview parsing' }).click();
+  await previewDone(page, 'parse');
+  assert.equal((await tableRows(page, '[data-preview="parse"]')).length, 1);
+  await page.locator('#sec-mapping').getByRole('button', { name: 'Preview' }).click();
+  await previewDone(page, 'mapping');
+  const edited = await tableRows(page, '[data-preview="mapping"] table.mapped');
+  assert.equal(edited.length, 1);
+  assert.equal(edited[0].Subtable, 't_7');
+  await page.goto(`${URL_}#/tasks`);
+  await page.getByRole('heading', { name: 'Data sources' }).waitFor();
 
   step('narrow window');
   await page.setViewportSize({ width: 420, height: 800 });

@@ -34,6 +34,25 @@ static void test_redact_from(void) {
              "kafka://h?sasl.password&topics=a&");
 }
 
+/* file locations are paths, not secrets; key material and passwords are */
+static void test_redact_locations(void) {
+    CHECK_FN(k2td_secret_redact_from(
+                 "kafka://h?topics=a&ssl.key.location=/etc/k/client.key"
+                 "&ssl.keystore.location=/etc/k/ks.p12&ssl.certificate.location=/etc/k/c.pem"),
+             "kafka://h?topics=a&ssl.key.location=/etc/k/client.key"
+             "&ssl.keystore.location=/etc/k/ks.p12&ssl.certificate.location=/etc/k/c.pem");
+    CHECK_FN(k2td_secret_redact_from(
+                 "kafka://h?ssl.key.location=/k&ssl.key.password=pw&ssl.key.pem=-----BEGIN"
+                 "&ssl.keystore.password=ks&sasl.password=sp&sasl_password=s2&ca_password=c"
+                 "&cert_key=-----BEGIN%20PRIVATE%20KEY"),
+             "kafka://h?ssl.key.location=/k&ssl.key.password=******&ssl.key.pem=******"
+             "&ssl.keystore.password=******&sasl.password=******&sasl_password=******"
+             "&ca_password=******&cert_key=******");
+    /* a name that only contains "location" elsewhere stays hidden */
+    CHECK_FN(k2td_secret_redact_from("kafka://h?ssl.key.location.pem=x&ssl.location=/p"),
+             "kafka://h?ssl.key.location.pem=******&ssl.location=/p");
+}
+
 static void test_redact_to(void) {
     CHECK_FN(k2td_secret_redact_to("taos+http://root:taosdata@h:6041/db"),
              "taos+http://root:******@h:6041/db");
@@ -65,6 +84,7 @@ static void test_restore(void) {
 
 int main(void) {
     RUN(test_redact_from);
+    RUN(test_redact_locations);
     RUN(test_redact_to);
     RUN(test_restore);
     return test_finish();

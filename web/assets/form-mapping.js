@@ -85,9 +85,8 @@ function createPanel(ctx, done) {
       return o;
     };
     try {
-      ctx.needSecrets('to');
-      await post('/api/target/stables/create', { to: ctx.toDsn(), name: draft.name.trim(),
-        columns: draft.columns.map(clean), tags: draft.tags.map(clean) });
+      await post('/api/target/stables/create', ctx.draft({ to: ctx.toDsn(), name: draft.name.trim(),
+        columns: draft.columns.map(clean), tags: draft.tags.map(clean) }));
       toast(`Supertable ${draft.name.trim()} created`, 'ok');
       panel.remove();
       done(draft.name.trim());
@@ -99,9 +98,8 @@ function createPanel(ctx, done) {
   (async () => {
     replace(rowsBox, h('p', { class: 'muted' }, 'Inferring columns from the samples…'));
     try {
-      // the service reads the parser whole, so a placeholder model goes along
-      const parser = { ...ctx.parserJson(false), model: { name: 'propose', using: 'propose' } };
-      const ans = await post('/api/target/stables/propose', { to: ctx.toDsn(), parser, samples: ctx.samples() });
+      const ans = await post('/api/target/stables/propose',
+        ctx.draft({ to: ctx.toDsn(), parser: ctx.parserJson(false), samples: ctx.samples() }));
       draft.name = draft.name || ans.name || '';
       name.value = draft.name;
       draft.columns = ans.columns || [];
@@ -153,8 +151,7 @@ export function mappingSection(ctx) {
     setFieldError(stableSelect, '');
     if (!ctx.state.target.db) { setOptions(stableSelect, [['', 'Choose the database first']], m.stable); return; }
     try {
-      ctx.needSecrets('to');
-      const ans = await post('/api/target/stables', { to: ctx.toDsn() });
+      const ans = await post('/api/target/stables', ctx.draft({ to: ctx.toDsn() }));
       stables = ans.stables || [];
       setOptions(stableSelect, [['', stables.length ? 'Choose a supertable…' : 'No supertable yet'],
         ...stables.map((s) => s.name)], m.stable);

@@ -57,8 +57,7 @@ function samplesPart(ctx) {
   fetchBtn.addEventListener('click', busy(fetchBtn, async () => {
     setFieldError(body, '');
     try {
-      ctx.needSecrets('from');
-      const ans = await post('/api/samples', { from: ctx.fromDsn(), count: Number(opts.count) || 10, timeout_ms: 5000 });
+      const ans = await post('/api/samples', ctx.draft({ from: ctx.fromDsn(), count: Number(opts.count) || 10, timeout_ms: 5000 }));
       if (!ans.samples.length) { setFieldError(body, 'The topics have no message to read yet.'); return; }
       addSamples(ans.samples.map((x) => x.value));
     } catch (e) {

@@ -34,14 +34,9 @@ export function basicSection(ctx) {
     const key = ctx.toDsn(ANY_DB);
     if (!t.host.trim() || !/^\d+$/.test(String(t.port).trim()) || (!force && key === loaded)) return;
     setFieldError(dbSelect, '');
-    try {
-      ctx.needSecrets('to');
-    } catch (e) {
-      return;
-    }
     loaded = key;
     try {
-      const ans = await post('/api/target/databases', { to: key });
+      const ans = await post('/api/target/databases', ctx.draft({ to: key }));
       const names = ans.databases || [];
       setOptions(dbSelect, [['', names.length ? 'Choose a database…' : 'No database yet'], ...names], t.db);
       if (t.db) ctx.emit('database');
@@ -63,7 +58,7 @@ export function basicSection(ctx) {
       setFieldError(name, '');
       try {
         const ans = await post('/api/target/databases/create',
-          { to: ctx.toDsn(ANY_DB), name: newDb.name.trim(), precision: newDb.precision });
+          ctx.draft({ to: ctx.toDsn(ANY_DB), name: newDb.name.trim(), precision: newDb.precision }));
         t.db = ans.name;
         createBox.hidden = true;
         toast(`Database ${ans.name} created`, 'ok');
@@ -98,12 +93,12 @@ export function basicSection(ctx) {
       { path: 'to', required: true }),
       field('User', textInput(t, 'user', { placeholder: 'root', autocomplete: 'off' }, reload), { path: 'to.user' }),
       field('Password', passwordInput(t, 'password', { 'aria-label': 'TDengine password' }, reload),
-        { path: 'to.password', hint: ctx.editing ? '****** keeps the stored password; type it again to list databases, check and preview.' : null }),
+        { path: 'to.password', hint: ctx.editing ? '****** keeps the stored password.' : null }),
       dbField, createBox),
   ];
-  // An edited task lists its databases at once (unless its password is
-  // still masked); a new one when the target is typed or the list opened.
-  ctx.on('ready', () => { if (ctx.editing && t.password !== '******') loadDatabases(); });
+  // An edited task lists its databases at once; a new one when the target
+  // is typed or the list opened.
+  ctx.on('ready', () => { if (ctx.editing) loadDatabases(); });
   return section(1, 'Basic information', null, content, { id: 'sec-basic' });
 }
 
@@ -243,8 +238,7 @@ export function collectionSection(ctx) {
     replace(result, h('span', { class: 'muted' }, 'Checking Kafka and TDengine…'));
     let ans;
     try {
-      ctx.needSecrets('both');
-      ans = await post('/api/check', { from: ctx.fromDsn(), to: ctx.toDsn() });
+      ans = await post('/api/check', ctx.draft({ from: ctx.fromDsn(), to: ctx.toDsn() }));
     } catch (e) {
       replace(result, notice('error', e.message));
       if (e.field) ctx.showError(e.field, e.message);

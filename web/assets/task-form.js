@@ -14,9 +14,6 @@ import { buildParser, emptyMapping, emptyParse, readParser } from './parser-json
 import { fieldNames, rowsAfter } from './preview.js';
 import { busy, clearFieldErrors, h, notice, replace, setFieldError, toast } from './ui.js';
 
-// How the service shows a saved secret.
-const MASK = '******';
-
 // Returns a fresh form value, or the one of task (as GET /api/tasks/{id}
 // gives it) with notes on what the form cannot show.
 function formValue(task) {
@@ -111,25 +108,14 @@ export async function showTaskForm(root, id = null) {
     toDsn: (db = state.target.db) => buildTo(state.target, db),
     samples: () => state.samples.split('\n').filter((l) => l.trim() !== ''),
     parserJson: (withModel = true) => parserOrShow(withModel).parser,
-    // Throws (and marks the field) when a secret of `to`, `from` or both
-    // (which) is still the mask an edited task came with: the service does
-    // not send saved secrets back, so drafts cannot use them.
-    needSecrets: (which = 'to') => {
-      const masked = which === 'from' ? [] : [['[data-path="to.password"] input', state.target.password, 'the TDengine password']];
-      if (which !== 'to') {
-        masked.push(['[data-path="from.sasl.password"] input', state.source.sasl.enabled && state.source.sasl.password, 'the SASL password'],
-          ['[data-path="from.ssl.key.password"] input', state.source.ssl.enabled && state.source.ssl.keyPassword, 'the key password']);
-      }
-      const hit = masked.find(([, v]) => v === MASK);
-      if (!hit) return;
-      const el = root.querySelector(hit[0]);
-      const msg = `Type ${hit[2]} again: a saved secret is never sent back to the page.`;
-      if (el) setFieldError(el, msg);
-      throw new Error(msg);
-    },
+    // Returns the body of a draft request: an edited task's draft names
+    // the task, so the service puts its saved secrets where the form still
+    // shows ****** (the page never receives them).
+    draft: (body) => (task ? { ...body, task_id: task.id } : body),
     // Runs the preview of the form. forMapping: the mapping's own preview,
     // which needs the supertable and the name template; the other previews
-    // stand in for what is not chosen yet.
+    // go without a model until one is chosen (the service then shows
+    // parsing and the mutate stages only).
     preview: async (forMapping = false) => {
       const samples = ctx.samples();
       if (!samples.length) {
@@ -137,7 +123,6 @@ export async function showTaskForm(root, id = null) {
         setFieldError(box, 'Add sample messages first (one per line).');
         throw new Error('No sample messages: add some in Payload parsing.');
       }
-      ctx.needSecrets();
       const built = parserOrShow(true);
       let { parser } = built;
       const model = parser.model;
@@ -147,9 +132,8 @@ export async function showTaskForm(root, id = null) {
         setFieldError(root.querySelector(sel), msg);
         throw new Error(msg);
       }
-      if (!model) parser = { ...parser, model: await borrowedModel() };
-      else if (!model.name.trim()) parser = { ...parser, model: { ...model, name: 'preview' } };
-      const doc = await post('/api/preview', { to: ctx.toDsn(), from: ctx.fromDsn(), parser, samples });
+      if (model && !model.name.trim()) parser = { ...parser, model: { ...model, name: 'preview' } };
+      const doc = await post('/api/preview', ctx.draft({ to: ctx.toDsn(), from: ctx.fromDsn(), parser, samples }));
       doc.owners = built.owners;
       const last = doc.stages && doc.stages.length ? doc.stages.length - 1 : -1;
       const names = [...new Set([...fieldNames(doc.parsed || []), ...fieldNames(rowsAfter(doc, last))])];
@@ -158,20 +142,6 @@ export async function showTaskForm(root, id = null) {
     },
     showError: (path, message) => showError(path, message),
   };
-
-  // Returns a model for previewing parsing, extract and filter before a
-  // supertable is chosen (the service's preview needs one and reads its
-  // schema): the database's first supertable; its mapped part is not shown.
-  async function borrowedModel() {
-    const db = root.querySelector('[data-path="to.database"] select');
-    if (!state.target.db) {
-      setFieldError(db, 'Choose the target database first.');
-      throw new Error('Choose the target database in Basic information first.');
-    }
-    const { stables } = await post('/api/target/stables', { to: ctx.toDsn() });
-    if (!stables.length) throw new Error('The preview needs a supertable in the target database: create one in Table mapping.');
-    return { name: 'preview', using: stables[0].name };
-  }
 
   // Builds the parser; a rule that cannot be written is shown beside it.
   function parserOrShow(withModel) {
