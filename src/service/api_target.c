@@ -74,6 +74,18 @@ static int target_sql(k2td_api_call_t *c, target_t *t, const k2td_buf_t *sql,
     return -1;
 }
 
+/* Runs the CREATE statement sql for the object called name and answers 201
+ * {"name"}, or the error target_sql gives. */
+static void target_create(k2td_api_call_t *c, target_t *t, const k2td_buf_t *sql,
+                          const char *name) {
+    k2td_rest_answer_t a;
+    if (target_sql(c, t, sql, &a, "name") != 0) return;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "name", name);
+    k2td_api_reply(c, 201, doc);
+    k2td_rest_answer_clear(&a);
+}
+
 /* Returns 1 when name is a plain identifier TDengine takes unquoted:
  * letters, digits and '_', not starting with a digit, 1 to 64 bytes. */
 static int target_ident_ok(const char *name) {
@@ -136,13 +148,7 @@ void k2td_api_database_create(k2td_api_call_t *c) {
     k2td_buf_puts(&sql, "CREATE DATABASE ");
     k2td_sql_append_ident(&sql, name, strlen(name));
     k2td_buf_printf(&sql, " PRECISION '%s'", precision ? precision : "ms");
-    k2td_rest_answer_t a;
-    if (target_sql(c, &t, &sql, &a, "name") == 0) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(doc, "name", name);
-        k2td_api_reply(c, 201, doc);
-        k2td_rest_answer_clear(&a);
-    }
+    target_create(c, &t, &sql, name);
     k2td_buf_free(&sql);
 done:
     target_close(&t);
@@ -401,13 +407,7 @@ void k2td_api_stable_create(k2td_api_call_t *c) {
     if (target_defs(c, cJSON_GetObjectItemCaseSensitive(body, "tags"), "tags", &sql, 0))
         goto done;
     k2td_buf_putc(&sql, ')');
-    k2td_rest_answer_t a;
-    if (target_sql(c, &t, &sql, &a, "name") == 0) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(doc, "name", name);
-        k2td_api_reply(c, 201, doc);
-        k2td_rest_answer_clear(&a);
-    }
+    target_create(c, &t, &sql, name);
 done:
     k2td_buf_free(&sql);
     target_close(&t);
