@@ -51,11 +51,13 @@ static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, cons
  * for latest the current end (resolved now, so "latest" means the messages
  * produced after the assignment), for ByTime the first message at or after
  * start_time (or the end when there is none). Earliest is left to
- * auto.offset.reset. Errors are logged; such partitions fall back to
- * auto.offset.reset. */
-static void source_resolve_start(k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
+ * auto.offset.reset. Returns the partitions given an offset (a new list the
+ * caller destroys) or NULL when there are none. Errors are logged; such
+ * partitions fall back to auto.offset.reset. */
+static rd_kafka_topic_partition_list_t *source_resolve_start(
+    k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
     int mode = s->conf->fallback_offset;
-    if (mode != K2TD_KAFKA_OFFSET_LATEST && mode != K2TD_KAFKA_OFFSET_BYTIME) return;
+    if (mode != K2TD_KAFKA_OFFSET_LATEST && mode != K2TD_KAFKA_OFFSET_BYTIME) return NULL;
     rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
     rd_kafka_resp_err_t err = rd_kafka_committed(s->rk, committed, 30000);
     if (err)
@@ -76,6 +78,7 @@ static void source_resolve_start(k2td_kafka_source_t *s, rd_kafka_topic_partitio
                            "at the earliest offset", (long long)s->conf->start_time_ms,
                            rd_kafka_err2str(err));
     }
+    rd_kafka_topic_partition_list_t *resolved = rd_kafka_topic_partition_list_new(todo->cnt);
     for (int i = 0; i < todo->cnt && !err; i++) {
         rd_kafka_topic_partition_t *t = &todo->elems[i];
         int64_t lo, hi;
@@ -90,11 +93,43 @@ static void source_resolve_start(k2td_kafka_source_t *s, rd_kafka_topic_partitio
             t->offset = hi;
         }
         rd_kafka_topic_partition_list_find(parts, t->topic, t->partition)->offset = t->offset;
+        rd_kafka_topic_partition_list_add(resolved, t->topic, t->partition)->offset = t->offset;
         k2td_log_info("kafka: %s [%d] has no committed offset; starting at offset %lld (%s)",
                       t->topic, (int)t->partition, (long long)t->offset,
                       mode == K2TD_KAFKA_OFFSET_LATEST ? "latest" : "start_time");
     }
     rd_kafka_topic_partition_list_destroy(todo);
+    if (resolved->cnt) return resolved;
+    rd_kafka_topic_partition_list_destroy(resolved);
+    return NULL;
+}
+
+/* Records l's offsets (those without an error) as stored this run. */
+static void source_remember(k2td_kafka_source_t *s, const rd_kafka_topic_partition_list_t *l) {
+    if (!s->stored) s->stored = rd_kafka_topic_partition_list_new(l->cnt);
+    for (int i = 0; i < l->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &l->elems[i];
+        if (p->err) continue;
+        rd_kafka_topic_partition_t *q =
+            rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition);
+        if (!q) q = rd_kafka_topic_partition_list_add(s->stored, p->topic, p->partition);
+        q->offset = p->offset;
+    }
+}
+
+/* Stores the start offsets just resolved for newly assigned partitions, so
+ * that the group commits them even when no message arrives: the messages
+ * before them were skipped on purpose, and without a commit the next run
+ * would resolve latest or start_time again (latest would then skip what was
+ * produced in between). Takes ownership of resolved (may be NULL). */
+static void source_store_start(k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *resolved) {
+    if (!resolved) return;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(s->rk, resolved);
+    if (err)
+        k2td_log_warn("kafka: cannot store the start offsets for commit: %s",
+                      rd_kafka_err2str(err));
+    source_remember(s, resolved);
+    rd_kafka_topic_partition_list_destroy(resolved);
 }
 
 /* Returns non-zero when the group uses the cooperative protocol now. */
@@ -119,7 +154,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     k2td_kafka_source_t *s = opaque;
     int cooperative = source_cooperative_now(rk);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        source_resolve_start(s, parts);
+        rd_kafka_topic_partition_list_t *resolved = source_resolve_start(s, parts);
         if (cooperative) {
             rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
             if (e) {
@@ -132,6 +167,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             s->assigned = (size_t)parts->cnt;
         }
         if (parts->cnt) s->ever_assigned = 1;
+        source_store_start(s, resolved);
         k2td_log_info("kafka: assigned %d partition(s), %zu in all", parts->cnt, s->assigned);
         if (s->paused && parts->cnt) rd_kafka_pause_partitions(rk, parts);
         return;
@@ -358,15 +394,7 @@ int k2td_kafka_source_store(k2td_kafka_source_t *s, rd_kafka_message_t *const *m
         }
         rc = -1;
     }
-    if (!s->stored) s->stored = rd_kafka_topic_partition_list_new(l->cnt);
-    for (int i = 0; i < l->cnt; i++) {
-        const rd_kafka_topic_partition_t *p = &l->elems[i];
-        if (p->err) continue;
-        rd_kafka_topic_partition_t *q =
-            rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition);
-        if (!q) q = rd_kafka_topic_partition_list_add(s->stored, p->topic, p->partition);
-        q->offset = p->offset;
-    }
+    source_remember(s, l);
     rd_kafka_topic_partition_list_destroy(l);
     return rc;
 }

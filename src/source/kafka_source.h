@@ -11,6 +11,8 @@
  * partition is assigned (so it means "what is produced from now on"); or -
  * for ByTime - the first message whose timestamp is >= start_time
  * (offsets-for-times), or the end of the partition when there is none.
+ * A start offset resolved this way is stored for commit at once, so a
+ * partition that receives nothing keeps its place for the next run.
  *
  * Rebalances: when partitions are revoked the source commits what was stored
  * and bumps its epoch; the engine sees the new epoch, abandons its unwritten
