@@ -53,10 +53,14 @@ k2td_field_t *k2td_rowset_add_field(k2td_rowset_t *rs, const char *name, size_t 
     return f;
 }
 
-void k2td_rowset_append_fields(k2td_rowset_t *rs, const k2td_field_t *f, size_t n) {
-    if (!n) return;
+void k2td_rowset_copy_row(k2td_rowset_t *rs, const k2td_rowset_t *src, size_t r) {
+    /* every mutate stage copies every row: one call with the memcpy, no
+     * helpers per field */
+    size_t start = src->row_start[r];
+    size_t n = (r + 1 < src->nrows ? src->row_start[r + 1] : src->nfields) - start;
+    k2td_rowset_begin_row(rs, src->row_msg[r]);
     fields_reserve(rs, n);
-    memcpy(rs->fields + rs->nfields, f, n * sizeof(*f));
+    memcpy(rs->fields + rs->nfields, src->fields + start, n * sizeof(k2td_field_t));
     rs->nfields += n;
 }
 
@@ -74,15 +78,13 @@ size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **f
 }
 
 /* Returns the first field of row r whose name equals name (ASCII case
- * ignored when ci), checking the hinted position first; updates *hint. */
+ * ignored when ci) and sets *hint to its position, or returns NULL. */
 static const k2td_field_t *rowset_scan(const k2td_rowset_t *rs, size_t r, const char *name,
                                        size_t name_len, size_t *hint, int ci) {
     const k2td_field_t *f;
     size_t n = k2td_rowset_row(rs, r, &f);
-    for (size_t k = 0; k <= n; k++) {
-        /* k == 0 tries the hint, then every position in order */
-        size_t i = k == 0 ? *hint : k - 1;
-        if (i >= n || f[i].name_len != name_len) continue;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].name_len != name_len) continue;
         if (ci ? strncasecmp(f[i].name, name, name_len) == 0
                : memcmp(f[i].name, name, name_len) == 0) {
             *hint = i;
@@ -94,6 +96,14 @@ static const k2td_field_t *rowset_scan(const k2td_rowset_t *rs, size_t r, const 
 
 const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
                                      const char *name, size_t name_len, size_t *hint) {
+    /* the hinted position first, without the scan's loop: rows of one
+     * stream are usually laid out alike */
+    size_t start = rs->row_start[r], h = start + *hint;
+    size_t end = r + 1 < rs->nrows ? rs->row_start[r + 1] : rs->nfields;
+    if (h < end) {
+        const k2td_field_t *f = rs->fields + h;
+        if (f->name_len == name_len && memcmp(f->name, name, name_len) == 0) return f;
+    }
     return rowset_scan(rs, r, name, name_len, hint, 0);
 }
 
@@ -103,7 +113,8 @@ const k2td_field_t *k2td_rowset_find_ci(const k2td_rowset_t *rs, size_t r,
      * preferred, so a case-insensitive hit there is the answer */
     const k2td_field_t *f;
     size_t n = k2td_rowset_row(rs, r, &f), h = *hint;
-    if (h < n && f[h].name_len == name_len && strncasecmp(f[h].name, name, name_len) == 0)
+    if (h < n && f[h].name_len == name_len &&
+        (memcmp(f[h].name, name, name_len) == 0 || strncasecmp(f[h].name, name, name_len) == 0))
         return &f[h];
     const k2td_field_t *exact = rowset_scan(rs, r, name, name_len, hint, 0);
     return exact ? exact : rowset_scan(rs, r, name, name_len, hint, 1);

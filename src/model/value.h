@@ -84,9 +84,10 @@ void k2td_rowset_begin_row(k2td_rowset_t *rs, size_t msg_index);
  * name must stay valid as long as the rowset (payload or arena memory). */
 k2td_field_t *k2td_rowset_add_field(k2td_rowset_t *rs, const char *name, size_t name_len);
 
-/* Appends copies of the n fields f[0..n) to the current row (names and
- * values still point where f's do). f must not lie in rs itself. */
-void k2td_rowset_append_fields(k2td_rowset_t *rs, const k2td_field_t *f, size_t n);
+/* Starts a row in rs tagged with src's row_msg of row r and copies that
+ * row's fields into it (by value: names and strings keep pointing where
+ * src's do). src must not be rs. */
+void k2td_rowset_copy_row(k2td_rowset_t *rs, const k2td_rowset_t *src, size_t r);
 
 /* Drops rows [nrows_keep, nrows) and their fields, e.g. to roll back a
  * message that failed to parse half way. Arena memory is not reclaimed. */

@@ -251,7 +251,7 @@ size_t k2td_extract_run(k2td_extract_t *x, const k2td_rowset_t *in, k2td_rowset_
     size_t dropped = 0;
     for (size_t row = 0; row < in->nrows; row++) {
         size_t keep = out->nrows;
-        k2td_transform_copy_row(in, row, out);
+        k2td_rowset_copy_row(out, in, row);
         for (size_t i = 0; i < x->n; i++) {
             if (apply_rule(x, &x->rules[i], out, reason, sizeof(reason)) == 0) continue;
             k2td_errstr_prefix(reason, sizeof(reason), "%s: ", x->rules[i].label);

@@ -68,7 +68,7 @@ size_t k2td_filter_run(k2td_filter_t *f, const k2td_rowset_t *in, k2td_rowset_t 
                 k2td_errstr_set(reason, sizeof(reason), "filter `%s` is not true", f->texts[i]);
         }
         if (keep) {
-            k2td_transform_copy_row(in, r, out);
+            k2td_rowset_copy_row(out, in, r);
         } else {
             dropped++;
             k2td_transform_drop(ctx, in, r, reason);

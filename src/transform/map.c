@@ -250,7 +250,7 @@ size_t k2td_map_run(k2td_map_t *m, const k2td_rowset_t *in, k2td_rowset_t *out,
     size_t dropped = 0;
     for (size_t row = 0; row < in->nrows; row++) {
         size_t keep = out->nrows;
-        k2td_transform_copy_row(in, row, out);
+        k2td_rowset_copy_row(out, in, row);
         for (size_t i = 0; i < m->n; i++) {
             mrule_t *r = &m->rules[i];
             k2td_value_t v;

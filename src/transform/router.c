@@ -112,7 +112,7 @@ void k2td_router_split(k2td_router_t *r, const k2td_rowset_t *in, int64_t now_ms
         char reason[320];
         long i = router_pick(r, in, row, &ctx, reason, sizeof(reason));
         if (i >= 0)
-            k2td_transform_copy_row(in, row, &r->routes[i].a);
+            k2td_rowset_copy_row(&r->routes[i].a, in, row);
         else if (on_drop)
             on_drop(opaque, K2TD_STAGE_ROUTE, in, row, reason);
     }
@@ -126,7 +126,7 @@ void k2td_router_run(k2td_router_t *r, const k2td_rowset_t *in, int64_t now_ms,
         if (!k2td_pipeline_stages(rt->pipeline)) continue;
         if (rt->rows == in) { /* pass-through: the stages need rows of their own */
             k2td_rowset_truncate(&rt->a, 0);
-            for (size_t row = 0; row < in->nrows; row++) k2td_transform_copy_row(in, row, &rt->a);
+            for (size_t row = 0; row < in->nrows; row++) k2td_rowset_copy_row(&rt->a, in, row);
         }
         k2td_rowset_t *rows = &rt->a, *spare = &rt->b;
         k2td_pipeline_run(rt->pipeline, &rows, &spare, now_ms, default_offset_s, on_drop, opaque);

@@ -24,17 +24,16 @@ void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out) {
     k2td_rowset_truncate(*out, 0);
 }
 
-void k2td_transform_copy_row(const k2td_rowset_t *in, size_t row, k2td_rowset_t *out) {
-    const k2td_field_t *f;
-    size_t n = k2td_rowset_row(in, row, &f);
-    k2td_rowset_begin_row(out, in->row_msg[row]);
-    k2td_rowset_append_fields(out, f, n);
-}
-
 k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len) {
-    size_t hint = 0;
-    const k2td_field_t *f = k2td_rowset_find(out, out->nrows - 1, name, name_len, &hint);
-    if (f) return &out->fields[f - out->fields];
+    /* most calls add a name the row lacks, so the whole row is scanned: one
+     * tight pass, the first byte compared before memcmp */
+    k2td_field_t *f = out->fields + out->row_start[out->nrows - 1];
+    k2td_field_t *end = out->fields + out->nfields;
+    for (; f < end; f++) {
+        if (f->name_len == name_len &&
+            (name_len == 0 || (f->name[0] == name[0] && memcmp(f->name, name, name_len) == 0)))
+            return f;
+    }
     return k2td_rowset_add_field(out, name, name_len);
 }
 

@@ -47,10 +47,6 @@ void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *i
  * which still holds strings the rows refer to. */
 void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out);
 
-/* Starts a row in out tagged with in's row_msg of row `row` and copies the
- * row's fields into it (by value: pointers keep pointing into in). */
-void k2td_transform_copy_row(const k2td_rowset_t *in, size_t row, k2td_rowset_t *out);
-
 /* Returns the field named name in the last row of out, adding it at the end
  * of the row when the row has none, for the caller to (over)write; an added
  * field is NULL. name must live as long as out's rows. The pointer is valid

@@ -74,12 +74,7 @@ static void test_blocks_match_stage_by_stage(void) {
             cur = &sets[s];
         }
         /* k2td_pipeline_run on a copy of the parsed rows */
-        for (size_t r = 0; r < parsed.nrows; r++) {
-            const k2td_field_t *f;
-            size_t n = k2td_rowset_row(&parsed, r, &f);
-            k2td_rowset_begin_row(&a, parsed.row_msg[r]);
-            k2td_rowset_append_fields(&a, f, n);
-        }
+        for (size_t r = 0; r < parsed.nrows; r++) k2td_rowset_copy_row(&a, &parsed, r);
         k2td_rowset_t *rows = &a, *spare = &b;
         size_t dropped = k2td_pipeline_run(p, &rows, &spare, 1764000000000LL, 0, on_drop, &got);
         CHECK(rows == &b && spare == &a);
