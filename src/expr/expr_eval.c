@@ -73,34 +73,52 @@ static int eval_if(k2td_expr_env_t *env, const k2td_expr_node_t *n, k2td_value_t
     return 0;
 }
 
+/* Sets *out to the value of field node n in the current row (null when the
+ * row has no such field). */
+static inline void eval_field(k2td_expr_env_t *env, const k2td_expr_node_t *n,
+                              k2td_value_t *out) {
+    k2td_expr_field_t *f = &env->e->fields[n->field];
+    const k2td_field_t *found =
+        env->rs ? k2td_rowset_find(env->rs, env->row, f->name, f->len, &f->hint) : NULL;
+    if (found)
+        *out = found->v;
+    else
+        k2td_expr_set_null(out);
+}
+
+/* Evaluates operand n of an operator: literals and fields in place (most
+ * operands are one of them), anything else by recursion. */
+static inline int eval_operand(k2td_expr_env_t *env, const k2td_expr_node_t *n,
+                               k2td_value_t *out) {
+    if (n->op == K2TD_EXPR_LIT) {
+        *out = n->lit;
+        return 0;
+    }
+    if (n->op == K2TD_EXPR_FIELD) {
+        eval_field(env, n, out);
+        return 0;
+    }
+    return k2td_expr_eval_node(env, n, out);
+}
+
 int k2td_expr_eval_node(k2td_expr_env_t *env, const k2td_expr_node_t *n, k2td_value_t *out) {
     k2td_value_t v[K2TD_EXPR_MAX_ARGS];
     switch (n->op) {
     case K2TD_EXPR_LIT: *out = n->lit; return 0;
-    case K2TD_EXPR_FIELD: {
-        k2td_expr_field_t *f = &env->e->fields[n->field];
-        const k2td_field_t *found =
-            env->rs ? k2td_rowset_find(env->rs, env->row, f->name, f->len, &f->hint) : NULL;
-        if (found)
-            *out = found->v;
-        else
-            k2td_expr_set_null(out);
-        return 0;
-    }
+    case K2TD_EXPR_FIELD: eval_field(env, n, out); return 0;
     case K2TD_EXPR_NEG:
     case K2TD_EXPR_NOT:
-        if (k2td_expr_eval_node(env, n->kid[0], &v[0])) return -1;
+        if (eval_operand(env, n->kid[0], &v[0])) return -1;
         return k2td_expr_apply_unary(env, n, &v[0], out);
     case K2TD_EXPR_AND:
     case K2TD_EXPR_OR: return eval_logic(env, n, out);
     case K2TD_EXPR_IF: return eval_if(env, n, out);
     case K2TD_EXPR_CALL:
         for (unsigned i = 0; i < n->nkids; i++)
-            if (k2td_expr_eval_node(env, n->kid[i], &v[i])) return -1;
+            if (eval_operand(env, n->kid[i], &v[i])) return -1;
         return k2td_expr_func_call(env, n, v, out);
     default:
-        if (k2td_expr_eval_node(env, n->kid[0], &v[0]) ||
-            k2td_expr_eval_node(env, n->kid[1], &v[1]))
+        if (eval_operand(env, n->kid[0], &v[0]) || eval_operand(env, n->kid[1], &v[1]))
             return -1;
         return k2td_expr_apply_binary(env, n, &v[0], &v[1], out);
     }

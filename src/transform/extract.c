@@ -22,8 +22,10 @@ typedef struct xrule {
     size_t sep_len;
     size_t count;
     const char **names; /* split: {field}_0 .. {field}_{count-1} */
+    size_t *name_lens;  /* split: their lengths */
     k2td_regex_t *re;   /* regex */
     k2td_extract_pair_t *pairs; /* convert, strings in the stage's arena */
+    size_t *from_lens;          /* convert: strlen of each pair's from */
     size_t npairs;
     const char *label; /* "extract rule 2 (split on `message`)" */
     size_t hint;       /* k2td_rowset_find()'s position cache for field */
@@ -54,6 +56,7 @@ static int xrule_compile(k2td_extract_t *x, xrule_t *r, const k2td_extract_rule_
         r->sep = k2td_arena_strndup(&x->mem, src->separator, r->sep_len);
         r->count = src->count;
         r->names = k2td_arena_alloc(&x->mem, r->count * sizeof(*r->names));
+        r->name_lens = k2td_arena_alloc(&x->mem, r->count * sizeof(*r->name_lens));
         for (size_t i = 0; i < r->count; i++) {
             char name[32];
             int len = snprintf(name, sizeof(name), "_%zu", i);
@@ -61,6 +64,7 @@ static int xrule_compile(k2td_extract_t *x, xrule_t *r, const k2td_extract_rule_
             memcpy(full, r->field, r->field_len);
             memcpy(full + r->field_len, name, (size_t)len + 1);
             r->names[i] = full;
+            r->name_lens[i] = r->field_len + (size_t)len;
         }
         return 0;
     case K2TD_EXTRACT_REGEX:
@@ -73,11 +77,13 @@ static int xrule_compile(k2td_extract_t *x, xrule_t *r, const k2td_extract_rule_
             return k2td_errstr_set(errstr, errstr_size, "conversion table is empty");
         r->npairs = src->npairs;
         r->pairs = k2td_arena_alloc(&x->mem, r->npairs * sizeof(*r->pairs));
+        r->from_lens = k2td_arena_alloc(&x->mem, r->npairs * sizeof(*r->from_lens));
         for (size_t i = 0; i < r->npairs; i++) {
             const k2td_extract_pair_t *p = &src->pairs[i];
             if (!p->from)
                 return k2td_errstr_set(errstr, errstr_size, "conversion %zu has no key", i + 1);
-            r->pairs[i].from = k2td_arena_strndup(&x->mem, p->from, strlen(p->from));
+            r->from_lens[i] = strlen(p->from);
+            r->pairs[i].from = k2td_arena_strndup(&x->mem, p->from, r->from_lens[i]);
             r->pairs[i].to = p->to;
             if (p->to.str)
                 r->pairs[i].to.str = k2td_arena_strndup(&x->mem, p->to.str, p->to.len);
@@ -142,9 +148,11 @@ static const char *source_text(xrule_t *r, k2td_rowset_t *out, size_t *len) {
     return s == tmp ? k2td_arena_strndup(&out->arena, tmp, *len) : s;
 }
 
-/* Sets the last row's field name to the string s[0..len), or to NULL when s is NULL. */
-static void set_string(k2td_rowset_t *out, const char *name, const char *s, size_t len) {
-    k2td_field_t *f = k2td_transform_set_field(out, name, strlen(name));
+/* Sets the last row's field name[0..name_len) to the string s[0..len), or
+ * to NULL when s is NULL. */
+static void set_string(k2td_rowset_t *out, const char *name, size_t name_len, const char *s,
+                       size_t len) {
+    k2td_field_t *f = k2td_transform_set_field(out, name, name_len);
     memset(&f->v, 0, sizeof(f->v));
     if (!s) return;
     f->v.type = K2TD_VAL_STRING;
@@ -166,13 +174,13 @@ static void apply_split(const xrule_t *r, k2td_rowset_t *out, const char *s, siz
     const char *end = s + len;
     for (size_t i = 0; i < r->count; i++) {
         if (!s) {
-            set_string(out, r->names[i], NULL, 0);
+            set_string(out, r->names[i], r->name_lens[i], NULL, 0);
             continue;
         }
         const char *sep = i + 1 < r->count ? find_sep(s, (size_t)(end - s), r->sep, r->sep_len)
                                            : NULL;
         const char *part_end = sep ? sep : end;
-        set_string(out, r->names[i], s, (size_t)(part_end - s));
+        set_string(out, r->names[i], r->name_lens[i], s, (size_t)(part_end - s));
         s = sep ? sep + r->sep_len : NULL;
     }
 }
@@ -196,7 +204,7 @@ static int apply_regex(k2td_extract_t *x, const xrule_t *r, k2td_rowset_t *out, 
 static void apply_convert(const xrule_t *r, k2td_rowset_t *out, const char *s, size_t len) {
     for (size_t i = 0; i < r->npairs; i++) {
         const k2td_extract_pair_t *p = &r->pairs[i];
-        if (strlen(p->from) != len || memcmp(p->from, s, len) != 0) continue;
+        if (r->from_lens[i] != len || memcmp(p->from, s, len) != 0) continue;
         k2td_transform_set_field(out, r->field, r->field_len)->v = p->to;
         return;
     }
@@ -245,21 +253,24 @@ static int apply_rule(k2td_extract_t *x, xrule_t *r, k2td_rowset_t *out, char *r
     return 0;
 }
 
+int k2td_extract_apply(k2td_extract_t *x, k2td_rowset_t *rows, char *reason,
+                       size_t reason_size) {
+    for (size_t i = 0; i < x->n; i++) {
+        if (apply_rule(x, &x->rules[i], rows, reason, reason_size) == 0) continue;
+        k2td_errstr_prefix(reason, reason_size, "%s: ", x->rules[i].label);
+        return -1;
+    }
+    return 0;
+}
+
+/* k2td_extract_apply() as a k2td_transform_apply_fn. */
+static int extract_apply_fn(void *stage, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
+                            char *reason, size_t reason_size) {
+    (void)ectx;
+    return k2td_extract_apply(stage, rows, reason, reason_size);
+}
+
 size_t k2td_extract_run(k2td_extract_t *x, const k2td_rowset_t *in, k2td_rowset_t *out,
                         const k2td_transform_ctx_t *ctx) {
-    char reason[512];
-    size_t dropped = 0;
-    for (size_t row = 0; row < in->nrows; row++) {
-        size_t keep = out->nrows;
-        k2td_rowset_copy_row(out, in, row);
-        for (size_t i = 0; i < x->n; i++) {
-            if (apply_rule(x, &x->rules[i], out, reason, sizeof(reason)) == 0) continue;
-            k2td_errstr_prefix(reason, sizeof(reason), "%s: ", x->rules[i].label);
-            k2td_rowset_truncate(out, keep);
-            k2td_transform_drop(ctx, in, row, reason);
-            dropped++;
-            break;
-        }
-    }
-    return dropped;
+    return k2td_transform_run(x, extract_apply_fn, in, out, ctx);
 }

@@ -83,4 +83,14 @@ void k2td_extract_free(k2td_extract_t *x);
 size_t k2td_extract_run(k2td_extract_t *x, const k2td_rowset_t *in, k2td_rowset_t *out,
                         const k2td_transform_ctx_t *ctx);
 
+/*
+ * Applies the rules, in order, to the last row of rows, in place (the
+ * pipeline runs its stages this way, one copy of each row for all of
+ * them). Returns 0, or -1 with the failing rule's
+ * reason, e.g. "extract rule 1 (json on `payload`): offset 0: ...";
+ * ownership as for k2td_extract_run with rows as both in and out.
+ */
+int k2td_extract_apply(k2td_extract_t *x, k2td_rowset_t *rows, char *reason,
+                       size_t reason_size);
+
 #endif

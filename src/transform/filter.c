@@ -49,30 +49,28 @@ void k2td_filter_free(k2td_filter_t *f) {
     free(f);
 }
 
+int k2td_filter_apply(k2td_filter_t *f, const k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
+                      char *reason, size_t reason_size) {
+    size_t row = rows->nrows - 1;
+    for (size_t i = 0; i < f->n; i++) {
+        int rc = k2td_expr_eval_bool(f->exprs[i], rows, row, ectx, reason, reason_size);
+        if (rc == 1) continue;
+        if (rc < 0)
+            k2td_errstr_prefix(reason, reason_size, "filter `%s`: ", f->texts[i]);
+        else
+            k2td_errstr_set(reason, reason_size, "filter `%s` is not true", f->texts[i]);
+        return -1;
+    }
+    return 0;
+}
+
+/* k2td_filter_apply() as a k2td_transform_apply_fn. */
+static int filter_apply_fn(void *stage, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
+                           char *reason, size_t reason_size) {
+    return k2td_filter_apply(stage, rows, ectx, reason, reason_size);
+}
+
 size_t k2td_filter_run(k2td_filter_t *f, const k2td_rowset_t *in, k2td_rowset_t *out,
                        const k2td_transform_ctx_t *ctx) {
-    k2td_expr_ctx_t ectx;
-    k2td_expr_ctx_init(&ectx, &out->arena, ctx->now_ms * 1000);
-    ectx.default_offset_s = ctx->default_offset_s;
-    char reason[512];
-    size_t dropped = 0;
-    for (size_t r = 0; r < in->nrows; r++) {
-        int keep = 1;
-        for (size_t i = 0; i < f->n && keep; i++) {
-            int rc = k2td_expr_eval_bool(f->exprs[i], in, r, &ectx, reason, sizeof(reason));
-            if (rc == 1) continue;
-            keep = 0;
-            if (rc < 0)
-                k2td_errstr_prefix(reason, sizeof(reason), "filter `%s`: ", f->texts[i]);
-            else
-                k2td_errstr_set(reason, sizeof(reason), "filter `%s` is not true", f->texts[i]);
-        }
-        if (keep) {
-            k2td_rowset_copy_row(out, in, r);
-        } else {
-            dropped++;
-            k2td_transform_drop(ctx, in, r, reason);
-        }
-    }
-    return dropped;
+    return k2td_transform_run(f, filter_apply_fn, in, out, ctx);
 }

@@ -42,6 +42,7 @@ struct k2td_map {
     mrule_t *rules;
     k2td_arena_t mem; /* names, constants and labels the rules own */
     k2td_buf_t buf;   /* join and format text, reused for every row */
+    k2td_value_t *vals; /* the rules' values for the row being mapped */
 };
 
 static const char *const kind_names[] = {"mapping", "value", "now", "join", "format", "sum", "expr"};
@@ -108,6 +109,7 @@ k2td_map_t *k2td_map_compile(const k2td_map_rule_t *rules, size_t n, char *errst
     k2td_map_t *m = k2td_calloc(1, sizeof(*m));
     k2td_arena_init(&m->mem, 4096);
     m->rules = k2td_calloc(n, sizeof(*m->rules));
+    m->vals = k2td_calloc(n, sizeof(*m->vals));
     for (size_t i = 0; i < n; i++, m->n++) {
         const k2td_map_rule_t *src = &rules[i];
         mrule_t *r = &m->rules[i];
@@ -138,6 +140,7 @@ void k2td_map_free(k2td_map_t *m) {
         k2td_format_free(m->rules[i].format);
     }
     free(m->rules);
+    free(m->vals);
     k2td_arena_free(&m->mem);
     k2td_buf_free(&m->buf);
     free(m);
@@ -213,8 +216,8 @@ static int eval_sum(mrule_t *r, const k2td_rowset_t *in, size_t row, k2td_value_
 /* Computes rule r's value for row `row` of in into *out (NULL when it has
  * none). Returns 0, or -1 with errstr. */
 static int eval_rule(k2td_map_t *m, mrule_t *r, const k2td_rowset_t *in, size_t row,
-                     k2td_expr_ctx_t *ectx, const k2td_transform_ctx_t *ctx, k2td_value_t *out,
-                     char *errstr, size_t errstr_size) {
+                     k2td_expr_ctx_t *ectx, k2td_value_t *out, char *errstr,
+                     size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     switch (r->kind) {
     case K2TD_MAP_MAPPING: {
@@ -226,7 +229,7 @@ static int eval_rule(k2td_map_t *m, mrule_t *r, const k2td_rowset_t *in, size_t 
     case K2TD_MAP_NOW:
         out->type = K2TD_VAL_INT;
         out->ts_unit = K2TD_TS_MS;
-        out->n.i = ctx->now_ms;
+        out->n.i = ectx->now_us / 1000; /* the batch's ingest time, in ms */
         return 0;
     case K2TD_MAP_JOIN: eval_join(m, r, in, row, ectx->arena, out); return 0;
     case K2TD_MAP_SUM: return eval_sum(r, in, row, out, errstr, errstr_size);
@@ -241,29 +244,29 @@ static int eval_rule(k2td_map_t *m, mrule_t *r, const k2td_rowset_t *in, size_t 
     return 0;
 }
 
+int k2td_map_apply(k2td_map_t *m, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx, char *reason,
+                   size_t reason_size) {
+    /* every rule reads the row as it came in: all values first, then set */
+    size_t row = rows->nrows - 1;
+    for (size_t i = 0; i < m->n; i++) {
+        mrule_t *r = &m->rules[i];
+        if (eval_rule(m, r, rows, row, ectx, &m->vals[i], reason, reason_size) == 0) continue;
+        k2td_errstr_prefix(reason, reason_size, "%s: ", r->label);
+        return -1;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        k2td_transform_set_field(rows, m->rules[i].target, m->rules[i].target_len)->v =
+            m->vals[i];
+    return 0;
+}
+
+/* k2td_map_apply() as a k2td_transform_apply_fn. */
+static int map_apply_fn(void *stage, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx, char *reason,
+                        size_t reason_size) {
+    return k2td_map_apply(stage, rows, ectx, reason, reason_size);
+}
+
 size_t k2td_map_run(k2td_map_t *m, const k2td_rowset_t *in, k2td_rowset_t *out,
                     const k2td_transform_ctx_t *ctx) {
-    k2td_expr_ctx_t ectx;
-    k2td_expr_ctx_init(&ectx, &out->arena, ctx->now_ms * 1000);
-    ectx.default_offset_s = ctx->default_offset_s;
-    char reason[512];
-    size_t dropped = 0;
-    for (size_t row = 0; row < in->nrows; row++) {
-        size_t keep = out->nrows;
-        k2td_rowset_copy_row(out, in, row);
-        for (size_t i = 0; i < m->n; i++) {
-            mrule_t *r = &m->rules[i];
-            k2td_value_t v;
-            if (eval_rule(m, r, in, row, &ectx, ctx, &v, reason, sizeof(reason)) == 0) {
-                k2td_transform_set_field(out, r->target, r->target_len)->v = v;
-                continue;
-            }
-            k2td_errstr_prefix(reason, sizeof(reason), "%s: ", r->label);
-            k2td_rowset_truncate(out, keep);
-            k2td_transform_drop(ctx, in, row, reason);
-            dropped++;
-            break;
-        }
-    }
-    return dropped;
+    return k2td_transform_run(m, map_apply_fn, in, out, ctx);
 }

@@ -25,7 +25,6 @@ struct k2td_pipeline {
     k2td_arena_t arena; /* number texts, rule arrays */
     pipeline_stage_t *stages;
     size_t n;
-    k2td_rowset_t scratch[2]; /* a block's rows between two stages (k2td_pipeline_run) */
 };
 
 static const char *const stage_keys[] = {"extract", "filter", "map", NULL};
@@ -290,8 +289,6 @@ k2td_pipeline_t *k2td_pipeline_compile(const cJSON *mutate, const char *path, ch
                                        size_t errstr_size) {
     k2td_pipeline_t *p = k2td_calloc(1, sizeof(*p));
     k2td_arena_init(&p->arena, 4096);
-    k2td_rowset_init(&p->scratch[0]);
-    k2td_rowset_init(&p->scratch[1]);
     if (!mutate) return p;
     if (!cJSON_IsArray(mutate)) {
         k2td_errstr_set(errstr, errstr_size, "%s: must be an array of stages, not %s", path,
@@ -359,6 +356,17 @@ k2td_stage_kind_t k2td_pipeline_stage_kind(const k2td_pipeline_t *p, size_t i) {
     return p->stages[i].kind;
 }
 
+/* Applies stage s to the last row of rows (a k2td_transform_apply_fn). */
+static int pipeline_apply(void *stage, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
+                          char *reason, size_t reason_size) {
+    pipeline_stage_t *s = stage;
+    switch (s->kind) {
+    case K2TD_STAGE_EXTRACT: return k2td_extract_apply(s->impl, rows, reason, reason_size);
+    case K2TD_STAGE_FILTER: return k2td_filter_apply(s->impl, rows, ectx, reason, reason_size);
+    default: return k2td_map_apply(s->impl, rows, ectx, reason, reason_size);
+    }
+}
+
 size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t *in,
                                k2td_rowset_t *out, int64_t now_ms, int32_t default_offset_s,
                                k2td_pipeline_drop_fn on_drop, void *opaque) {
@@ -369,61 +377,36 @@ size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t
     ctx.default_offset_s = default_offset_s;
     ctx.on_drop = pipeline_on_drop;
     ctx.opaque = &drop;
-    return s->kind == K2TD_STAGE_EXTRACT  ? k2td_extract_run(s->impl, in, out, &ctx)
-           : s->kind == K2TD_STAGE_FILTER ? k2td_filter_run(s->impl, in, out, &ctx)
-                                          : k2td_map_run(s->impl, in, out, &ctx);
-}
-
-/* Rows a block of k2td_pipeline_run takes through every stage: small
- * enough that the block's rows stay in the cache from the first stage to
- * the last, large enough that a stage's per-call setup does not count. */
-#define PIPELINE_BLOCK_ROWS 256
-
-/* Runs every stage on rows [first, first + n) of in, the last stage
- * appending to out and the others writing into the scratch rowsets.
- * Returns the number of rows dropped. */
-static size_t pipeline_run_block(k2td_pipeline_t *p, const k2td_rowset_t *in, size_t first,
-                                 size_t n, k2td_rowset_t *out, int64_t now_ms,
-                                 int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
-                                 void *opaque) {
-    /* a view of the block: row_start holds indexes into in->fields */
-    k2td_rowset_t view;
-    memset(&view, 0, sizeof(view));
-    view.fields = in->fields;
-    view.nfields = first + n < in->nrows ? in->row_start[first + n] : in->nfields;
-    view.fields_cap = view.nfields;
-    view.row_start = in->row_start + first;
-    view.row_msg = in->row_msg + first;
-    view.nrows = view.rows_cap = n;
-    const k2td_rowset_t *cur = &view;
-    size_t dropped = 0;
-    for (size_t i = 0; i < p->n && cur->nrows; i++) {
-        k2td_rowset_t *dst = i + 1 == p->n ? out : &p->scratch[i % 2];
-        if (dst != out) k2td_rowset_truncate(dst, 0);
-        dropped += k2td_pipeline_run_stage(p, i, cur, dst, now_ms, default_offset_s, on_drop,
-                                           opaque);
-        cur = dst;
-    }
-    return dropped;
+    return k2td_transform_run(s, pipeline_apply, in, out, &ctx);
 }
 
 size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
                          int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
                          void *opaque) {
     if (p->n == 0) return 0;
-    k2td_rowset_reset(&p->scratch[0]); /* the previous batch is done */
-    k2td_rowset_reset(&p->scratch[1]);
-    k2td_rowset_truncate(*spare, 0);
+    const k2td_rowset_t *in = *rows;
+    k2td_rowset_t *out = *spare;
+    k2td_rowset_truncate(out, 0);
+    k2td_expr_ctx_t ectx;
+    k2td_expr_ctx_init(&ectx, &out->arena, now_ms * 1000);
+    ectx.default_offset_s = default_offset_s;
+    char reason[512];
     size_t dropped = 0;
-    for (size_t r = 0; r < (*rows)->nrows; r += PIPELINE_BLOCK_ROWS) {
-        size_t left = (*rows)->nrows - r;
-        dropped += pipeline_run_block(p, *rows, r, left < PIPELINE_BLOCK_ROWS ? left
-                                                                              : PIPELINE_BLOCK_ROWS,
-                                      *spare, now_ms, default_offset_s, on_drop, opaque);
+    /* one copy of each row, which every stage then changes in place: the
+     * copies between stages cost more than some stages (bench/README.md) */
+    for (size_t row = 0; row < in->nrows; row++) {
+        size_t keep = out->nrows;
+        k2td_rowset_copy_row(out, in, row);
+        for (size_t i = 0; i < p->n; i++) {
+            if (pipeline_apply(&p->stages[i], out, &ectx, reason, sizeof(reason)) == 0) continue;
+            k2td_rowset_truncate(out, keep);
+            if (on_drop) on_drop(opaque, p->stages[i].kind, in, row, reason);
+            dropped++;
+            break;
+        }
     }
-    k2td_rowset_t *t = *rows;
-    *rows = *spare;
-    *spare = t;
+    *spare = *rows;
+    *rows = out;
     return dropped;
 }
 
@@ -440,7 +423,5 @@ void k2td_pipeline_free(k2td_pipeline_t *p) {
     free(p->stages);
     cJSON_Delete(p->doc);
     k2td_arena_free(&p->arena);
-    k2td_rowset_free(&p->scratch[0]);
-    k2td_rowset_free(&p->scratch[1]);
     free(p);
 }

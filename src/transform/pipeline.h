@@ -69,12 +69,14 @@ size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t
                                k2td_pipeline_drop_fn on_drop, void *opaque);
 
 /*
- * Runs every stage over *rows, a block of rows at a time through all of
- * them (so a block stays in the cache), the final rows going into *spare; then swaps the two, so *rows is the final
- * rowset. Both rowsets' arenas must stay untouched until the batch is done
- * (see stage.h); strings built between two stages live in the pipeline's
- * scratch rowsets until the next k2td_pipeline_run on it. Returns the number
- * of rows dropped; on_drop (may be NULL) is told about each.
+ * Runs every stage over *rows, the final rows going into *spare; then swaps
+ * the two, so *rows is the final rowset. Each row is copied once and every
+ * stage changes that copy in place, so the result is what running the
+ * stages one after the other (k2td_pipeline_run_stage) gives. Both
+ * rowsets' arenas must stay untouched until the batch is done (see
+ * stage.h); strings the stages build go into the final rowset's arena.
+ * Returns the number of rows dropped; on_drop (may be NULL) is told about
+ * each, with the row's index in the original *rows.
  */
 size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
                          int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,

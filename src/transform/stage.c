@@ -24,6 +24,24 @@ void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out) {
     k2td_rowset_truncate(*out, 0);
 }
 
+size_t k2td_transform_run(void *stage, k2td_transform_apply_fn apply, const k2td_rowset_t *in,
+                          k2td_rowset_t *out, const k2td_transform_ctx_t *ctx) {
+    k2td_expr_ctx_t ectx;
+    k2td_expr_ctx_init(&ectx, &out->arena, ctx->now_ms * 1000);
+    ectx.default_offset_s = ctx->default_offset_s;
+    char reason[512];
+    size_t dropped = 0;
+    for (size_t row = 0; row < in->nrows; row++) {
+        size_t keep = out->nrows;
+        k2td_rowset_copy_row(out, in, row);
+        if (apply(stage, out, &ectx, reason, sizeof(reason)) == 0) continue;
+        k2td_rowset_truncate(out, keep);
+        k2td_transform_drop(ctx, in, row, reason);
+        dropped++;
+    }
+    return dropped;
+}
+
 k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len) {
     /* most calls add a name the row lacks, so the whole row is scanned: one
      * tight pass, the first byte compared before memcmp */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../expr/expr.h"
 #include "../model/value.h"
 
 /* Called once per dropped row: `row` is its index in the stage's input
@@ -46,6 +47,22 @@ void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *i
  * empties the other rowset's rows for the next output, keeping its arena,
  * which still holds strings the rows refer to. */
 void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out);
+
+/*
+ * Applies a stage to the last row of rows, in place: fields set or added,
+ * built strings in ectx->arena (rows->arena). Returns 0 to keep the row, or
+ * -1 with the reason it is dropped (rows may then hold a partly changed
+ * row, which the caller truncates).
+ */
+typedef int (*k2td_transform_apply_fn)(void *stage, k2td_rowset_t *rows,
+                                       k2td_expr_ctx_t *ectx, char *reason,
+                                       size_t reason_size);
+
+/* Runs one stage over a rowset: appends to out a copy of every row of in
+ * with apply run on it, or reports the row through ctx->on_drop and leaves
+ * it out. Returns the number of rows dropped. */
+size_t k2td_transform_run(void *stage, k2td_transform_apply_fn apply, const k2td_rowset_t *in,
+                          k2td_rowset_t *out, const k2td_transform_ctx_t *ctx);
 
 /* Returns the field named name in the last row of out, adding it at the end
  * of the row when the row has none, for the caller to (over)write; an added
