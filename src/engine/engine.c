@@ -337,6 +337,7 @@ static k2td_sink_result_t engine_write(k2td_engine_t *e, char *errstr, size_t er
         e->stats.inserted_sqls += ss.inserted_sqls;
         e->stats.failed_sqls += ss.failed_sqls;
         e->stats.written_rows += ss.written_rows;
+        e->stats.written_points += ss.written_points;
         e->stats.failed_rows += ss.failed_rows;
         e->stats.retries += ss.retries;
     }

@@ -30,6 +30,7 @@ typedef struct k2td_engine_stats {
     uint64_t repaired_rows;      /* rows written after a policy repair (truncate, ...) */
     uint64_t altered_columns;    /* columns add_field/field_length_extend added or widened */
     uint64_t written_rows;
+    uint64_t written_points;     /* values of the written rows, timestamps not counted */
     uint64_t failed_rows;        /* rows TDengine refused */
     uint64_t processed_batches;
     uint64_t inserted_sqls;

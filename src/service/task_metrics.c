@@ -28,6 +28,7 @@ void k2td_metrics_from_stats(k2td_metrics_t *m, const k2td_engine_stats_t *st) {
     m->v[K2TD_M_PARSED] = st->parsed_rows;
     m->v[K2TD_M_FILTERED] = st->filtered_rows;
     m->v[K2TD_M_WRITTEN] = st->written_rows;
+    m->v[K2TD_M_POINTS] = st->written_points;
     m->v[K2TD_M_FAILED] = st->failed_rows;
     m->v[K2TD_M_ARCHIVED] = st->archived_rows;
     m->v[K2TD_M_SQLS] = st->inserted_sqls;

@@ -35,8 +35,7 @@ typedef struct k2td_metrics {
 /* The names, indexed like k2td_metrics_t.v ("kafka_consumed_messages", ...). */
 extern const char *const k2td_metric_names[K2TD_METRIC_COUNT];
 
-/* Fills m's counters from an engine's (execute_ms is kept). The engine
- * does not count written points yet: written_points stays 0. */
+/* Fills m's counters from an engine's (execute_ms is kept). */
 void k2td_metrics_from_stats(k2td_metrics_t *m, const k2td_engine_stats_t *st);
 
 #endif

@@ -24,6 +24,7 @@ struct k2td_insert_batch {
     k2td_buf_t using; /* " USING `db`.`stb` (`t`,...) TAGS (" or empty when no tags */
     k2td_buf_t cols;  /* " (`ts`,...) VALUES " */
     k2td_buf_t db_prefix; /* " `db`." */
+    size_t ncols;         /* columns a row writes, the timestamp included */
     size_t max_sql;
 
     insert_table_t *tables;
@@ -73,6 +74,7 @@ k2td_insert_batch_t *k2td_insert_batch_new(const k2td_stable_schema_t *schema,
                                            size_t max_sql_bytes) {
     k2td_insert_batch_t *b = k2td_calloc(1, sizeof(*b));
     b->max_sql = max_sql_bytes;
+    b->ncols = ncols;
     batch_prefixes(b, schema, col_idx, ncols, tag_idx, ntags);
     b->nslots = 1024;
     b->slots = k2td_calloc(b->nslots, sizeof(uint32_t));
@@ -100,6 +102,10 @@ void k2td_insert_batch_reset(k2td_insert_batch_t *b) {
     memset(b->slots, 0, b->nslots * sizeof(uint32_t));
     k2td_buf_reset(&b->names);
     k2td_buf_reset(&b->values);
+}
+
+size_t k2td_insert_batch_columns(const k2td_insert_batch_t *b) {
+    return b->ncols;
 }
 
 size_t k2td_insert_batch_rows(const k2td_insert_batch_t *b) {

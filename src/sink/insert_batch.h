@@ -47,6 +47,9 @@ int k2td_insert_batch_add(k2td_insert_batch_t *b, const char *table, size_t tabl
                           const char *tags, size_t tags_len, const char *values,
                           size_t values_len, size_t origin, char *errstr, size_t errstr_size);
 
+/* Returns the number of columns each row writes, the timestamp included. */
+size_t k2td_insert_batch_columns(const k2td_insert_batch_t *b);
+
 /* Returns the number of rows added since the last reset. */
 size_t k2td_insert_batch_rows(const k2td_insert_batch_t *b);
 

@@ -42,6 +42,15 @@ static k2td_rest_class_t sink_exec(sink_run_t *run, int *abandoned) {
 
 static k2td_sink_result_t sink_isolate(sink_run_t *run, size_t first, size_t count);
 
+/* Counts an accepted statement of n rows of batch. */
+static void sink_count_written(k2td_sink_stats_t *stats, const k2td_insert_batch_t *batch,
+                               size_t n) {
+    size_t cols = k2td_insert_batch_columns(batch);
+    stats->inserted_sqls++;
+    stats->written_rows += n;
+    stats->written_points += (uint64_t)n * (cols > 0 ? cols - 1 : 0);
+}
+
 /* Handles sealed rows [first, first+count) whose statement TDengine refused
  * for its data: reports a single row, or splits the range. */
 static k2td_sink_result_t sink_refused(sink_run_t *run, size_t first, size_t count) {
@@ -66,8 +75,7 @@ static k2td_sink_result_t sink_isolate(sink_run_t *run, size_t first, size_t cou
         k2td_rest_class_t cls = sink_exec(run, &abandoned);
         if (abandoned) return K2TD_SINK_ABANDONED;
         if (cls == K2TD_REST_OK) {
-            run->stats->inserted_sqls++;
-            run->stats->written_rows += n;
+            sink_count_written(run->stats, run->batch, n);
             continue;
         }
         if (cls != K2TD_REST_DATA) return K2TD_SINK_FATAL;
@@ -91,8 +99,7 @@ k2td_sink_result_t k2td_sink_write(k2td_rest_t *rest, k2td_insert_batch_t *batch
         if (abandoned) {
             result = K2TD_SINK_ABANDONED;
         } else if (cls == K2TD_REST_OK) {
-            stats->inserted_sqls++;
-            stats->written_rows += taken;
+            sink_count_written(stats, batch, taken);
         } else if (cls == K2TD_REST_DATA) {
             k2td_log_warn("tdengine: a statement of %zu rows was refused (%s); isolating the "
                           "rows at fault", taken, errstr);

@@ -31,6 +31,7 @@ typedef struct k2td_sink_stats {
     uint64_t inserted_sqls; /* statements TDengine accepted */
     uint64_t failed_sqls;   /* statements TDengine refused (before splitting) */
     uint64_t written_rows;  /* rows in accepted statements */
+    uint64_t written_points; /* their values, the timestamp not counted */
     uint64_t failed_rows;   /* rows refused on their own */
     uint64_t retries;       /* transient failures retried */
 } k2td_sink_stats_t;

@@ -59,6 +59,7 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     assert s["run"]["parsed_rows"] == 3000
     assert s["run"]["processed_batches"] >= 6
     assert s["total"]["total_written_rows"] == 3000
+    assert s["run"]["written_points"] == 3000 * 3  # current, voltage, phase
     assert s["run"]["start_time"].endswith("Z")
     assert sorted(p["partition"] for p in s["lag"]) == [0, 1]
     helpers.wait_until(lambda: stored_total(status(serve, task_id)) == 3000, 30,
