@@ -262,6 +262,12 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     if (!rc) goto fail;
     rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
     rd_kafka_conf_set_opaque(rc, s);
+    /* librdkafka's log lines are served by the thread that polls, so they
+     * reach that thread's log hook (a service task's activity) */
+    if (source_set(rc, "log.queue", "true", errstr, errstr_size)) {
+        rd_kafka_conf_destroy(rc);
+        goto fail;
+    }
     char err[512];
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
@@ -269,6 +275,7 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
         snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s", err);
         goto fail;
     }
+    rd_kafka_set_log_queue(s->rk, NULL); /* the main queue, which polling serves */
     rd_kafka_poll_set_consumer(s->rk);
     return s;
 fail:
