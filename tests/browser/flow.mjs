@@ -54,14 +54,20 @@ async function shot(page, name, fullPage = true) {
 // Saves a screenshot of the form section with id as section-<name>.png; the
 // sticky bars are taken out of the way while it is taken.
 async function sectionShot(page, id, name) {
-  await page.evaluate(() => {
-    const s = document.createElement('style');
-    s.id = 'shot-style';
-    s.textContent = '.topbar, .form-footer { position: static !important; } .toasts { display: none; }';
-    document.head.append(s);
-  });
+  // through the CSSOM: the page's Content-Security-Policy refuses <style> elements
+  const restyle = (on) => page.evaluate((on) => {
+    for (const el of document.querySelectorAll('.topbar, .form-footer')) {
+      if (on) el.style.setProperty('position', 'static', 'important');
+      else el.style.removeProperty('position');
+    }
+    for (const el of document.querySelectorAll('.toasts')) {
+      if (on) el.style.setProperty('display', 'none');
+      else el.style.removeProperty('display');
+    }
+  }, on);
+  await restyle(true);
   await page.locator(`#${id}`).screenshot({ path: path.join(artifacts, `section-${name}.png`) });
-  await page.evaluate(() => document.getElementById('shot-style').remove());
+  await restyle(false);
 }
 
 // Returns the rows of the first table under the element matching selector

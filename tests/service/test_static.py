@@ -15,6 +15,10 @@ def test_index_is_served_without_login(serve):
         assert a.headers["content-type"].startswith("text/html")
         with open(os.path.join(REPO, "web", "index.html"), "rb") as f:
             assert a.body == f.read(), "rebuild k2td: web/index.html changed since"
+        csp = a.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert a.headers["referrer-policy"] == "no-referrer"
 
 
 def test_every_asset_is_served_as_built(serve):
