@@ -6,7 +6,9 @@
 # Installs the test tooling, builds the release binary, then runs
 #   1. json_parse_bench   - the JSON parser alone vs cJSON, one core
 #   2. transform_bench    - parse -> map -> INSERT text, one core
-#   3. e2e_bench.py       - real broker -> k2td -> fast sink / stand-in, vs kcat
+#   3. text_parse_bench, udt_bench, expr_bench - regex/CSV payloads, a Lua
+#      UDT and expressions, one core
+#   4. e2e_bench.py       - real broker -> k2td -> fast sink / stand-in, vs kcat
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -16,6 +18,10 @@ bash scripts/build.sh release >/dev/null
 echo "== JSON parser, one core (taskset -c 1)"
 taskset -c 1 build/bench/json_parse_bench "$n"
 echo "== transform path, one core (taskset -c 1)"
-taskset -c 1 build/bench/transform_bench "$n"
+taskset -c 1 build/bench/transform_bench "$n" 10000 5
+echo "== regex and CSV payloads, Lua UDT, expressions, one core (taskset -c 1)"
+taskset -c 1 build/bench/text_parse_bench "$n" 3
+taskset -c 1 build/bench/udt_bench "$n" 3
+taskset -c 1 build/bench/expr_bench "$n"
 echo "== end to end"
 .cache/venv/bin/python bench/e2e_bench.py --messages "$n"

@@ -18,6 +18,7 @@
 #include <lauxlib.h>
 
 #include "../common/errstr.h"
+#include "../common/num_text.h"
 #include "json_flat.h"
 #include "udt_conv.h"
 
@@ -56,40 +57,13 @@ static void rows_key_text(lua_State *L, int idx, char *out, size_t size) {
     else snprintf(out, size, "a %s", luaL_typename(L, idx));
 }
 
-/*
- * Appends the shortest text that reads back as the finite d, always with a
- * '.' or an exponent (1.0, as Lua's tostring writes it). Fast path for the
- * usual sensor values: the fewest decimals k <= 15 such that m = d * 10^k
- * is an integer below 2^53 with m / 10^k == d (both sides of that test are
- * the correctly rounded m / 10^k, so the text reads back exactly). Others
- * take the shortest of %.15g..%.17g that reads back.
- */
+/* Appends the shortest text that reads back as the finite d, always with a
+ * '.' or an exponent (1.0, as Lua's tostring writes it). */
 static void rows_put_float(k2td_buf_t *b, double d) {
-    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    double a = fabs(d);
-    for (int k = 0; k < 16 && a * p10[k] < 9007199254740992.0; k++) {
-        double m = nearbyint(a * p10[k]);
-        if (m / p10[k] != a) continue;
-        uint64_t mi = (uint64_t)m, scale = (uint64_t)p10[k];
-        if (signbit(d)) k2td_buf_putc(b, '-');
-        k2td_buf_put_u64(b, mi / scale);
-        if (k == 0) {
-            k2td_buf_puts(b, ".0");
-        } else { /* scale + fraction has the fraction's leading zeros after a '1' */
-            size_t dot = b->len;
-            k2td_buf_put_u64(b, scale + mi % scale);
-            b->data[dot] = '.';
-        }
-        return;
-    }
-    char text[32];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(text, sizeof(text), "%.*g", prec, d);
-        if (strtod(text, NULL) == d) break;
-    }
-    k2td_buf_puts(b, text);
-    if (!strpbrk(text, ".e")) k2td_buf_puts(b, ".0");
+    char text[K2TD_NUM_TEXT_MAX];
+    size_t n = k2td_num_text_double(d, text);
+    k2td_buf_append(b, text, n);
+    if (!memchr(text, '.', n) && !memchr(text, 'e', n)) k2td_buf_puts(b, ".0");
 }
 
 static int rows_table(rows_ctx_t *c, int depth);

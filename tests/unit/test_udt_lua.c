@@ -123,7 +123,7 @@ static void test_rows(void) {
          "  h = 123456.789, i = 1e15 + 0.5, j = data.c, k = 2^63}}",
          "{\"c\":27.17}", 1,
          "a=f:0.1 b=f:1e+300 c=f:-0.0 d=f:9007199254740992.0 e=f:0.3333333333333333 "
-         "f=f:0.0000001 g=f:-2.05 h=f:123456.789 i=f:1000000000000000.5 j=f:27.17 "
+         "f=f:1e-07 g=f:-2.05 h=f:123456.789 i=f:1000000000000000.5 j=f:27.17 "
          "k=f:9.223372036854776e+18"},
         /* arrays as data; null keeps positions and prints as "null" */
         {"return {{n = #data, second = tostring(data[2]), third = data[3]}}", "[1,null,3]", 1,
