@@ -31,8 +31,8 @@ struct k2td_engine {
     uint64_t epoch;
 
     k2td_row_policy_t *policy;  /* settles refused rows */
-    uint8_t *settled;           /* per row and model of the batch: settled already */
-    size_t settled_cap;
+    uint8_t *row_state;         /* per row and model of the batch: an engine_row_state_t */
+    size_t row_state_cap;
     int broke;                  /* a row policy said break: fatal[] says why */
     char fatal[512];
 
@@ -233,6 +233,7 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
 /* How mapping one row onto one model ended. */
 typedef enum engine_map_rc {
     ENGINE_MAPPED = 0, /* in the batch */
+    ENGINE_REPAIRED,   /* in the batch after a policy repair (see engine_map_one) */
     ENGINE_SETTLED,    /* archived or skipped by a policy */
     ENGINE_ALTERED,    /* a supertable changed: map the batch again */
     ENGINE_GIVE_UP,    /* stop or rebalance while waiting for TDengine */
@@ -240,10 +241,13 @@ typedef enum engine_map_rc {
 } engine_map_rc_t;
 
 /* Maps row r of rs (route ro's final rows) onto model m, settling a
- * refused row by the policies (schema changes only when may_alter). While
+ * refused row by the policies (schema changes only when may_alter). A
+ * repaired row is ENGINE_REPAIRED with *archive_too set; its repair is
+ * reported once the batch is mapped for good (engine_report_repairs). While
  * TDengine does not answer it waits, keeping the consumer alive. */
 static engine_map_rc_t engine_map_one(k2td_engine_t *e, size_t ro, size_t m,
-                                      const k2td_rowset_t *rs, size_t r, int may_alter) {
+                                      const k2td_rowset_t *rs, size_t r, int may_alter,
+                                      int *archive_too) {
     char err[512];
     size_t msg = rs->row_msg[r];
     int wait_ms = 200;
@@ -253,15 +257,8 @@ static engine_map_rc_t engine_map_one(k2td_engine_t *e, size_t ro, size_t m,
         k2td_map_rc_t rc = k2td_runtime_map(&e->rt, ro, m, rs, r, msg, &t, &o, err, sizeof(err));
         k2td_row_verdict_t v = K2TD_ROW_UNREACHABLE;
         if (rc == K2TD_MAP_OK) {
-            if (!o.repairs) return ENGINE_MAPPED;
-            const rd_kafka_message_t *km = e->msgs[msg];
-            k2td_row_origin_t origin = {engine_topic(km), km->partition, km->offset,
-                                        km->payload, km->len};
-            if (k2td_row_policy_repaired(e->policy, &o, &origin, NULL, e->fatal,
-                                         sizeof(e->fatal)) == 0)
-                return ENGINE_MAPPED;
-            e->broke = 1;
-            return ENGINE_BREAK;
+            *archive_too = o.archive_too;
+            return o.repairs ? ENGINE_REPAIRED : ENGINE_MAPPED;
         }
         if (rc == K2TD_MAP_REFUSED) v = engine_settle(e, msg, &o, t, may_alter, err);
         switch (v) {
@@ -290,20 +287,54 @@ static void engine_reload_targets(k2td_engine_t *e) {
     }
 }
 
+/* Where a row of the batch stands for one model (engine_map_batch). */
+typedef enum engine_row_state {
+    ENGINE_ROW_PENDING = 0,     /* to map (again, after a schema change) */
+    ENGINE_ROW_SETTLED,         /* archived or skipped: never mapped again */
+    ENGINE_ROW_REPAIRED,        /* mapped after a repair, to count */
+    ENGINE_ROW_REPAIRED_ARCHIVE /* the same, to count and archive */
+} engine_row_state_t;
+
+/* Counts (and archives, for truncate_and_archive) every repaired row of the
+ * mapped batch, once. Returns ENGINE_MAPPED, or ENGINE_BREAK when an
+ * archive failed under archive.on_fail = break. */
+static engine_map_rc_t engine_report_repairs(k2td_engine_t *e) {
+    size_t k = 0, nroutes = k2td_router_count(e->rt.router);
+    for (size_t ro = 0; ro < nroutes; ro++) {
+        const k2td_rowset_t *rs = k2td_router_rows(e->rt.router, ro);
+        size_t nmodels = k2td_runtime_models(&e->rt, ro);
+        for (size_t r = 0; r < rs->nrows; r++) {
+            for (size_t m = 0; m < nmodels; m++, k++) {
+                if (e->row_state[k] < ENGINE_ROW_REPAIRED) continue;
+                const rd_kafka_message_t *km = e->msgs[rs->row_msg[r]];
+                k2td_row_origin_t origin = {engine_topic(km), km->partition, km->offset,
+                                            km->payload, km->len};
+                int archive_too = e->row_state[k] == ENGINE_ROW_REPAIRED_ARCHIVE;
+                if (k2td_row_policy_repaired(e->policy, archive_too, &origin, NULL, e->fatal,
+                                             sizeof(e->fatal)) == 0)
+                    continue;
+                e->broke = 1;
+                return ENGINE_BREAK;
+            }
+        }
+    }
+    return ENGINE_MAPPED;
+}
+
 /* Maps every route's rows onto its models. A schema change (add_field,
  * field_length_extend) maps the batch again with the new schema; rows a
- * policy settled stay settled. Returns ENGINE_MAPPED, ENGINE_GIVE_UP or
- * ENGINE_BREAK. */
+ * policy settled stay settled, and repairs are counted only for the pass
+ * that stands. Returns ENGINE_MAPPED, ENGINE_GIVE_UP or ENGINE_BREAK. */
 static engine_map_rc_t engine_map_batch(k2td_engine_t *e) {
     enum { MAX_PASSES = 8 };
     size_t total = 0, nroutes = k2td_router_count(e->rt.router);
     for (size_t ro = 0; ro < nroutes; ro++)
         total += k2td_router_rows(e->rt.router, ro)->nrows * k2td_runtime_models(&e->rt, ro);
-    if (total > e->settled_cap) {
-        e->settled = k2td_realloc(e->settled, total);
-        e->settled_cap = total;
+    if (total > e->row_state_cap) {
+        e->row_state = k2td_realloc(e->row_state, total);
+        e->row_state_cap = total;
     }
-    memset(e->settled, 0, total);
+    memset(e->row_state, ENGINE_ROW_PENDING, total);
     for (int pass = 0;; pass++) {
         int altered = 0;
         size_t k = 0;
@@ -312,15 +343,20 @@ static engine_map_rc_t engine_map_batch(k2td_engine_t *e) {
             size_t nmodels = k2td_runtime_models(&e->rt, ro);
             for (size_t r = 0; r < rs->nrows; r++) {
                 for (size_t m = 0; m < nmodels; m++, k++) {
-                    if (e->settled[k]) continue;
-                    engine_map_rc_t rc = engine_map_one(e, ro, m, rs, r, pass + 1 < MAX_PASSES);
+                    if (e->row_state[k] == ENGINE_ROW_SETTLED) continue;
+                    int archive_too = 0;
+                    engine_map_rc_t rc =
+                        engine_map_one(e, ro, m, rs, r, pass + 1 < MAX_PASSES, &archive_too);
                     if (rc == ENGINE_GIVE_UP || rc == ENGINE_BREAK) return rc;
-                    e->settled[k] = rc == ENGINE_SETTLED;
+                    e->row_state[k] = rc == ENGINE_SETTLED    ? ENGINE_ROW_SETTLED
+                                      : rc != ENGINE_REPAIRED ? ENGINE_ROW_PENDING
+                                      : archive_too           ? ENGINE_ROW_REPAIRED_ARCHIVE
+                                                              : ENGINE_ROW_REPAIRED;
                     altered |= rc == ENGINE_ALTERED;
                 }
             }
         }
-        if (!altered) return ENGINE_MAPPED;
+        if (!altered) return engine_report_repairs(e);
         engine_reload_targets(e);
     }
 }
@@ -487,7 +523,7 @@ void k2td_engine_free(k2td_engine_t *e) {
     k2td_rowset_free(&e->rows);
     k2td_rowset_free(&e->rows2);
     k2td_row_policy_free(e->policy);
-    free(e->settled);
+    free(e->row_state);
     k2td_runtime_close(&e->rt);
     free(e->msgs);
     free(e->carry);

@@ -287,11 +287,11 @@ k2td_row_verdict_t k2td_row_policy_settle(k2td_row_policy_t *rp, const k2td_map_
     }
 }
 
-int k2td_row_policy_repaired(k2td_row_policy_t *rp, const k2td_map_outcome_t *o,
+int k2td_row_policy_repaired(k2td_row_policy_t *rp, int archive_too,
                              const k2td_row_origin_t *origin, const char *table, char *errstr,
                              size_t errstr_size) {
     rp->stats.repaired_rows++;
-    if (!o->archive_too) return 0;
+    if (!archive_too) return 0;
     char err[512];
     if (row_policy_archive(rp, origin, table, "written truncated (truncate_and_archive)", err,
                            sizeof(err)) == 0) {

@@ -69,10 +69,10 @@ k2td_row_verdict_t k2td_row_policy_settle(k2td_row_policy_t *rp, const k2td_map_
                                           const k2td_row_origin_t *origin, const char *reason,
                                           char *errstr, size_t errstr_size);
 
-/* Counts a row written after a repair; archives it too when the repair
- * was a truncate_and_archive one. Returns 0, or -1 (errstr) when the
- * archive failed and archive.on_fail says break. */
-int k2td_row_policy_repaired(k2td_row_policy_t *rp, const k2td_map_outcome_t *o,
+/* Counts a row written after a repair; archives it too when archive_too
+ * (a truncate_and_archive repair, k2td_map_outcome_t.archive_too). Returns
+ * 0, or -1 (errstr) when the archive failed and archive.on_fail says break. */
+int k2td_row_policy_repaired(k2td_row_policy_t *rp, int archive_too,
                              const k2td_row_origin_t *origin, const char *table, char *errstr,
                              size_t errstr_size);
 

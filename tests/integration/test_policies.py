@@ -133,6 +133,30 @@ def test_repairs_add_field_and_widen(kafka, make_topic, produce, standin, k2td):
     assert not os.path.exists(os.path.join(k2td.workdir, "tasks", "meters", "archived"))
 
 
+def test_a_repair_counts_once_when_the_batch_is_mapped_again(kafka, make_topic, produce,
+                                                             standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [
+        json.dumps({"id": 1, "ts": meters.BASE_MS, "location": "z" * 30}),   # truncated
+        json.dumps({"id": 2, "ts": meters.BASE_MS, "extra": 2.5}),           # a new column:
+    ])                                                                       # the batch again
+    parser = {"global": {"field_length_overflow": "truncate_and_archive",
+                         "field_name_not_found": "add_field"},
+              "parse": {"value": {"json": ""}},
+              "model": {"name": "d_{id}", "using": "meters"}}
+    task = with_options(meters.task(kafka, standin, [topic], parser=parser),
+                        data_dir=str(k2td.workdir))
+    run = k2td.run(task, timeout=90)
+    assert run.returncode == 0, run.stderr()
+    rows = standin.sql("SELECT tbname, location, extra FROM kdb.meters ORDER BY tbname")
+    assert rows["data"] == [["d_1", "z" * 24, None], ["d_2", None, 2.5]]
+    lines = archive_lines(k2td.workdir, "meters")
+    assert [l["offset"] for l in lines] == [0]
+    assert "truncate_and_archive" in lines[0]["reason"]
+    assert "1 rows repaired, 1 columns altered" in run.stderr()
+
+
 def test_break_stops_the_task_without_committing(kafka, make_topic, produce, standin, k2td):
     meters.setup_target(standin)
     topic = make_topic(partitions=1)
