@@ -16,8 +16,9 @@
  * with SASL only, ssl with certificates only — unless the DSN sets
  * security.protocol itself. A "@path" is a file on the machine running k2td
  * (the service's uploads give absolute ones). Unlike taosX, k2td keeps
- * librdkafka's broker host name verification on; turn it off explicitly with
- * ssl.endpoint.identification.algorithm=none where brokers are addressed by IP.
+ * librdkafka's broker host name verification on (an IP address SAN counts);
+ * turn it off explicitly with ssl.endpoint.identification.algorithm=none for
+ * a broker whose certificate does not name the address used.
  * When the same setting is given both ways, the later one in the DSN wins.
  */
 #ifndef K2TD_KAFKA_SECURITY_H

@@ -112,6 +112,16 @@ class Kafka:
             address, user, password = f.read().split()
         return address, user, password
 
+    def ssl(self):
+        """Returns (address, ca_path) of the broker's SSL listener (a
+        self-signed certificate for 127.0.0.1, which ca_path holds), or None
+        for a given broker."""
+        if self.run_dir is None:
+            return None
+        with open(os.path.join(self.run_dir, "ssl-listener")) as f:
+            address, ca_path = f.read().split()
+        return address, ca_path
+
     def log_path(self):
         """Returns the broker's main log file, or None for a given broker."""
         return None if self.run_dir is None else os.path.join(self.run_dir, "logs", "server.log")

@@ -5,7 +5,8 @@
 #   broker.sh fetch    download the broker's jars into the cache (only when missing)
 #   broker.sh start    start a fresh broker on free ports; prints its bootstrap address
 #                      (a SASL_PLAINTEXT listener too: "address user password" in
-#                      <run directory>/sasl)
+#                      <run directory>/sasl; and an SSL one: "address ca.pem-path" in
+#                      <run directory>/ssl-listener)
 #   broker.sh stop     stop the broker started in the run directory
 #   broker.sh status   say whether it runs (exit 0) or not (exit 1)
 #
@@ -72,12 +73,12 @@ fetch() {
     mv "$tmp" "$libs"
 }
 
-# Prints three distinct TCP ports that are free on 127.0.0.1 right now.
+# Prints four distinct TCP ports that are free on 127.0.0.1 right now.
 free_ports() {
     python3 - <<'EOF'
 import socket
 socks = []
-for _ in range(3):
+for _ in range(4):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
@@ -92,21 +93,43 @@ EOF
 sasl_user=k2tdtest
 sasl_password=k2tdsecret
 
+# The SSL listener's certificate: self-signed for 127.0.0.1 (its own CA),
+# made fresh in the run directory at every start; the tests trust ca.pem.
+ssl_password=k2tdstore
+
+# Writes $run_dir/ssl/broker.p12 (the broker's key and certificate) and
+# $run_dir/ssl/ca.pem (the certificate, for clients to trust).
+make_certificate() {
+    rm -rf "$run_dir/ssl"
+    mkdir -p "$run_dir/ssl"
+    keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 7 \
+        -dname CN=127.0.0.1 -ext SAN=IP:127.0.0.1 -ext BC:c=ca:true \
+        -keystore "$run_dir/ssl/broker.p12" -storetype PKCS12 \
+        -storepass "$ssl_password" -keypass "$ssl_password" >/dev/null 2>&1 &&
+        keytool -exportcert -rfc -alias broker -keystore "$run_dir/ssl/broker.p12" \
+            -storepass "$ssl_password" -file "$run_dir/ssl/ca.pem" >/dev/null 2>&1
+}
+
 # Writes server.properties for a broker+controller on the given ports: a
-# PLAINTEXT listener, a SASL_PLAINTEXT one (PLAIN) and the controller's.
+# PLAINTEXT listener, a SASL_PLAINTEXT one (PLAIN), an SSL one and the
+# controller's.
 write_config() {
-    local port=$1 cport=$2 sport=$3
+    local port=$1 cport=$2 sport=$3 tport=$4
     cat >"$run_dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
 sasl.enabled.mechanisms=PLAIN
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$sasl_user="$sasl_password";
+ssl.keystore.location=$run_dir/ssl/broker.p12
+ssl.keystore.type=PKCS12
+ssl.keystore.password=$ssl_password
+ssl.key.password=$ssl_password
 log.dirs=$run_dir/data
 num.partitions=4
 default.replication.factor=1
@@ -136,15 +159,17 @@ set_java_opts() {
 # request. Returns 0 when it does, 2 when a port was taken meanwhile (the
 # caller retries on new ports), 1 on any other failure.
 start_once() {
-    local port cport sport bootstrap pid deadline
-    if ! read -r port cport sport < <(free_ports) || [[ -z $sport ]]; then
+    local port cport sport tport bootstrap pid deadline
+    if ! read -r port cport sport tport < <(free_ports) || [[ -z $tport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
     fi
     bootstrap=127.0.0.1:$port
-    rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/sasl" "$run_dir/pid"
+    rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/sasl" "$run_dir/ssl-listener" \
+        "$run_dir/pid"
     mkdir -p "$run_dir/data" "$run_dir/logs"
-    write_config "$port" "$cport" "$sport"
+    make_certificate || { echo "broker.sh: keytool could not make the SSL certificate" >&2; return 1; }
+    write_config "$port" "$cport" "$sport" "$tport"
     java "${java_opts[@]}" kafka.tools.StorageTool format \
         -t "$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)" \
         -c "$run_dir/server.properties" >"$run_dir/logs/format.out" 2>&1 ||
@@ -171,6 +196,7 @@ start_once() {
         sleep 0.2
     done
     echo "127.0.0.1:$sport $sasl_user $sasl_password" >"$run_dir/sasl"
+    echo "127.0.0.1:$tport $run_dir/ssl/ca.pem" >"$run_dir/ssl-listener"
     echo "$bootstrap" >"$run_dir/bootstrap"
     echo "$bootstrap"
 }
