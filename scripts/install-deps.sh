@@ -33,10 +33,11 @@ for arg in "$@"; do
     esac
 done
 
-# Succeeds when `java -version` reports a major version of at least min_java.
+# Succeeds when `java -version` reports a major version of at least min_java
+# and keytool (the test broker's SSL certificate) is there too.
 java_ok() {
     local major
-    command -v java >/dev/null || return 1
+    command -v java >/dev/null && command -v keytool >/dev/null || return 1
     major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
     [[ -n $major && $major -ge $min_java ]]
 }
