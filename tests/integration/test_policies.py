@@ -21,6 +21,15 @@ def with_options(task, **options):
     return task
 
 
+def json_policy_task(kafka, standin, topic, k2td, **policies):
+    """A task reading topic's JSON into meters (d_{id}) with parser.global
+    set to policies, archiving under k2td's workdir."""
+    parser = {"global": policies, "parse": {"value": {"json": ""}},
+              "model": {"name": "d_{id}", "using": "meters"}}
+    return with_options(meters.task(kafka, standin, [topic], parser=parser),
+                        data_dir=str(k2td.workdir))
+
+
 def test_rules_route_rows_to_their_supertables(kafka, make_topic, produce, standin, k2td):
     meters.setup_target(standin)
     standin.sql("CREATE STABLE kdb.events (ts TIMESTAMP, code INT, text VARCHAR(32)) "
@@ -115,13 +124,9 @@ def test_repairs_add_field_and_widen(kafka, make_topic, produce, standin, k2td):
         json.dumps({"id": 3, "ts": meters.BASE_MS, "extra": 1.5, "note": "n"}),   # 2 new columns
         json.dumps({"id": "a.b", "ts": meters.BASE_MS}),                          # a_b
     ])
-    parser = {"global": {"primary_timestamp_null": "use_current_time",
-                         "field_name_not_found": "add_field",
-                         "field_length_extend": True},
-              "parse": {"value": {"json": ""}},
-              "model": {"name": "d_{id}", "using": "meters"}}
-    task = with_options(meters.task(kafka, standin, [topic], parser=parser),
-                        data_dir=str(k2td.workdir))
+    task = json_policy_task(kafka, standin, topic, k2td,
+                            primary_timestamp_null="use_current_time",
+                            field_name_not_found="add_field", field_length_extend=True)
     run = k2td.run(task, timeout=90)
     assert run.returncode == 0, run.stderr()
     rows = standin.sql("SELECT tbname, location, extra, note FROM kdb.meters ORDER BY tbname")
@@ -141,12 +146,9 @@ def test_a_repair_counts_once_when_the_batch_is_mapped_again(kafka, make_topic, 
         json.dumps({"id": 1, "ts": meters.BASE_MS, "location": "z" * 30}),   # truncated
         json.dumps({"id": 2, "ts": meters.BASE_MS, "extra": 2.5}),           # a new column:
     ])                                                                       # the batch again
-    parser = {"global": {"field_length_overflow": "truncate_and_archive",
-                         "field_name_not_found": "add_field"},
-              "parse": {"value": {"json": ""}},
-              "model": {"name": "d_{id}", "using": "meters"}}
-    task = with_options(meters.task(kafka, standin, [topic], parser=parser),
-                        data_dir=str(k2td.workdir))
+    task = json_policy_task(kafka, standin, topic, k2td,
+                            field_length_overflow="truncate_and_archive",
+                            field_name_not_found="add_field")
     run = k2td.run(task, timeout=90)
     assert run.returncode == 0, run.stderr()
     rows = standin.sql("SELECT tbname, location, extra FROM kdb.meters ORDER BY tbname")
@@ -161,10 +163,8 @@ def test_break_stops_the_task_without_committing(kafka, make_topic, produce, sta
     meters.setup_target(standin)
     topic = make_topic(partitions=1)
     produce(topic, [meters.message(0), json.dumps({"id": 1, "voltage": 1})])
-    parser = {"global": {"primary_timestamp_null": "break"},
-              "parse": {"value": {"json": ""}},
-              "model": {"name": "d_{id}", "using": "meters"}}
-    run = k2td.run(meters.task(kafka, standin, [topic], parser=parser), timeout=90)
+    task = json_policy_task(kafka, standin, topic, k2td, primary_timestamp_null="break")
+    run = k2td.run(task, timeout=90)
     assert run.returncode == 1, run.stderr()
     assert f"{topic} [0] offset 1" in run.stderr()
     assert "primary_timestamp_null: break" in run.stderr()
