@@ -110,6 +110,10 @@ void k2td_api_no_task(k2td_api_call_t *c);
 /* Answers 500 with errstr (a store failure). */
 void k2td_api_internal(k2td_api_call_t *c, const char *errstr);
 
+/* Sets *recs and *n to every stored task (k2td_task_recs_free) and returns 0,
+ * or answers 500 and returns -1. */
+int k2td_api_tasks_read(k2td_api_call_t *c, k2td_task_rec_t **recs, size_t *n);
+
 /* Returns the key a configuration message starts with ("key `topics` is
  * required", "unknown key `x`": points at the key, which ends at a
  * backquote), or NULL. */

@@ -213,11 +213,7 @@ static void task_name_taken(k2td_api_call_t *c, const char *name) {
 void k2td_api_tasks_list(k2td_api_call_t *c) {
     k2td_task_rec_t *recs;
     size_t n;
-    char err[512];
-    if (k2td_task_store_list(c->svc->store, &recs, &n, err, sizeof(err)) != 0) {
-        k2td_api_internal(c, err);
-        return;
-    }
+    if (k2td_api_tasks_read(c, &recs, &n) != 0) return;
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "tasks");
     for (size_t i = 0; i < n; i++) {

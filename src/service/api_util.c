@@ -28,6 +28,13 @@ void k2td_api_internal(k2td_api_call_t *c, const char *errstr) {
     k2td_http_error(c->resp, 500, NULL, "%s", errstr);
 }
 
+int k2td_api_tasks_read(k2td_api_call_t *c, k2td_task_rec_t **recs, size_t *n) {
+    char err[512];
+    if (k2td_task_store_list(c->svc->store, recs, n, err, sizeof(err)) == 0) return 0;
+    k2td_api_internal(c, err);
+    return -1;
+}
+
 cJSON *k2td_api_text(const char *s, size_t n) {
     k2td_buf_t b = K2TD_BUF_INIT;
     k2td_utf8_escape(&b, s, n);

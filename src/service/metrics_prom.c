@@ -41,10 +41,7 @@ void k2td_api_metrics(k2td_api_call_t *c) {
     k2td_task_rec_t *recs;
     size_t n;
     char err[512];
-    if (k2td_task_store_list(c->svc->store, &recs, &n, err, sizeof(err)) != 0) {
-        k2td_api_internal(c, err);
-        return;
-    }
+    if (k2td_api_tasks_read(c, &recs, &n) != 0) return;
     k2td_metrics_t *totals = k2td_calloc(n ? n : 1, sizeof(*totals));
     for (size_t i = 0; i < n; i++) {
         k2td_metrics_t last;
