@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../common/alloc.h"
@@ -200,6 +201,26 @@ static void source_ids(const k2td_kafka_conf_t *c, const char *task_id, char **g
     if (!*client_id) *client_id = k2td_strdup("");
 }
 
+/* Warns when c asks for SCRAM from a librdkafka older than 2.6.1: its SCRAM
+ * proof repeats the client nonce, which brokers of Apache Kafka 4.0 and
+ * later refuse as invalid credentials (confluentinc/librdkafka#4895; older
+ * brokers accept it). */
+static void source_warn_scram(const k2td_kafka_conf_t *c) {
+    if (rd_kafka_version() >= 0x020601ff) return;
+    for (size_t i = 0; i < c->npassthrough; i++) {
+        const k2td_kv_t *kv = &c->passthrough[i];
+        if ((strcmp(kv->key, "sasl.mechanisms") == 0 || strcmp(kv->key, "sasl.mechanism") == 0) &&
+            strncasecmp(kv->value, "SCRAM", 5) == 0) {
+            k2td_log_warn("kafka: SCRAM with librdkafka %s: brokers of Apache Kafka 4.0 and "
+                          "later refuse its SCRAM login as invalid credentials (fixed in "
+                          "librdkafka 2.6.1, confluentinc/librdkafka#4895); older brokers "
+                          "accept it. With Kafka 4 use PLAIN over SSL, or a newer librdkafka",
+                          rd_kafka_version_str());
+            return;
+        }
+    }
+}
+
 /* Builds the librdkafka configuration for c with the given ids, without a
  * rebalance callback. Returns NULL with errstr set. */
 static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *group_id,
@@ -237,6 +258,7 @@ static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *grou
         if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
             goto fail;
     rd_kafka_conf_set_log_cb(rc, source_log_cb);
+    source_warn_scram(c);
     return rc;
 fail:
     rd_kafka_conf_destroy(rc);

@@ -1,5 +1,8 @@
 /*
- * test_kafka_source_log.c - librdkafka's own log lines reach the log hook of
+ * test_kafka_source_log.c - what the Kafka source logs: librdkafka's own
+ * lines, and the warning about SCRAM with an old librdkafka.
+ *
+ * librdkafka's own log lines reach the log hook of
  * the thread that polls the source (a service task's activity log), not
  * only stderr from librdkafka's threads. Needs no broker: a broker address
  * nobody listens on makes librdkafka's broker thread report the failed
@@ -48,7 +51,46 @@ static void test_librdkafka_lines_reach_the_polling_thread(void) {
     k2td_kafka_conf_free(&conf);
 }
 
+/* Counts the lines that warn about librdkafka's SCRAM with Kafka 4. */
+static void on_scram_line(void *ctx, k2td_log_level_t level, int64_t time_ms,
+                          const char *message) {
+    (void)time_ms;
+    if (level == K2TD_LOG_WARN && strstr(message, "librdkafka#4895")) ++*(int *)ctx;
+}
+
+/* Returns how many SCRAM warnings creating a consumer for dsn logs. */
+static int scram_warnings(const char *dsn) {
+    k2td_kafka_conf_t conf;
+    char err[512];
+    if (k2td_kafka_dsn_parse(dsn, &conf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bad test DSN: %s\n", err);
+        return -1;
+    }
+    int n = 0;
+    k2td_log_set_thread_hook(on_scram_line, &n, K2TD_LOG_DEBUG, NULL);
+    rd_kafka_conf_t *rc = k2td_kafka_source_conf(&conf, NULL, err, sizeof(err));
+    k2td_log_set_thread_hook(NULL, NULL, K2TD_LOG_ERROR, NULL);
+    CHECK(rc != NULL);
+    if (rc) rd_kafka_conf_destroy(rc);
+    k2td_kafka_conf_free(&conf);
+    return n;
+}
+
+static void test_scram_warns_about_kafka_4_with_old_librdkafka(void) {
+    int old = rd_kafka_version() < 0x020601ff;
+    CHECK_INT(scram_warnings("kafka://127.0.0.1:1?topics=t&sasl_mechanism=SCRAM-SHA-256"
+                             "&sasl_username=u&sasl_password=p"),
+              old);
+    CHECK_INT(scram_warnings("kafka://127.0.0.1:1?topics=t&sasl.mechanisms=scram-sha-512"
+                             "&security.protocol=sasl_plaintext"),
+              old);
+    CHECK_INT(scram_warnings("kafka://127.0.0.1:1?topics=t&sasl_mechanism=PLAIN"
+                             "&sasl_username=u&sasl_password=p"),
+              0);
+}
+
 int main(void) {
     RUN(test_librdkafka_lines_reach_the_polling_thread);
+    RUN(test_scram_warns_about_kafka_4_with_old_librdkafka);
     return test_finish();
 }
