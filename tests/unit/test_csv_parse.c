@@ -8,47 +8,8 @@
 
 #include "common/buf.h"
 #include "parse/csv_parse.h"
+#include "rows_text_fixture.h"
 #include "test.h"
-
-/* Appends s[0..n) with bytes outside printable ASCII as \xHH. */
-static void put_bytes(k2td_buf_t *b, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x7f) k2td_buf_printf(b, "\\x%02x", c);
-        else k2td_buf_putc(b, (char)c);
-    }
-}
-
-/*
- * Renders rows [first, nrows) as "name=value ..." with " | " between rows:
- * a NULL field is "name:N", bytes are shown by put_bytes(), a value
- * copied out of in[0..len) (to the arena) is followed by "~", and "!BAD"
- * marks a field whose name is not NUL-terminated or whose type is neither
- * string nor NULL. Returns a malloc'ed string the caller frees.
- */
-static char *render(const k2td_rowset_t *rs, size_t first, const char *in, size_t len) {
-    k2td_buf_t b = K2TD_BUF_INIT;
-    for (size_t r = first; r < rs->nrows; r++) {
-        if (r > first) k2td_buf_puts(&b, " | ");
-        const k2td_field_t *f;
-        size_t n = k2td_rowset_row(rs, r, &f);
-        for (size_t i = 0; i < n; i++) {
-            const k2td_value_t *v = &f[i].v;
-            if (i) k2td_buf_putc(&b, ' ');
-            put_bytes(&b, f[i].name, f[i].name_len);
-            if (f[i].name[f[i].name_len] != '\0') k2td_buf_puts(&b, "!BAD");
-            if (v->type == K2TD_VAL_NULL) {
-                k2td_buf_puts(&b, ":N");
-                continue;
-            }
-            k2td_buf_putc(&b, '=');
-            put_bytes(&b, v->str, v->len);
-            if (v->type != K2TD_VAL_STRING) k2td_buf_puts(&b, "!BAD");
-            else if (v->len && (v->str < in || v->str + v->len > in + len)) k2td_buf_putc(&b, '~');
-        }
-    }
-    return k2td_buf_detach(&b);
-}
 
 static const char *const names_abc[] = {"a", "b", "c"};
 static const char *const names_meters[] = {"id",    "ts",       "current", "voltage",
@@ -168,7 +129,7 @@ static void test_cases(void) {
             CHECK_INT(rs.nrows, 0);
             CHECK_INT(rs.nfields, 0);
         } else {
-            char *got = render(&rs, 0, c->in, len);
+            char *got = rows_text(&rs, 0, c->in, len);
             if (strcmp(got, c->out) != 0) fprintf(stderr, "case %zu:\n", i);
             CHECK_STR(got, c->out);
             free(got);
@@ -277,7 +238,7 @@ static void test_messages_and_rollback(void) {
     CHECK_INT(rs.nrows, 3);
     CHECK_INT(rs.nfields, nfields);
     CHECK_INT(k2td_csv_parse(csv, m3, strlen(m3), 3, &rs, err, sizeof(err)), 1);
-    char *got = render(&rs, 0, m0, strlen(m0));
+    char *got = rows_text(&rs, 0, m0, strlen(m0));
     /* m1's and m3's values are outside m0, so "~" marks them here */
     CHECK_STR(got, "ts=1 v=2 | ts=3 v=4 | x=a\"~ y=b~ z=c~ | v=9~");
     free(got);

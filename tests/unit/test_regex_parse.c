@@ -7,36 +7,8 @@
 
 #include "common/buf.h"
 #include "parse/regex_parse.h"
+#include "rows_text_fixture.h"
 #include "test.h"
-
-/*
- * Renders rows [first, nrows) as "name=value ..." with " | " between rows,
- * bytes outside printable ASCII as \xHH, and "!BAD" after a field that is
- * not a string pointing into in[0..len) or whose name is not NUL-terminated.
- * Returns a malloc'ed string the caller frees.
- */
-static char *render(const k2td_rowset_t *rs, size_t first, const char *in, size_t len) {
-    k2td_buf_t b = K2TD_BUF_INIT;
-    for (size_t r = first; r < rs->nrows; r++) {
-        if (r > first) k2td_buf_puts(&b, " | ");
-        const k2td_field_t *f;
-        size_t n = k2td_rowset_row(rs, r, &f);
-        for (size_t i = 0; i < n; i++) {
-            const k2td_value_t *v = &f[i].v;
-            if (i) k2td_buf_putc(&b, ' ');
-            k2td_buf_printf(&b, "%s=", f[i].name);
-            for (size_t j = 0; j < v->len; j++) {
-                unsigned char c = (unsigned char)v->str[j];
-                if (c < 0x20 || c >= 0x7f) k2td_buf_printf(&b, "\\x%02x", c);
-                else k2td_buf_putc(&b, (char)c);
-            }
-            if (v->type != K2TD_VAL_STRING || v->str < in || v->str + v->len > in + len ||
-                f[i].name[f[i].name_len] != '\0')
-                k2td_buf_puts(&b, "!BAD");
-        }
-    }
-    return k2td_buf_detach(&b);
-}
 
 typedef struct match_case {
     const char *pattern;
@@ -127,7 +99,7 @@ static void test_match_cases(void) {
             CHECK_INT(rs.nrows, 0);
             CHECK_INT(rs.nfields, 0);
         } else {
-            char *got = render(&rs, 0, c->in, len);
+            char *got = rows_text(&rs, 0, c->in, len);
             if (strcmp(got, c->out) != 0) fprintf(stderr, "case %zu:\n", i);
             CHECK_STR(got, c->out);
             free(got);
@@ -186,7 +158,7 @@ static void test_rollback_and_reuse(void) {
     CHECK_INT(k2td_regex_parse(re, m3, strlen(m3), 3, &rs, err, sizeof(err)), 1);
     CHECK_INT(rs.nrows, 3);
     CHECK_INT(rs.row_msg[2], 3);
-    char *got = render(&rs, 2, m3, strlen(m3));
+    char *got = rows_text(&rs, 2, m3, strlen(m3));
     CHECK_STR(got, "k=d v=4");
     free(got);
     const k2td_field_t *f;
