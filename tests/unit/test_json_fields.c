@@ -8,51 +8,47 @@
 #include "common/buf.h"
 #include "parse/json_fields.h"
 #include "parse/json_flat.h"
+#include "rows_text_fixture.h"
 #include "test.h"
 
 /*
- * Renders rows [first, nrows) as "name=T:text" separated by spaces, rows by
- * " | " (T: N null, B bool, I int, U uint, F float, S string; numbers show
- * their SQL text and, when it differs from the text, the binary value in
- * brackets), with "@s/@ms/@us/@ns" for a stated timestamp unit.
- * Returns a malloc'ed string.
+ * Appends f as "name=T:text" (T: N null, B bool, I int, U uint, F float, S
+ * string; numbers show their SQL text and, when it differs from the text,
+ * the binary value in brackets), with "@s/@ms/@us/@ns" for a stated
+ * timestamp unit.
  */
-static char *rows_text(const k2td_rowset_t *rs, size_t first) {
+static void field_text(k2td_buf_t *b, const k2td_field_t *f, const void *ctx) {
     static const char *const units[] = {"", "@s", "@ms", "@us", "@ns"};
-    k2td_buf_t b = K2TD_BUF_INIT;
-    for (size_t r = first; r < rs->nrows; r++) {
-        if (r > first) k2td_buf_puts(&b, " | ");
-        const k2td_field_t *f;
-        size_t n = k2td_rowset_row(rs, r, &f);
-        for (size_t i = 0; i < n; i++) {
-            const k2td_value_t *v = &f[i].v;
-            char bin[48] = "";
-            if (i) k2td_buf_putc(&b, ' ');
-            k2td_buf_printf(&b, "%s=", f[i].name);
-            switch (v->type) {
-            case K2TD_VAL_NULL: k2td_buf_puts(&b, "N"); break;
-            case K2TD_VAL_BOOL: k2td_buf_puts(&b, v->n.b ? "B:true" : "B:false"); break;
-            case K2TD_VAL_INT:
-                snprintf(bin, sizeof(bin), "%" PRId64, v->n.i);
-                k2td_buf_puts(&b, "I:");
-                break;
-            case K2TD_VAL_UINT:
-                snprintf(bin, sizeof(bin), "%" PRIu64, v->n.u);
-                k2td_buf_puts(&b, "U:");
-                break;
-            case K2TD_VAL_FLOAT:
-                snprintf(bin, sizeof(bin), "%.17g", v->n.f);
-                k2td_buf_puts(&b, "F:");
-                break;
-            case K2TD_VAL_STRING: k2td_buf_puts(&b, "S:"); break;
-            }
-            if (v->type >= K2TD_VAL_INT) k2td_buf_append(&b, v->str, v->len);
-            if (bin[0] && (strlen(bin) != v->len || memcmp(bin, v->str, v->len) != 0))
-                k2td_buf_printf(&b, "[%s]", bin);
-            k2td_buf_puts(&b, units[v->ts_unit]);
-        }
+    (void)ctx;
+    const k2td_value_t *v = &f->v;
+    char bin[48] = "";
+    k2td_buf_printf(b, "%s=", f->name);
+    switch (v->type) {
+    case K2TD_VAL_NULL: k2td_buf_puts(b, "N"); break;
+    case K2TD_VAL_BOOL: k2td_buf_puts(b, v->n.b ? "B:true" : "B:false"); break;
+    case K2TD_VAL_INT:
+        snprintf(bin, sizeof(bin), "%" PRId64, v->n.i);
+        k2td_buf_puts(b, "I:");
+        break;
+    case K2TD_VAL_UINT:
+        snprintf(bin, sizeof(bin), "%" PRIu64, v->n.u);
+        k2td_buf_puts(b, "U:");
+        break;
+    case K2TD_VAL_FLOAT:
+        snprintf(bin, sizeof(bin), "%.17g", v->n.f);
+        k2td_buf_puts(b, "F:");
+        break;
+    case K2TD_VAL_STRING: k2td_buf_puts(b, "S:"); break;
     }
-    return k2td_buf_detach(&b);
+    if (v->type >= K2TD_VAL_INT) k2td_buf_append(b, v->str, v->len);
+    if (bin[0] && (strlen(bin) != v->len || memcmp(bin, v->str, v->len) != 0))
+        k2td_buf_printf(b, "[%s]", bin);
+    k2td_buf_puts(b, units[v->ts_unit]);
+}
+
+/* Renders rows [first, nrows) with field_text(); the caller frees it. */
+static char *fields_text(const k2td_rowset_t *rs, size_t first) {
+    return rows_text_with(rs, first, field_text, NULL);
 }
 
 /* Compiles specs (a NULL-terminated list). Returns the list or NULL. */
@@ -82,7 +78,7 @@ static char *run(const char *const *specs, const char *payload) {
             out = k2td_strdup("ERROR LEFT ROWS");
         }
     } else {
-        out = rows_text(&rs, 0);
+        out = fields_text(&rs, 0);
     }
     k2td_rowset_free(&rs);
     k2td_json_fields_free(f);
@@ -115,10 +111,10 @@ static void test_auto_keeps_everything(void) {
     k2td_rowset_t rs;
     k2td_rowset_init(&rs);
     CHECK_INT(k2td_json_flat_parse(meters, strlen(meters), 0, &rs, err, sizeof(err)), 1);
-    char *before = rows_text(&rs, 0);
+    char *before = fields_text(&rs, 0);
     CHECK_INT(k2td_json_fields_apply(none, &rs, 0, err, sizeof(err)), 0);
     CHECK_INT(k2td_json_fields_apply(empty, &rs, 0, err, sizeof(err)), 0);
-    char *after = rows_text(&rs, 0);
+    char *after = fields_text(&rs, 0);
     CHECK_STR(after, before);
     CHECK_INT(rs.nfields, 7);
     free(before);
@@ -297,7 +293,7 @@ static void test_many_rows_and_first_row(void) {
     size_t first = rs.nrows;
     CHECK_INT(k2td_json_flat_parse(batch, strlen(batch), 1, &rs, err, sizeof(err)), 5);
     CHECK_INT(k2td_json_fields_apply(f, &rs, first, err, sizeof(err)), 0);
-    char *out = rows_text(&rs, 0);
+    char *out = fields_text(&rs, 0);
     CHECK_STR(out, "keep=I:1 me=I:2 | too=I:3 | "
                    "ts=I:1@ms ts_raw=S:1 v=F:2 | ts=I:4@ms ts_raw=S:4 v=F:3 | "
                    "ts=I:5@ms ts_raw=S:5 |  | ts=I:6@ms ts_raw=S:6 v=F:7.5 k=S:z");
@@ -328,14 +324,14 @@ static void test_error_drops_rows_from_first(void) {
     CHECK_STR(err, "field 'v': cannot cast string to INT: not a number");
     CHECK_INT(rs.nrows, 1);
     CHECK_INT(rs.nfields, 2);
-    char *out = rows_text(&rs, 0);
+    char *out = fields_text(&rs, 0);
     CHECK_STR(out, "v=I:1 w=I:2");
     free(out);
     /* the rowset goes on: new rows are applied normally */
     const char *more = "[{\"v\":true,\"z\":0},{\"v\":[1]}]";
     CHECK_INT(k2td_json_flat_parse(more, strlen(more), 2, &rs, err, sizeof(err)), 2);
     CHECK_INT(k2td_json_fields_apply(f, &rs, 1, err, sizeof(err)), 0);
-    out = rows_text(&rs, 0);
+    out = fields_text(&rs, 0);
     CHECK_STR(out, "v=I:1 w=I:2 | v=I:1 | ");
     free(out);
     /* the first row of the range failing drops just that range */

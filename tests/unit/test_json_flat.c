@@ -7,64 +7,49 @@
 
 #include "common/buf.h"
 #include "parse/json_flat.h"
+#include "rows_text_fixture.h"
 #include "test.h"
 
-/* Appends s[0..n) with bytes outside printable ASCII (and '\\') as \xHH. */
-static void put_bytes(k2td_buf_t *b, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x7f || c == '\\') k2td_buf_printf(b, "\\x%02x", c);
-        else k2td_buf_putc(b, (char)c);
+/*
+ * Appends f as "name=T:value" (T: N null, B bool, I int, U uint, F float as
+ * its text, S string), and "!BAD" when it breaks an invariant: a name not
+ * NUL-terminated, or number text that does not read back as the same value.
+ */
+static void render_field(k2td_buf_t *b, const k2td_field_t *f, const void *ctx) {
+    (void)ctx;
+    const k2td_value_t *v = &f->v;
+    rows_text_bytes(b, f->name, f->name_len);
+    k2td_buf_putc(b, '=');
+    k2td_value_t back = {0};
+    int num_ok = v->str && k2td_json_parse_number(v->str, v->len, &back) == 0 &&
+                 back.type == v->type;
+    switch (v->type) {
+    case K2TD_VAL_NULL: k2td_buf_puts(b, "N"); break;
+    case K2TD_VAL_BOOL: k2td_buf_puts(b, v->n.b ? "B:true" : "B:false"); break;
+    case K2TD_VAL_INT:
+        k2td_buf_printf(b, "I:%" PRId64, v->n.i);
+        if (!num_ok || back.n.i != v->n.i) k2td_buf_puts(b, "!BAD");
+        break;
+    case K2TD_VAL_UINT:
+        k2td_buf_printf(b, "U:%" PRIu64, v->n.u);
+        if (!num_ok || back.n.u != v->n.u) k2td_buf_puts(b, "!BAD");
+        break;
+    case K2TD_VAL_FLOAT:
+        k2td_buf_puts(b, "F:");
+        k2td_buf_append(b, v->str, v->len);
+        if (!num_ok || memcmp(&back.n.f, &v->n.f, sizeof(double)) != 0) k2td_buf_puts(b, "!BAD");
+        break;
+    case K2TD_VAL_STRING:
+        k2td_buf_puts(b, "S:");
+        rows_text_bytes(b, v->str, v->len);
+        break;
     }
+    if (f->name[f->name_len] != '\0') k2td_buf_puts(b, "!BAD");
 }
 
-/*
- * Renders rows [first, nrows) as "name=T:value ..." with " | " between rows
- * (T: N null, B bool, I int, U uint, F float as its text, S string), and
- * appends "!BAD" after a field that breaks an invariant: a name not
- * NUL-terminated, or number text that does not read back as the same value.
- * Returns a malloc'ed string the caller frees.
- */
+/* Renders rows [first, nrows) with render_field(); the caller frees it. */
 static char *render(const k2td_rowset_t *rs, size_t first) {
-    k2td_buf_t b = K2TD_BUF_INIT;
-    for (size_t r = first; r < rs->nrows; r++) {
-        if (r > first) k2td_buf_puts(&b, " | ");
-        const k2td_field_t *f;
-        size_t n = k2td_rowset_row(rs, r, &f);
-        for (size_t i = 0; i < n; i++) {
-            const k2td_value_t *v = &f[i].v;
-            if (i) k2td_buf_putc(&b, ' ');
-            put_bytes(&b, f[i].name, f[i].name_len);
-            k2td_buf_putc(&b, '=');
-            k2td_value_t back = {0};
-            int num_ok = v->str && k2td_json_parse_number(v->str, v->len, &back) == 0 &&
-                         back.type == v->type;
-            switch (v->type) {
-            case K2TD_VAL_NULL: k2td_buf_puts(&b, "N"); break;
-            case K2TD_VAL_BOOL: k2td_buf_puts(&b, v->n.b ? "B:true" : "B:false"); break;
-            case K2TD_VAL_INT:
-                k2td_buf_printf(&b, "I:%" PRId64, v->n.i);
-                if (!num_ok || back.n.i != v->n.i) k2td_buf_puts(&b, "!BAD");
-                break;
-            case K2TD_VAL_UINT:
-                k2td_buf_printf(&b, "U:%" PRIu64, v->n.u);
-                if (!num_ok || back.n.u != v->n.u) k2td_buf_puts(&b, "!BAD");
-                break;
-            case K2TD_VAL_FLOAT:
-                k2td_buf_puts(&b, "F:");
-                k2td_buf_append(&b, v->str, v->len);
-                if (!num_ok || memcmp(&back.n.f, &v->n.f, sizeof(double)) != 0)
-                    k2td_buf_puts(&b, "!BAD");
-                break;
-            case K2TD_VAL_STRING:
-                k2td_buf_puts(&b, "S:");
-                put_bytes(&b, v->str, v->len);
-                break;
-            }
-            if (f[i].name[f[i].name_len] != '\0') k2td_buf_puts(&b, "!BAD");
-        }
-    }
-    return k2td_buf_detach(&b);
+    return rows_text_with(rs, first, render_field, NULL);
 }
 
 typedef struct good_case {
