@@ -367,46 +367,58 @@ static int pipeline_apply(void *stage, k2td_rowset_t *rows, k2td_expr_ctx_t *ect
     }
 }
 
+/* k2td_pipeline_run_stage()'s context for one stage. */
+static void pipeline_ctx(k2td_transform_ctx_t *ctx, pipeline_drop_t *drop, int64_t now_ms,
+                         int32_t default_offset_s) {
+    k2td_transform_ctx_init(ctx, now_ms);
+    ctx->default_offset_s = default_offset_s;
+    ctx->on_drop = pipeline_on_drop;
+    ctx->opaque = drop;
+}
+
 size_t k2td_pipeline_run_stage(k2td_pipeline_t *p, size_t i, const k2td_rowset_t *in,
                                k2td_rowset_t *out, int64_t now_ms, int32_t default_offset_s,
                                k2td_pipeline_drop_fn on_drop, void *opaque) {
     pipeline_stage_t *s = &p->stages[i];
     pipeline_drop_t drop = {on_drop, opaque, s->kind};
     k2td_transform_ctx_t ctx;
-    k2td_transform_ctx_init(&ctx, now_ms);
-    ctx.default_offset_s = default_offset_s;
-    ctx.on_drop = pipeline_on_drop;
-    ctx.opaque = &drop;
+    pipeline_ctx(&ctx, &drop, now_ms, default_offset_s);
     return k2td_transform_run(s, pipeline_apply, in, out, &ctx);
+}
+
+/* Every stage of a pipeline as one k2td_transform_apply_fn; the stage that
+ * drops a row is noted in drop.kind for the drop callback. */
+typedef struct pipeline_all {
+    k2td_pipeline_t *p;
+    pipeline_drop_t drop;
+} pipeline_all_t;
+
+static int pipeline_apply_all(void *arg, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
+                              char *reason, size_t reason_size) {
+    pipeline_all_t *all = arg;
+    for (size_t i = 0; i < all->p->n; i++) {
+        pipeline_stage_t *s = &all->p->stages[i];
+        if (pipeline_apply(s, rows, ectx, reason, reason_size) == 0) continue;
+        all->drop.kind = s->kind;
+        return -1;
+    }
+    return 0;
 }
 
 size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,
                          int64_t now_ms, int32_t default_offset_s, k2td_pipeline_drop_fn on_drop,
                          void *opaque) {
     if (p->n == 0) return 0;
-    const k2td_rowset_t *in = *rows;
-    k2td_rowset_t *out = *spare;
-    k2td_rowset_truncate(out, 0);
-    k2td_expr_ctx_t ectx;
-    k2td_expr_ctx_init(&ectx, &out->arena, now_ms * 1000);
-    ectx.default_offset_s = default_offset_s;
-    char reason[512];
-    size_t dropped = 0;
     /* one copy of each row, which every stage then changes in place: the
      * copies between stages cost more than some stages (bench/README.md) */
-    for (size_t row = 0; row < in->nrows; row++) {
-        size_t keep = out->nrows;
-        k2td_rowset_copy_row(out, in, row);
-        for (size_t i = 0; i < p->n; i++) {
-            if (pipeline_apply(&p->stages[i], out, &ectx, reason, sizeof(reason)) == 0) continue;
-            k2td_rowset_truncate(out, keep);
-            if (on_drop) on_drop(opaque, p->stages[i].kind, in, row, reason);
-            dropped++;
-            break;
-        }
-    }
-    *spare = *rows;
-    *rows = out;
+    pipeline_all_t all = {p, {on_drop, opaque, K2TD_STAGE_EXTRACT}};
+    k2td_transform_ctx_t ctx;
+    pipeline_ctx(&ctx, &all.drop, now_ms, default_offset_s);
+    k2td_rowset_truncate(*spare, 0);
+    size_t dropped = k2td_transform_run(&all, pipeline_apply_all, *rows, *spare, &ctx);
+    k2td_rowset_t *t = *rows;
+    *rows = *spare;
+    *spare = t;
     return dropped;
 }
 
