@@ -183,14 +183,14 @@ static void engine_row_failed(void *ctx, size_t origin, const char *table, const
 }
 
 /* The mutate stages' and the router's drop callback: a row a filter or the
- * rules left out is counted, a row an extract or map rule could not handle
- * is logged with its origin. */
+ * routing rules left out is counted as filtered; a row a rule could not
+ * handle (an extract or map rule, a filter that cannot be evaluated) is
+ * settled as bad data, with its origin. */
 static void engine_row_dropped(void *ctx, k2td_stage_kind_t kind, const k2td_rowset_t *in,
-                               size_t row, const char *reason) {
+                               size_t row, int filtered, const char *reason) {
     k2td_engine_t *e = ctx;
     const rd_kafka_message_t *m = e->msgs[in->row_msg[row]];
-    int filtered = kind == K2TD_STAGE_ROUTE ||
-                   (kind == K2TD_STAGE_FILTER && strstr(reason, "is not true"));
+    (void)kind;
     if (!filtered) {
         k2td_map_outcome_t o = {.fault = K2TD_FAULT_DATA};
         engine_settle(e, in->row_msg[row], &o, NULL, 0, reason);

@@ -116,8 +116,9 @@ static cJSON *preview_parse(preview_t *p, const k2td_preview_sample_t *samples, 
 
 /* The drop callback: records the dropped row and the reason. */
 static void preview_dropped(void *opaque, k2td_stage_kind_t kind, const k2td_rowset_t *in,
-                            size_t row, const char *reason) {
+                            size_t row, int filtered, const char *reason) {
     (void)kind;
+    (void)filtered;
     preview_t *p = opaque;
     cJSON *j = preview_row(in, row);
     preview_add(j, "reason", reason);

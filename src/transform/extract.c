@@ -258,9 +258,9 @@ int k2td_extract_apply(k2td_extract_t *x, k2td_rowset_t *rows, char *reason,
     for (size_t i = 0; i < x->n; i++) {
         if (apply_rule(x, &x->rules[i], rows, reason, reason_size) == 0) continue;
         k2td_errstr_prefix(reason, reason_size, "%s: ", x->rules[i].label);
-        return -1;
+        return K2TD_TRANSFORM_FAILED;
     }
-    return 0;
+    return K2TD_TRANSFORM_KEEP;
 }
 
 /* k2td_extract_apply() as a k2td_transform_apply_fn. */

@@ -86,8 +86,8 @@ size_t k2td_extract_run(k2td_extract_t *x, const k2td_rowset_t *in, k2td_rowset_
 /*
  * Applies the rules, in order, to the last row of rows, in place (the
  * pipeline runs its stages this way, one copy of each row for all of
- * them). Returns 0, or -1 with the failing rule's
- * reason, e.g. "extract rule 1 (json on `payload`): offset 0: ...";
+ * them). Returns K2TD_TRANSFORM_KEEP, or K2TD_TRANSFORM_FAILED with the
+ * failing rule's reason, e.g. "extract rule 1 (json on `payload`): offset 0: ...";
  * ownership as for k2td_extract_run with rows as both in and out.
  */
 int k2td_extract_apply(k2td_extract_t *x, k2td_rowset_t *rows, char *reason,

@@ -55,13 +55,14 @@ int k2td_filter_apply(k2td_filter_t *f, const k2td_rowset_t *rows, k2td_expr_ctx
     for (size_t i = 0; i < f->n; i++) {
         int rc = k2td_expr_eval_bool(f->exprs[i], rows, row, ectx, reason, reason_size);
         if (rc == 1) continue;
-        if (rc < 0)
+        if (rc < 0) {
             k2td_errstr_prefix(reason, reason_size, "filter `%s`: ", f->texts[i]);
-        else
-            k2td_errstr_set(reason, reason_size, "filter `%s` is not true", f->texts[i]);
-        return -1;
+            return K2TD_TRANSFORM_FAILED;
+        }
+        k2td_errstr_set(reason, reason_size, "filter `%s` is not true", f->texts[i]);
+        return K2TD_TRANSFORM_FILTERED;
     }
-    return 0;
+    return K2TD_TRANSFORM_KEEP;
 }
 
 /* k2td_filter_apply() as a k2td_transform_apply_fn. */

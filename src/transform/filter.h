@@ -39,9 +39,11 @@ void k2td_filter_free(k2td_filter_t *f);
 size_t k2td_filter_run(k2td_filter_t *f, const k2td_rowset_t *in, k2td_rowset_t *out,
                        const k2td_transform_ctx_t *ctx);
 
-/* Tests the last row of rows against f. Returns 0 when every expression is
- * true, else -1 with the reason as for k2td_filter_run. Strings the
- * expressions build go into ectx->arena. */
+/* Tests the last row of rows against f. Returns K2TD_TRANSFORM_KEEP when
+ * every expression is true, K2TD_TRANSFORM_FILTERED when one is false or
+ * null, K2TD_TRANSFORM_FAILED when one cannot be evaluated; with the reason
+ * as for k2td_filter_run. Strings the expressions build go into
+ * ectx->arena. */
 int k2td_filter_apply(k2td_filter_t *f, const k2td_rowset_t *rows, k2td_expr_ctx_t *ectx,
                       char *reason, size_t reason_size);
 

@@ -252,12 +252,12 @@ int k2td_map_apply(k2td_map_t *m, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx, ch
         mrule_t *r = &m->rules[i];
         if (eval_rule(m, r, rows, row, ectx, &m->vals[i], reason, reason_size) == 0) continue;
         k2td_errstr_prefix(reason, reason_size, "%s: ", r->label);
-        return -1;
+        return K2TD_TRANSFORM_FAILED;
     }
     for (size_t i = 0; i < m->n; i++)
         k2td_transform_set_field(rows, m->rules[i].target, m->rules[i].target_len)->v =
             m->vals[i];
-    return 0;
+    return K2TD_TRANSFORM_KEEP;
 }
 
 /* k2td_map_apply() as a k2td_transform_apply_fn. */

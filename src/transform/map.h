@@ -85,10 +85,10 @@ size_t k2td_map_run(k2td_map_t *m, const k2td_rowset_t *in, k2td_rowset_t *out,
                     const k2td_transform_ctx_t *ctx);
 
 /* Sets the rules' targets on the last row of rows, in place; every rule
- * reads the row as it was before the call. Returns 0, or -1 with the
- * failing rule's reason as for k2td_map_run (rows may then hold some
- * targets already: the caller drops the row). Built strings go into
- * ectx->arena; "now" is ectx->now_us. */
+ * reads the row as it was before the call. Returns K2TD_TRANSFORM_KEEP, or
+ * K2TD_TRANSFORM_FAILED with the failing rule's reason as for k2td_map_run
+ * (no target is set then). Built strings go into ectx->arena; "now" is
+ * ectx->now_us. */
 int k2td_map_apply(k2td_map_t *m, k2td_rowset_t *rows, k2td_expr_ctx_t *ectx, char *reason,
                    size_t reason_size);
 

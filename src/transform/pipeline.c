@@ -346,10 +346,10 @@ typedef struct pipeline_drop {
     k2td_stage_kind_t kind;
 } pipeline_drop_t;
 
-static void pipeline_on_drop(void *opaque, const k2td_rowset_t *in, size_t row,
+static void pipeline_on_drop(void *opaque, const k2td_rowset_t *in, size_t row, int filtered,
                              const char *reason) {
     pipeline_drop_t *d = opaque;
-    if (d->fn) d->fn(d->opaque, d->kind, in, row, reason);
+    if (d->fn) d->fn(d->opaque, d->kind, in, row, filtered, reason);
 }
 
 k2td_stage_kind_t k2td_pipeline_stage_kind(const k2td_pipeline_t *p, size_t i) {
@@ -398,11 +398,12 @@ static int pipeline_apply_all(void *arg, k2td_rowset_t *rows, k2td_expr_ctx_t *e
     pipeline_all_t *all = arg;
     for (size_t i = 0; i < all->p->n; i++) {
         pipeline_stage_t *s = &all->p->stages[i];
-        if (pipeline_apply(s, rows, ectx, reason, reason_size) == 0) continue;
+        int verdict = pipeline_apply(s, rows, ectx, reason, reason_size);
+        if (verdict == K2TD_TRANSFORM_KEEP) continue;
         all->drop.kind = s->kind;
-        return -1;
+        return verdict;
     }
-    return 0;
+    return K2TD_TRANSFORM_KEEP;
 }
 
 size_t k2td_pipeline_run(k2td_pipeline_t *p, k2td_rowset_t **rows, k2td_rowset_t **spare,

@@ -40,9 +40,12 @@ typedef enum k2td_stage_kind {
 } k2td_stage_kind_t;
 
 /* A dropped row: kind of the stage that dropped it, its index in that
- * stage's input rowset `in` (in->row_msg[row] names the message). */
+ * stage's input rowset `in` (in->row_msg[row] names the message), and
+ * whether it was filtered out (a filter not true, or no routing rule took
+ * it) rather than failed by a rule. */
 typedef void (*k2td_pipeline_drop_fn)(void *opaque, k2td_stage_kind_t kind,
-                                      const k2td_rowset_t *in, size_t row, const char *reason);
+                                      const k2td_rowset_t *in, size_t row, int filtered,
+                                      const char *reason);
 
 /*
  * Compiles the `mutate` array (mutate may be NULL: no stage). path names it

@@ -114,7 +114,7 @@ void k2td_router_split(k2td_router_t *r, const k2td_rowset_t *in, int64_t now_ms
         if (i >= 0)
             k2td_rowset_copy_row(&r->routes[i].a, in, row);
         else if (on_drop)
-            on_drop(opaque, K2TD_STAGE_ROUTE, in, row, reason);
+            on_drop(opaque, K2TD_STAGE_ROUTE, in, row, 1, reason);
     }
 }
 

@@ -13,8 +13,8 @@ void k2td_transform_ctx_init(k2td_transform_ctx_t *ctx, int64_t now_ms) {
 }
 
 void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *in, size_t row,
-                         const char *reason) {
-    if (ctx->on_drop) ctx->on_drop(ctx->opaque, in, row, reason);
+                         int filtered, const char *reason) {
+    if (ctx->on_drop) ctx->on_drop(ctx->opaque, in, row, filtered, reason);
 }
 
 void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out) {
@@ -34,9 +34,10 @@ size_t k2td_transform_run(void *stage, k2td_transform_apply_fn apply, const k2td
     for (size_t row = 0; row < in->nrows; row++) {
         size_t keep = out->nrows;
         k2td_rowset_copy_row(out, in, row);
-        if (apply(stage, out, &ectx, reason, sizeof(reason)) == 0) continue;
+        int verdict = apply(stage, out, &ectx, reason, sizeof(reason));
+        if (verdict == K2TD_TRANSFORM_KEEP) continue;
         k2td_rowset_truncate(out, keep);
-        k2td_transform_drop(ctx, in, row, reason);
+        k2td_transform_drop(ctx, in, row, verdict == K2TD_TRANSFORM_FILTERED, reason);
         dropped++;
     }
     return dropped;

@@ -23,10 +23,11 @@
 #include "../model/value.h"
 
 /* Called once per dropped row: `row` is its index in the stage's input
- * rowset `in` (in->row_msg[row] names the message); reason is only valid
- * during the call. */
+ * rowset `in` (in->row_msg[row] names the message); filtered is non-zero
+ * when a filter left the row out (not true), zero when a rule failed on it;
+ * reason is only valid during the call. */
 typedef void (*k2td_transform_drop_fn)(void *opaque, const k2td_rowset_t *in, size_t row,
-                                       const char *reason);
+                                       int filtered, const char *reason);
 
 /* What a stage needs besides its rows. The caller owns all of it. */
 typedef struct k2td_transform_ctx {
@@ -39,20 +40,29 @@ typedef struct k2td_transform_ctx {
 /* Fills ctx for a batch ingested at now_ms: UTC, no drop callback. */
 void k2td_transform_ctx_init(k2td_transform_ctx_t *ctx, int64_t now_ms);
 
-/* Reports row `row` of in as dropped for reason (calls ctx->on_drop). */
+/* Reports row `row` of in as dropped (filtered: by a filter that is not
+ * true) for reason (calls ctx->on_drop). */
 void k2td_transform_drop(const k2td_transform_ctx_t *ctx, const k2td_rowset_t *in, size_t row,
-                         const char *reason);
+                         int filtered, const char *reason);
 
 /* Makes the last stage's output (*out) the next stage's input (*in) and
  * empties the other rowset's rows for the next output, keeping its arena,
  * which still holds strings the rows refer to. */
 void k2td_transform_swap(k2td_rowset_t **in, k2td_rowset_t **out);
 
+/* What applying a stage to a row gave (k2td_transform_apply_fn). */
+enum {
+    K2TD_TRANSFORM_FAILED = -1,  /* a rule failed on the row: drop it as bad data */
+    K2TD_TRANSFORM_KEEP = 0,
+    K2TD_TRANSFORM_FILTERED = 1, /* a filter is not true: leave the row out */
+};
+
 /*
  * Applies a stage to the last row of rows, in place: fields set or added,
- * built strings in ectx->arena (rows->arena). Returns 0 to keep the row, or
- * -1 with the reason it is dropped (rows may then hold a partly changed
- * row, which the caller truncates).
+ * built strings in ectx->arena (rows->arena). Returns K2TD_TRANSFORM_KEEP,
+ * or K2TD_TRANSFORM_FILTERED / K2TD_TRANSFORM_FAILED with the reason the row
+ * is dropped (rows may then hold a partly changed row, which the caller
+ * truncates).
  */
 typedef int (*k2td_transform_apply_fn)(void *stage, k2td_rowset_t *rows,
                                        k2td_expr_ctx_t *ectx, char *reason,

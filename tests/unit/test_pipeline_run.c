@@ -19,9 +19,10 @@ typedef struct {
 } drops_t;
 
 static void on_drop(void *opaque, k2td_stage_kind_t kind, const k2td_rowset_t *in, size_t row,
-                    const char *reason) {
+                    int filtered, const char *reason) {
     drops_t *d = opaque;
     (void)kind;
+    (void)filtered;
     (void)reason;
     d->seen[in->row_msg[row]]++;
     d->n++;

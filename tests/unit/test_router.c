@@ -12,9 +12,10 @@ typedef struct {
 } drops_t;
 
 static void on_drop(void *opaque, k2td_stage_kind_t kind, const k2td_rowset_t *in, size_t row,
-                    const char *reason) {
+                    int filtered, const char *reason) {
     drops_t *d = opaque;
     CHECK_INT(kind, K2TD_STAGE_ROUTE);
+    CHECK_INT(filtered, 1);
     if (d->n < 8) snprintf(d->reasons[d->n++], sizeof(d->reasons[0]), "%zu: %s", in->row_msg[row],
                            reason);
 }

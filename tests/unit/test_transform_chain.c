@@ -76,6 +76,8 @@ static void test_extract_filter_map(void) {
         CHECK_STR(d.reasons[2], "filter `message_1 != \"skip\"` is not true");
         CHECK_INT(d.msgs[3], 104);
         CHECK(strncmp(d.reasons[3], "map rule 3 (`v2`, expr): offset 2: ", 35) == 0);
+        /* filters leave rows out; failing extract and map rules drop bad data */
+        CHECK(!d.filtered[0] && d.filtered[1] && d.filtered[2] && !d.filtered[3]);
         /* the batch is done: now both may be reset */
         for (int i = 0; i < 2; i++) k2td_rowset_reset(&sets[i]);
     }

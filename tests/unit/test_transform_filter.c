@@ -31,6 +31,7 @@ static void test_seed_example(void) {
     CHECK_INT(d.rows[0], 1);
     CHECK_INT(d.msgs[0], 21);
     CHECK_STR(d.reasons[0], "filter `id != 1` is not true");
+    CHECK_INT(d.filtered[0], 1);
     CHECK_INT(d.rows[1], 3);
     CHECK_INT(d.msgs[1], 23);
     k2td_filter_free(f);
@@ -72,6 +73,8 @@ static void test_and_null_and_errors(void) {
             CHECK_INT(d.n, 1);
             CHECK_STR(d.reasons[0], cases[c].reason);
             CHECK_INT(d.msgs[0], c);
+            /* a filter that cannot be evaluated fails the row; false or null filters it */
+            CHECK_INT(d.filtered[0], strstr(cases[c].reason, "is not true") != NULL);
         }
     }
     k2td_filter_free(f);

@@ -18,13 +18,16 @@
 typedef struct drops {
     size_t n;
     size_t rows[DROPS_MAX], msgs[DROPS_MAX];
+    int filtered[DROPS_MAX];
     char reasons[DROPS_MAX][512];
 } drops_t;
 
-static inline void record_drop(void *opaque, const k2td_rowset_t *in, size_t row, const char *reason) {
+static inline void record_drop(void *opaque, const k2td_rowset_t *in, size_t row, int filtered,
+                               const char *reason) {
     drops_t *d = opaque;
     if (d->n == DROPS_MAX) return;
     d->rows[d->n] = row;
+    d->filtered[d->n] = filtered;
     d->msgs[d->n] = in->row_msg[row];
     snprintf(d->reasons[d->n], sizeof(d->reasons[0]), "%s", reason);
     d->n++;
