@@ -128,6 +128,20 @@ static int store_end(k2td_task_store_t *s, sqlite3_stmt *st, int rc) {
     return rc;
 }
 
+/* Ends a statement that filled the JSON array arr row by row, step being
+ * the last sqlite3_step() result. Returns arr, or NULL (arr released, errstr
+ * naming what) when the rows did not all come. */
+static cJSON *store_end_array(k2td_task_store_t *s, sqlite3_stmt *st, int step, cJSON *arr,
+                              const char *what, char *errstr, size_t errstr_size) {
+    if (step != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        arr = NULL;
+        store_fail(s, what, errstr, errstr_size);
+    }
+    store_end(s, st, 0);
+    return arr;
+}
+
 /* Returns the statement q without locking (inside a held lock). */
 static sqlite3_stmt *store_stmt(k2td_task_store_t *s, int q) {
     sqlite3_stmt *st = s->stmts[q];
@@ -431,13 +445,7 @@ cJSON *k2td_task_store_events_json(k2td_task_store_t *s, int64_t task_id, int er
         cJSON_AddStringToObject(e, "message", (const char *)sqlite3_column_text(st, 2));
         cJSON_AddItemToArray(arr, e);
     }
-    if (step != SQLITE_DONE) {
-        cJSON_Delete(arr);
-        arr = NULL;
-        store_fail(s, "read events", errstr, errstr_size);
-    }
-    store_end(s, st, 0);
-    return arr;
+    return store_end_array(s, st, step, arr, "read events", errstr, errstr_size);
 }
 
 int k2td_task_store_admin_get(k2td_task_store_t *s, k2td_admin_cred_t *c, char *errstr,
@@ -507,13 +515,7 @@ cJSON *k2td_task_store_uploads_json(k2td_task_store_t *s, char *errstr, size_t e
         cJSON_AddStringToObject(u, "created_at", when);
         cJSON_AddItemToArray(arr, u);
     }
-    if (step != SQLITE_DONE) {
-        cJSON_Delete(arr);
-        arr = NULL;
-        store_fail(s, "list uploads", errstr, errstr_size);
-    }
-    store_end(s, st, 0);
-    return arr;
+    return store_end_array(s, st, step, arr, "list uploads", errstr, errstr_size);
 }
 
 int k2td_task_store_upload_delete(k2td_task_store_t *s, int64_t id, char **name, char *errstr,
