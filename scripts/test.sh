@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds k2td, and runs every test:
 #   1. unit tests (ctest), plain and under AddressSanitizer + UBSan
-#   2. the fuzz targets, each for a bounded time on its seed corpus
+#   2. the fuzz targets: each replays its corpus, then fuzzes a fixed number of
+#      executions from a fixed seed (scripts/fuzz.sh)
 #   3. the TDengine stand-in's own tests (pytest)
 #   4. integration tests: a real Kafka broker -> k2td -> the stand-in (pytest),
 #      with the sanitizer build of k2td and then with the release build
@@ -11,7 +12,7 @@
 #
 #   scripts/test.sh
 #
-# K2TD_FUZZ_SECONDS (default 30) bounds each fuzz target.
+# K2TD_FUZZ_RUNS, K2TD_FUZZ_SEED and K2TD_FUZZ_SECONDS: see scripts/fuzz.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -27,18 +28,8 @@ echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure
 
-echo "== fuzz targets"
-for fuzzer in build-fuzz/tests/fuzz_*; do
-    name=$(basename "$fuzzer")
-    corpus=tests/fuzz/corpus/${name#fuzz_}
-    work=$(mktemp -d)
-    cp -r "$corpus"/. "$work"/ 2>/dev/null || true
-    echo "-- $name for ${K2TD_FUZZ_SECONDS:-30} s"
-    "$fuzzer" -max_total_time="${K2TD_FUZZ_SECONDS:-30}" -print_final_stats=0 "$work" \
-        >"$work.log" 2>&1 || { tail -50 "$work.log"; exit 1; }
-    tail -1 "$work.log"
-    rm -rf "$work" "$work.log"
-done
+echo "== fuzz targets: corpus replay, then a fixed seed"
+bash scripts/fuzz.sh
 
 echo "== integration tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -42,7 +42,7 @@ void *k2td_arena_alloc(k2td_arena_t *a, size_t n) {
 
 char *k2td_arena_strndup(k2td_arena_t *a, const char *s, size_t n) {
     char *p = k2td_arena_alloc(a, n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n); /* s may be NULL when n is 0 */
     p[n] = '\0';
     return p;
 }

@@ -59,6 +59,7 @@ void k2td_rowset_copy_row(k2td_rowset_t *rs, const k2td_rowset_t *src, size_t r)
     size_t start = src->row_start[r];
     size_t n = (r + 1 < src->nrows ? src->row_start[r + 1] : src->nfields) - start;
     k2td_rowset_begin_row(rs, src->row_msg[r]);
+    if (n == 0) return;
     fields_reserve(rs, n);
     memcpy(rs->fields + rs->nfields, src->fields + start, n * sizeof(k2td_field_t));
     rs->nfields += n;
@@ -73,7 +74,7 @@ void k2td_rowset_truncate(k2td_rowset_t *rs, size_t nrows_keep) {
 size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **first) {
     size_t start = rs->row_start[r];
     size_t end = r + 1 < rs->nrows ? rs->row_start[r + 1] : rs->nfields;
-    *first = rs->fields + start;
+    *first = k2td_rowset_field_at(rs, start);
     return end - start;
 }
 
@@ -100,7 +101,7 @@ const k2td_field_t *k2td_rowset_find(const k2td_rowset_t *rs, size_t r,
      * stream are usually laid out alike */
     size_t start = rs->row_start[r], h = start + *hint;
     size_t end = r + 1 < rs->nrows ? rs->row_start[r + 1] : rs->nfields;
-    if (h < end) {
+    if (h < end) { /* so fields is allocated */
         const k2td_field_t *f = rs->fields + h;
         if (f->name_len == name_len && memcmp(f->name, name, name_len) == 0) return f;
     }

@@ -93,7 +93,14 @@ void k2td_rowset_copy_row(k2td_rowset_t *rs, const k2td_rowset_t *src, size_t r)
  * message that failed to parse half way. Arena memory is not reclaimed. */
 void k2td_rowset_truncate(k2td_rowset_t *rs, size_t nrows_keep);
 
-/* Returns the number of fields of row r, and sets *first to its first field. */
+/* Returns field i of rs's field array: rs->fields + i, or NULL while the
+ * array was never allocated (then i is 0; C leaves NULL + 0 undefined). */
+static inline k2td_field_t *k2td_rowset_field_at(const k2td_rowset_t *rs, size_t i) {
+    return rs->fields ? rs->fields + i : NULL;
+}
+
+/* Returns the number of fields of row r, and sets *first to its first field
+ * (NULL when rs has no field at all). */
 size_t k2td_rowset_row(const k2td_rowset_t *rs, size_t r, const k2td_field_t **first);
 
 /* Returns the field of row r named name (exact, case-sensitive), or NULL.

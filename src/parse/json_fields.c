@@ -491,7 +491,7 @@ int k2td_json_fields_apply(const k2td_json_fields_t *f, k2td_rowset_t *rs, size_
         rs->row_start[r] = base + (out_start - tail);
     }
     size_t nout = rs->nfields - tail;
-    memmove(rs->fields + base, rs->fields + tail, nout * sizeof(k2td_field_t));
+    if (nout) memmove(rs->fields + base, rs->fields + tail, nout * sizeof(k2td_field_t));
     rs->nfields = base + nout;
     rs->nrows = nrows;
     return 0;

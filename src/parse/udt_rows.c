@@ -193,7 +193,7 @@ static int rows_name_cmp(const void *pa, const void *pb) {
 /* Sorts the fields [first, nfields) of the row just read. Returns 0, or -1
  * when two have the same name. */
 static int rows_sort(rows_ctx_t *c, size_t first) {
-    k2td_field_t *f = c->rs->fields + first;
+    k2td_field_t *f = k2td_rowset_field_at(c->rs, first);
     size_t n = c->rs->nfields - first;
     if (n > 1) qsort(f, n, sizeof(*f), rows_name_cmp);
     for (size_t i = 1; i < n; i++) {

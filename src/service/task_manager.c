@@ -349,7 +349,7 @@ int k2td_task_manager_with_lock(k2td_task_manager_t *m, int64_t id,
     return rc;
 }
 
-int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int want_lag,
+int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int detail,
                            k2td_task_live_t *out) {
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&m->lock);
@@ -361,7 +361,11 @@ int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int want_lag,
         k2td_engine_watch_stats(r->watch, &out->stats);
         out->started_ms = r->started_ms;
         out->execute_ms = k2td_clock_mono_ms() - r->started_mono_ms;
-        if (want_lag) out->lag = k2td_engine_watch_lag_json(r->watch);
+        if (detail) {
+            /* after the counters: every event logged before them is saved */
+            tm_save_events(m, r);
+            out->lag = k2td_engine_watch_lag_json(r->watch);
+        }
     }
     pthread_mutex_unlock(&m->lock);
     return running;

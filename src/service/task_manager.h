@@ -70,9 +70,12 @@ int k2td_task_manager_resume(k2td_task_manager_t *m);
 int k2td_task_manager_with_lock(k2td_task_manager_t *m, int64_t id,
                                 int (*fn)(void *ctx, int running), void *ctx);
 
-/* Fills *out for task id when it runs (with the lag list when want_lag).
+/* Fills *out for task id when it runs. With detail (the status view) it also
+ * fills the lag list and moves the run's new events to the store after
+ * reading the counters, so every event logged before the counters in *out
+ * is in the store for the events read next.
  * Returns 1 when it runs, 0 when not. */
-int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int want_lag,
+int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int detail,
                            k2td_task_live_t *out);
 
 /* Returns the number of running tasks. */

@@ -412,7 +412,8 @@ static void sample_collect(sampler_t *s, k2td_kafka_samples_t *out) {
     out->items = k2td_calloc(n ? n : 1, sizeof(*out->items));
     for (size_t i = 0; i < s->nparts; i++) {
         const sample_part_t *p = &s->parts[i];
-        memcpy(out->items + out->n, s->slots + p->slot, (size_t)p->got * sizeof(*out->items));
+        if (p->got) /* slots is NULL when no partition got a message */
+            memcpy(out->items + out->n, s->slots + p->slot, (size_t)p->got * sizeof(*out->items));
         out->n += (size_t)p->got;
     }
     free(s->slots);

@@ -46,8 +46,8 @@ size_t k2td_transform_run(void *stage, k2td_transform_apply_fn apply, const k2td
 k2td_field_t *k2td_transform_set_field(k2td_rowset_t *out, const char *name, size_t name_len) {
     /* most calls add a name the row lacks, so the whole row is scanned: one
      * tight pass, the first byte compared before memcmp */
-    k2td_field_t *f = out->fields + out->row_start[out->nrows - 1];
-    k2td_field_t *end = out->fields + out->nfields;
+    k2td_field_t *f = k2td_rowset_field_at(out, out->row_start[out->nrows - 1]);
+    k2td_field_t *end = k2td_rowset_field_at(out, out->nfields);
     for (; f < end; f++) {
         if (f->name_len == name_len &&
             (name_len == 0 || (f->name[0] == name[0] && memcmp(f->name, name, name_len) == 0)))
