@@ -29,7 +29,7 @@ void *k2td_realloc(void *p, size_t n) {
 
 char *k2td_strndup(const char *s, size_t n) {
     char *p = k2td_malloc(n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n); /* s may be NULL when n is 0 */
     p[n] = '\0';
     return p;
 }
