@@ -88,7 +88,7 @@ async function tableRows(page, selector) {
 // and returns its text; fails when it shows an error notice.
 async function previewDone(page, part) {
   const box = page.locator(`[data-preview="${part}"]`);
-  await box.locator('.preview-body, .notice-error, table').first().waitFor({ timeout: 30000 });
+  await box.locator('.preview-body, .notice-error, table').first().waitFor();
   const err = box.locator(':scope > .notice-error');
   if (await err.count()) throw new Error(`the ${part} preview failed: ${await err.textContent()}`);
   return box.textContent();
@@ -117,7 +117,7 @@ async function fillForm(page) {
   await page.locator('[data-path="to.user"] input').fill(env('K2TD_STANDIN_USER', 'root'));
   await page.getByLabel('TDengine password', { exact: true }).fill(env('K2TD_STANDIN_PASSWORD', 'taosdata'));
   const db = env('K2TD_DB');
-  await page.locator(`select[aria-label="Target database"] option[value="${db}"]`).waitFor({ state: 'attached', timeout: 20000 });
+  await page.locator(`select[aria-label="Target database"] option[value="${db}"]`).waitFor({ state: 'attached' });
   await page.getByLabel('Target database', { exact: true }).selectOption(db);
 
   step('connection and collection');
@@ -135,7 +135,7 @@ async function fillForm(page) {
 
   step('connectivity check');
   await page.getByRole('button', { name: 'Connectivity check' }).click();
-  await page.locator('.check-result .notice').nth(1).waitFor({ timeout: 40000 });
+  await page.locator('.check-result .notice').nth(1).waitFor();
   const checks = await page.locator('.check-result .notice').allTextContents();
   assert.match(checks[0], /Kafka: connected/, checks[0]);
   assert.ok(checks[0].includes(env('K2TD_TOPIC')), checks[0]);
@@ -144,7 +144,7 @@ async function fillForm(page) {
   step('samples from the server, parse preview');
   await page.getByRole('button', { name: 'Retrieve from server' }).click();
   const body = page.getByLabel('Message body', { exact: true });
-  await page.waitForFunction(() => document.querySelector('textarea[aria-label="Message body"]').value.trim() !== '', null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('textarea[aria-label="Message body"]').value.trim() !== '');
   const lines = (await body.inputValue()).split('\n').filter((l) => l.trim());
   assert.equal(lines.length, expect.messages, `samples retrieved: ${lines.length}`);
   await page.getByRole('button', { name: 'Preview parsing' }).click();
@@ -184,7 +184,7 @@ async function fillForm(page) {
 
   step('table mapping and its preview');
   const stable = env('K2TD_STABLE');
-  await page.locator(`select[aria-label="Target supertable"] option[value="${stable}"]`).waitFor({ state: 'attached', timeout: 20000 });
+  await page.locator(`select[aria-label="Target supertable"] option[value="${stable}"]`).waitFor({ state: 'attached' });
   await page.getByLabel('Target supertable', { exact: true }).selectOption(stable);
   await page.locator('[data-path="parser.model.name"] input').fill(expect.template);
   for (const [col, r] of Object.entries(expect.rules)) {
@@ -231,7 +231,7 @@ async function run(page) {
   step('submit');
   await page.getByRole('button', { name: 'Submit' }).click();
   const row = page.locator('tr[data-task-id]', { has: page.getByRole('link', { name: taskName, exact: true }) });
-  await row.waitFor({ timeout: 20000 });
+  await row.waitFor();
   assert.equal((await row.locator('[data-k="state"]').textContent()).trim(), 'created');
 
   step('start; wait for the rows in the list');
@@ -240,7 +240,7 @@ async function run(page) {
   await page.waitForFunction(([sel, want]) => {
     const cell = document.querySelector(sel);
     return cell && Number(cell.textContent.replace(/[^0-9]/g, '')) >= want;
-  }, [`tr[data-task-id="${id}"] [data-k="written"]`, expect.rows], { timeout: 90000, polling: 500 });
+  }, [`tr[data-task-id="${id}"] [data-k="written"]`, expect.rows], { timeout: 120000, polling: 500 });
   const written = num(await row.locator('[data-k="written"]').textContent());
   assert.equal(written, expect.rows, `rows written ${written}`);
   assert.equal((await row.locator('[data-k="state"]').textContent()).trim(), 'running');
@@ -252,15 +252,15 @@ async function run(page) {
   await page.waitForFunction((want) => {
     const el = document.querySelector('[data-metric="written_rows"] .metric-value');
     return el && Number(el.textContent.replace(/[^0-9]/g, '')) === want;
-  }, expect.rows, { timeout: 20000 });
+  }, expect.rows);
   await page.getByRole('tab', { name: 'Cumulative' }).click();
   await shot(page, 'detail');
 
   step('stop');
   await page.getByRole('button', { name: `Stop ${taskName}` }).click();
-  await page.locator('h1 .badge.state-stopped').waitFor({ timeout: 60000 });
+  await page.locator('h1 .badge.state-stopped').waitFor();
   await page.getByRole('link', { name: '← Data sources' }).click();
-  await row.locator('[data-k="state"]:has-text("stopped")').waitFor({ timeout: 20000 });
+  await row.locator('[data-k="state"]:has-text("stopped")').waitFor();
   assert.equal(num(await row.locator('[data-k="written"]').textContent()), expect.rows);
   await shot(page, 'list-stopped', false);
 
@@ -268,7 +268,7 @@ async function run(page) {
   await page.goto(`${URL_}#/tasks/${id}/edit`);
   assert.equal(await page.getByLabel('TDengine password', { exact: true }).inputValue(), '******');
   await page.locator(`select[aria-label="Target database"] option[value="${env('K2TD_DB')}"]`)
-    .waitFor({ state: 'attached', timeout: 20000 });
+    .waitFor({ state: 'attached' });
   // the task's group has read every message: the sample is typed
   await page.getByLabel('Message body', { exact: true })
     .fill('{"id": 7, "ts": 1764000000000, "message": "m7-x7", "v": 70}');
@@ -285,7 +285,7 @@ async function run(page) {
 
   step('narrow window');
   await page.setViewportSize({ width: 420, height: 800 });
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.matchMedia('(max-width: 720px)').matches);
   await shot(page, 'narrow-list');
   await page.getByRole('link', { name: '+ Add data source' }).first().click();
   await page.getByRole('heading', { name: 'Add data source' }).waitFor();
@@ -307,7 +307,9 @@ let failed = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  // generous: every wait ends as soon as its state is reached, and a loaded
+  // machine may take long for one
+  page.setDefaultTimeout(60000);
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   try {

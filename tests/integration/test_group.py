@@ -42,13 +42,15 @@ def test_task_id_and_custom_prefix(kafka, make_topic, produce, standin, k2td):
 def test_two_processes_share_the_partitions(kafka, make_topic, produce, standin, k2td):
     meters.setup_target(standin)
     topic = make_topic(partitions=4)
-    task = meters.task(kafka, standin, [topic], group="shared", timeout="15s",
+    # the idle timeout counts from each start: it spans both joins and the
+    # rebalance before the first message
+    task = meters.task(kafka, standin, [topic], group="shared", timeout="30s",
                        **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
     first = k2td.start(task)
-    helpers.wait_until(lambda: "assigned 4 partition(s)" in first.stderr(), 60, "first member")
+    helpers.wait_until(lambda: "assigned 4 partition(s)" in first.stderr(), 120, "first member")
     second = k2td.start(task)
     helpers.wait_until(lambda: "assigned 2 partition(s)" in second.stderr()
-                       and "assigned 2 partition(s)" in first.stderr(), 60, "a rebalance")
+                       and "assigned 2 partition(s)" in first.stderr(), 120, "a rebalance")
     # explicit partitions: a keyless producer sticks to one partition per batch
     produce(topic, [meters.message(i, devices=50) for i in range(20000)],
             partition=[i % 4 for i in range(20000)])
@@ -71,7 +73,7 @@ def test_cooperative_member_without_partitions_closes_cleanly(kafka, make_topic,
     coop = {"partition.assignment.strategy": "cooperative-sticky",
             "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
     holder = k2td.start(meters.task(kafka, standin, [topic], group="coop", timeout="0", **coop))
-    helpers.wait_until(lambda: "assigned 1 partition(s)" in holder.stderr(), 60, "the holder")
+    helpers.wait_until(lambda: "assigned 1 partition(s)" in holder.stderr(), 120, "the holder")
     idle = k2td.run(meters.task(kafka, standin, [topic], group="coop", timeout="4s", **coop),
                     timeout=60)
     assert idle.returncode == 0, idle.stderr()

@@ -4,9 +4,10 @@ import helpers
 import meters
 
 
-def wait_assigned(run, partitions=None):
-    text = f"assigned {partitions} partition(s)" if partitions else "kafka: assigned"
-    helpers.wait_until(lambda: text in run.stderr(), 60, "the partitions to be assigned")
+def wait_assigned(run):
+    """Waits until the run has its partitions and their start offsets."""
+    helpers.wait_until(lambda: "kafka: assigned" in run.stderr(), 120,
+                       "the partitions to be assigned")
 
 
 def test_earliest_reads_what_was_there(kafka, make_topic, produce, standin, k2td):
@@ -22,12 +23,14 @@ def test_latest_skips_what_was_there(kafka, make_topic, produce, standin, k2td):
     meters.setup_target(standin)
     topic = make_topic()
     produce(topic, [meters.message(i) for i in range(100)])
+    # no idle timeout: it counts the group join too, so it could end the run
+    # before the new messages come
     run = k2td.start(meters.task(kafka, standin, [topic], fallback_offset="Latest",
-                                 timeout="5s"))
+                                 timeout="0"))
     wait_assigned(run)
     produce(topic, [meters.message(i) for i in range(100, 150)])
-    run.wait(90)
-    assert run.returncode == 0, run.stderr()
+    helpers.wait_until(lambda: meters.count(standin) >= 50, 120, "50 rows")
+    assert run.terminate() == 0, run.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(100, 150))
 
 
@@ -62,15 +65,18 @@ def test_latest_position_survives_a_run_without_messages(kafka, make_topic, prod
     meters.setup_target(standin)
     topic = make_topic()
     produce(topic, [meters.message(i) for i in range(20)])
-    task = meters.task(kafka, standin, [topic], fallback_offset="Latest", timeout="3s")
-    run = k2td.run(task, timeout=90)
-    assert run.returncode == 0, run.stderr()
+    # stopped once it knows where it starts, not by an idle timeout (which
+    # counts the group join too, so it could end the run before that)
+    run = k2td.start(meters.task(kafka, standin, [topic], fallback_offset="Latest",
+                                 timeout="0"))
+    wait_assigned(run)
+    assert run.terminate() == 0, run.stderr()
     assert meters.count(standin) == 0
 
     # produced while no task ran: the next run resumes where the first one
     # started instead of resolving "latest" again
     produce(topic, [meters.message(i) for i in range(20, 50)])
-    run = k2td.run(task, timeout=90)
+    run = k2td.run(meters.task(kafka, standin, [topic], fallback_offset="Latest"), timeout=90)
     assert run.returncode == 0, run.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(20, 50))
 

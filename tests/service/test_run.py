@@ -25,6 +25,16 @@ def status(serve, task_id):
     return a.json()
 
 
+def wait_status(serve, task_id, ok, what, timeout=120):
+    """Polls the task's status until ok(status) holds and returns that status,
+    so what a test asserts on it was read after the state was reached."""
+    def reached():
+        s = status(serve, task_id)
+        return s if ok(s) else None
+
+    return helpers.wait_until(reached, timeout, what)
+
+
 def stored_total(s):
     """The sum of the offsets stored for commit over the assigned partitions
     (a partition that got no message has none), or -1 while one lags."""
@@ -47,12 +57,8 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     assert a.status == 200 and a.json()["state"] == "running"
     assert serve.call("POST", f"/api/tasks/{task_id}/start").status == 409
     wait_rows(standin, 3000)
-
-    def counted():
-        s = status(serve, task_id)
-        return s if s["run"]["written_rows"] == 3000 and s["lag"] else None
-
-    s = helpers.wait_until(counted, 30, "the status to show 3000 rows")
+    s = wait_status(serve, task_id, lambda s: s["run"]["written_rows"] == 3000 and s["lag"],
+                    "the status to show 3000 rows")
     assert s["state"] == "running"
     assert s["health"] in ("Ready", "Idle", "Busy")
     assert s["run"]["kafka_consumed_messages"] == 3000
@@ -62,12 +68,8 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     assert s["run"]["written_points"] == 3000 * 3  # current, voltage, phase
     assert s["run"]["start_time"].endswith("Z")
     assert sorted(p["partition"] for p in s["lag"]) == [0, 1]
-
-    def all_stored():
-        s = status(serve, task_id)
-        return s if stored_total(s) == 3000 else None
-
-    s = helpers.wait_until(all_stored, 30, "every offset stored and no lag")
+    s = wait_status(serve, task_id, lambda s: stored_total(s) == 3000,
+                    "every offset stored and no lag")
     # the status saves the events logged before its counters: the start line
     # is there once rows are counted
     assert any("running: from kafka://" in line["message"] for line in s["activity"])
@@ -94,8 +96,8 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     produce(topic, [meters.message(i, DEVICES) for i in range(3000, 3500)])
     serve.call("POST", f"/api/tasks/{task_id}/start")
     wait_rows(standin, 3500)
-    helpers.wait_until(lambda: status(serve, task_id)["run"]["written_rows"] == 500, 30,
-                       "the second run's count")
+    wait_status(serve, task_id, lambda s: s["run"]["written_rows"] == 500,
+                "the second run's count")
     serve.call("POST", f"/api/tasks/{task_id}/stop")
     s = status(serve, task_id)
     assert s["run"]["written_rows"] == 500
@@ -110,14 +112,10 @@ def test_bad_messages_are_errors_naming_their_offset(serve, kafka, make_topic, p
     task_id = make_task(serve, kafka, standin, topic, timeout="0")
     serve.call("POST", f"/api/tasks/{task_id}/start")
     wait_rows(standin, 2)
-
-    def has_error():
-        # the error line and the counters are published separately
-        s = status(serve, task_id)
-        refused = s["run"]["malformed_messages"] + s["run"]["archived_rows"]
-        return s if s["errors"] and refused and s["health"] == "Bounce" else None
-
-    s = helpers.wait_until(has_error, 30, "the error to show")
+    # the error line and the counters are published separately
+    s = wait_status(serve, task_id, lambda s: s["errors"] and s["health"] == "Bounce" and
+                    s["run"]["malformed_messages"] + s["run"]["archived_rows"],
+                    "the error to show")
     err = s["errors"][0]
     assert (err["topic"], err["partition"], err["offset"]) == (topic, 0, 1)
     assert f"{topic} [0] offset 1" in err["message"]
@@ -137,7 +135,7 @@ def test_a_task_with_a_timeout_finishes(serve, kafka, make_topic, produce, stand
     task_id = make_task(serve, kafka, standin, topic, timeout="2s")
     serve.call("POST", f"/api/tasks/{task_id}/start")
     helpers.wait_until(lambda: serve.call("GET", f"/api/tasks/{task_id}").json()["state"]
-                       == "finished", 90, "the task to finish")
+                       == "finished", 120, "the task to finish")
     assert meters.count(standin) == 10
     assert serve.call("POST", f"/api/tasks/{task_id}/stop").status == 409
     # finished tasks can be changed and run again
@@ -155,8 +153,8 @@ def test_each_task_has_its_own_log_level(serve, kafka, make_topic, produce, stan
     ids = [serve.call("POST", "/api/tasks", t).json()["id"] for t in (t_debug, t_info)]
     for i in ids:
         serve.call("POST", f"/api/tasks/{i}/start")
-    helpers.wait_until(lambda: all(status(serve, i)["run"]["written_rows"] == 5 for i in ids),
-                       90, "both tasks to write")
+    for i in ids:
+        wait_status(serve, i, lambda s: s["run"]["written_rows"] == 5, "the task to write")
     for i in ids:
         serve.call("POST", f"/api/tasks/{i}/stop")
     levels = [{line["level"] for line in status(serve, i)["activity"]} for i in ids]
@@ -173,8 +171,8 @@ def test_sigterm_keeps_the_task_running_for_the_next_start(serve, kafka, make_to
     task_id = make_task(serve, kafka, standin, topic, timeout="0", batch_size="100000",
                         batch_timeout="10m")
     serve.call("POST", f"/api/tasks/{task_id}/start")
-    helpers.wait_until(lambda: status(serve, task_id)["run"]["kafka_consumed_messages"] == 1000,
-                       60, "all 1000 in the open batch")
+    wait_status(serve, task_id, lambda s: s["run"]["kafka_consumed_messages"] == 1000,
+                "all 1000 in the open batch")
     assert meters.count(standin) == 0
     assert serve.stop() == 0
     # the open batch was written and committed at SIGTERM
@@ -185,8 +183,8 @@ def test_sigterm_keeps_the_task_running_for_the_next_start(serve, kafka, make_to
     t = serve.call("GET", f"/api/tasks/{task_id}").json()
     assert t["state"] == "running"
     produce(topic, [meters.message(i, DEVICES) for i in range(1000, 1200)])
-    helpers.wait_until(lambda: status(serve, task_id)["run"]["kafka_consumed_messages"] == 200,
-                       60, "the resumed run to read the new messages")
+    wait_status(serve, task_id, lambda s: s["run"]["kafka_consumed_messages"] == 200,
+                "the resumed run to read the new messages")
     serve.stop()  # the open batch again
     assert meters.rows(standin) == meters.expected_rows(range(1200), DEVICES)
     assert "task 1 (`meters`) resumed" in serve.log()
@@ -197,23 +195,24 @@ def test_kill_9_then_restart_resumes_and_loses_nothing(serve, kafka, make_topic,
     n, devices = 60_000, 100
     meters.setup_target(standin)
     topic = make_topic(partitions=4)
-    produce(topic, [meters.message(i, devices) for i in range(n)])
+    # half the messages before the kill, the rest after it: the kill always
+    # comes mid-stream, however fast the task is
+    produce(topic, [meters.message(i, devices) for i in range(n // 2)])
     # after a kill -9 the group waits session.timeout.ms for the dead member
     task_id = make_task(serve, kafka, standin, topic, group="crash", timeout="0",
                         batch_size="2000",
                         **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
     serve.call("POST", f"/api/tasks/{task_id}/start")
-    wait_rows(standin, n // 5)
+    wait_rows(standin, n // 5, timeout=300)
     serve.kill()
-    landed_at_kill = meters.count(standin)
-    assert landed_at_kill < n, "the kill came too late to prove anything"
+    produce(topic, [meters.message(i, devices) for i in range(n // 2, n)])
     serve.start()
     serve.login()
     assert serve.call("GET", f"/api/tasks/{task_id}").json()["state"] == "running"
     wait_rows(standin, n, timeout=300)
     # partitions read to the end before the kill may store nothing in this run
-    helpers.wait_until(lambda: len(status(serve, task_id)["lag"]) == 4 and
-                       stored_total(status(serve, task_id)) >= 0, 120, "no lag")
+    wait_status(serve, task_id, lambda s: len(s["lag"]) == 4 and stored_total(s) >= 0,
+                "no lag")
     assert meters.count(standin) == n
     assert meters.rows(standin) == meters.expected_rows(range(n), devices)
     serve.call("POST", f"/api/tasks/{task_id}/stop")
@@ -230,13 +229,12 @@ def test_health_shows_sink_error_while_tdengine_is_down(serve, kafka, make_topic
     wait_rows(standin, 100)
     standin.stop()
     produce(topic, [meters.message(i) for i in range(100, 200)])
-    helpers.wait_until(lambda: status(serve, task_id)["health"] == "SinkError", 60,
-                       "health SinkError")
+    wait_status(serve, task_id, lambda s: s["health"] == "SinkError", "health SinkError")
     t = serve.call("GET", f"/api/tasks/{task_id}").json()
     assert t["state"] == "running" and t["health"] == "SinkError"
     standin.start()
-    helpers.wait_until(lambda: status(serve, task_id)["health"] in ("Ready", "Idle"), 90,
-                       "health back to normal")
+    wait_status(serve, task_id, lambda s: s["health"] in ("Ready", "Idle"),
+                "health back to normal")
     wait_rows(standin, 200)
     serve.call("POST", f"/api/tasks/{task_id}/stop")
     assert meters.rows(standin) == meters.expected_rows(range(200), 10)

@@ -184,7 +184,7 @@ def test_a_task_whose_target_is_unreachable_fails_with_its_reason(serve):
         got = serve.call("GET", f"/api/tasks/{t['id']}").json()
         return got if got["state"] == "failed" else None
 
-    got = helpers.wait_until(failed, 60, "the task to fail")
+    got = helpers.wait_until(failed, 120, "the task to fail")
     assert got["health"] == "Fatal"
     assert "unreachable" in got["last_error"]["message"]
     assert "td-secret-1" not in got["last_error"]["message"]
@@ -243,5 +243,5 @@ def test_concurrent_starts_stops_and_reads_stay_consistent(serve):
     for th in threads:
         th.join()
     assert bad == []
-    helpers.wait_until(lambda: serve.call("GET", path).json()["state"] != "running", 60,
+    helpers.wait_until(lambda: serve.call("GET", path).json()["state"] != "running", 120,
                        "the task to end")
