@@ -9,6 +9,8 @@
 #   3. text_parse_bench, udt_bench, expr_bench - regex/CSV payloads, a Lua
 #      UDT and expressions, one core
 #   4. e2e_bench.py       - real broker -> k2td -> fast sink / stand-in, vs kcat
+#   5. restart_bench.py   - time to the first row after a restart that follows
+#      kill -9, with and without static group membership
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -25,3 +27,5 @@ taskset -c 1 build/bench/udt_bench "$n" 3
 taskset -c 1 build/bench/expr_bench "$n"
 echo "== end to end"
 .cache/venv/bin/python bench/e2e_bench.py --messages "$n"
+echo "== restart after kill -9"
+.cache/venv/bin/python bench/restart_bench.py

@@ -15,6 +15,7 @@ enum {
     K2TD_EXIT_TD_AUTH = 6,         /* TDengine refused the credentials */
     K2TD_EXIT_TD_NO_DB = 7,        /* the target database does not exist */
     K2TD_EXIT_TD_NO_STABLE = 8,    /* the target supertable does not exist */
+    K2TD_EXIT_NOT_FINISHED = 9,    /* the timeout passed before the partitions were read to their end */
 };
 
 /* `k2td run ...`: runs a task until it finishes or is stopped. Returns an

@@ -64,7 +64,10 @@ int k2td_cli_run(int argc, char **argv) {
                   "%llu malformed messages, "
                   "%llu statements, %llu retries; %.0f msg/s over %.3f s of activity",
                   task.name,
-                  rc != K2TD_ENGINE_OK ? "failed" : run_stop ? "stopped" : "finished",
+                  rc == K2TD_ENGINE_NOT_FINISHED ? "not finished"
+                  : rc != K2TD_ENGINE_OK         ? "failed"
+                  : run_stop                     ? "stopped"
+                                                 : "finished",
                   run_seconds_since(&t0), (unsigned long long)st.kafka_consumed_messages,
                   (unsigned long long)st.written_rows, (unsigned long long)st.failed_rows,
                   (unsigned long long)st.invalid_rows, (unsigned long long)st.archived_rows,

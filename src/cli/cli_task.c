@@ -93,6 +93,7 @@ int k2td_cli_exit_code(k2td_engine_rc_t rc) {
     case K2TD_ENGINE_TD_AUTH: return K2TD_EXIT_TD_AUTH;
     case K2TD_ENGINE_TD_NO_DB: return K2TD_EXIT_TD_NO_DB;
     case K2TD_ENGINE_TD_NO_STABLE: return K2TD_EXIT_TD_NO_STABLE;
+    case K2TD_ENGINE_NOT_FINISHED: return K2TD_EXIT_NOT_FINISHED;
     default: return K2TD_EXIT_FAILED;
     }
 }

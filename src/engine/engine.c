@@ -14,6 +14,8 @@
 #include "runtime.h"
 
 #define ENGINE_POLL_MS 100
+/* how often "still waiting for partitions" is logged */
+#define ENGINE_WAIT_LOG_MS 10000
 
 struct k2td_engine {
     const k2td_task_t *task;
@@ -41,6 +43,8 @@ struct k2td_engine {
     int64_t first_msg_ms; /* 0 until the first message */
     int64_t last_status_ms;
     uint64_t last_status_msgs;
+    int64_t waiting_since_ms; /* since when no partition is held; 0 while some are */
+    int64_t waiting_logged_ms;
 };
 
 static int64_t engine_now_ms(void) {
@@ -205,7 +209,8 @@ static void engine_row_dropped(void *ctx, k2td_stage_kind_t kind, const k2td_row
 static void engine_publish(k2td_engine_t *e, int sink_waiting) {
     if (e->opts.watch)
         k2td_engine_watch_tick(e->opts.watch, &e->stats, e->source, e->nmsgs,
-                               (size_t)e->task->kafka.batch_size, sink_waiting);
+                               (size_t)e->task->kafka.batch_size, sink_waiting,
+                               e->waiting_since_ms != 0);
 }
 
 /* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
@@ -454,6 +459,74 @@ static void engine_status(k2td_engine_t *e, int64_t now) {
     e->last_status_msgs = e->stats.kafka_consumed_messages;
 }
 
+/* Logs when the task starts and stops waiting for partitions (joining,
+ * rebalancing, coordinator unreachable), and every ENGINE_WAIT_LOG_MS while
+ * it waits; the watch shows it as health Waiting meanwhile. */
+static void engine_log_waiting(k2td_engine_t *e, int64_t now) {
+    size_t held = k2td_kafka_source_assigned(e->source);
+    const char *group = k2td_kafka_source_group_id(e->source);
+    if (held) {
+        if (e->waiting_since_ms)
+            k2td_log_info("holding %zu partition(s) of group `%s` after waiting %lld ms", held,
+                          group, (long long)(now - e->waiting_since_ms));
+        e->waiting_since_ms = 0;
+        return;
+    }
+    if (!e->waiting_since_ms) {
+        e->waiting_since_ms = e->waiting_logged_ms = now;
+        k2td_log_info("waiting for partitions: group `%s` is joining or rebalancing", group);
+    } else if (now - e->waiting_logged_ms >= ENGINE_WAIT_LOG_MS) {
+        e->waiting_logged_ms = now;
+        k2td_log_warn("still waiting for partitions of group `%s` after %lld s: the group is "
+                      "rebalancing (a member that crashed holds its partitions until its "
+                      "session times out) or its coordinator is unreachable",
+                      group, (long long)((now - e->waiting_since_ms) / 1000));
+    }
+}
+
+/* The source DSN's timeout: the task finishes when it has held its
+ * partitions at their end (lag 0, nothing open) for timeout_ms without a
+ * message. *end_since_ms is when that began (0: not at the end now); it is
+ * set to -1 when the task is finished. When timeout_ms passed since the last
+ * message (last_msg_ms) while the task is not at the end, it is not finished:
+ * returns K2TD_ENGINE_NOT_FINISHED with errstr saying why (no partition held,
+ * messages waiting, end unknown). Returns K2TD_ENGINE_OK otherwise. */
+static k2td_engine_rc_t engine_check_end(k2td_engine_t *e, int64_t now, int64_t last_msg_ms,
+                                         int64_t *end_since_ms, char *errstr,
+                                         size_t errstr_size) {
+    int64_t timeout = e->task->kafka.timeout_ms;
+    size_t held = k2td_kafka_source_assigned(e->source);
+    int64_t lag = held ? k2td_kafka_source_lag(e->source) : -1;
+    if (lag == 0 && !e->nmsgs) {
+        if (!*end_since_ms) *end_since_ms = now;
+        if (now - *end_since_ms >= timeout) {
+            k2td_log_info("no message for %lld ms with every assigned partition read to its "
+                          "end: the task is finished", (long long)timeout);
+            *end_since_ms = -1;
+        }
+        return K2TD_ENGINE_OK;
+    }
+    *end_since_ms = 0;
+    if (now - last_msg_ms < timeout) return K2TD_ENGINE_OK;
+    if (!held)
+        k2td_errstr_set(errstr, errstr_size,
+                        "not finished: no message for %lld ms and no partition assigned in group "
+                        "`%s` (the group is joining or rebalancing, or its coordinator is "
+                        "unreachable; a member that crashed holds its partitions until its "
+                        "session times out)",
+                        (long long)timeout, k2td_kafka_source_group_id(e->source));
+    else if (lag > 0)
+        k2td_errstr_set(errstr, errstr_size,
+                        "not finished: no message for %lld ms while %lld messages wait in the "
+                        "%zu assigned partition(s)", (long long)timeout, (long long)lag, held);
+    else
+        k2td_errstr_set(errstr, errstr_size,
+                        "not finished: no message for %lld ms and the end of the %zu assigned "
+                        "partition(s) is not known (no fetch was answered: are the brokers "
+                        "reachable?)", (long long)timeout, held);
+    return K2TD_ENGINE_NOT_FINISHED;
+}
+
 k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, char *errstr,
                                  size_t errstr_size) {
     const k2td_kafka_conf_t *kc = &e->task->kafka;
@@ -472,6 +545,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     k2td_buf_free(&from);
     e->started_ms = e->last_status_ms = engine_now_ms();
     int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
+    int64_t end_since_ms = 0, last_end_check_ms = 0;
     k2td_engine_rc_t rc = K2TD_ENGINE_OK;
     while (!*stop) {
         int64_t now = engine_now_ms();
@@ -494,6 +568,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
             return K2TD_ENGINE_FAILED;
         }
+        engine_log_waiting(e, now);
         engine_publish(e, 0);
         if (e->nmsgs >= (size_t)kc->batch_size ||
             (e->nmsgs && now - batch_start_ms >= kc->batch_timeout_ms)) {
@@ -501,14 +576,19 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             /* time spent writing (or waiting for TDengine) is not idle time */
             batch_start_ms = last_msg_ms = engine_now_ms();
         }
-        if (kc->timeout_ms > 0 && now - last_msg_ms >= kc->timeout_ms) {
-            k2td_log_info("no message for %lld ms: the task is finished",
-                          (long long)kc->timeout_ms);
-            break;
+        if (m) end_since_ms = 0;
+        if (kc->timeout_ms > 0 && !m && now - last_end_check_ms >= ENGINE_POLL_MS) {
+            last_end_check_ms = now;
+            rc = engine_check_end(e, now, last_msg_ms, &end_since_ms, errstr, errstr_size);
+            if (rc != K2TD_ENGINE_OK || end_since_ms < 0) break;
         }
         engine_status(e, now);
     }
-    if (engine_flush(e, errstr, errstr_size) != 0) rc = K2TD_ENGINE_FAILED;
+    char ferr[512];
+    if (engine_flush(e, ferr, sizeof(ferr)) != 0) {
+        rc = K2TD_ENGINE_FAILED;
+        k2td_errstr_set(errstr, errstr_size, "%s", ferr);
+    }
     e->stats.kafka_errors = k2td_kafka_source_errors(e->source);
     return rc;
 }

@@ -51,6 +51,7 @@ typedef enum k2td_engine_rc {
     K2TD_ENGINE_TD_AUTH,         /* credentials rejected */
     K2TD_ENGINE_TD_NO_DB,        /* database missing */
     K2TD_ENGINE_TD_NO_STABLE,    /* supertable missing */
+    K2TD_ENGINE_NOT_FINISHED,    /* the timeout passed before the partitions were read to their end */
 } k2td_engine_rc_t;
 
 struct k2td_engine_watch;
@@ -71,9 +72,11 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
 
 /*
  * Runs until *stop becomes non-zero (then writes the open batch and commits),
- * until the task's timeout passes without a message (a clean finish), or
- * until a fatal error. Returns K2TD_ENGINE_OK or K2TD_ENGINE_FAILED (errstr
- * says why).
+ * until the task has held its partitions at their end for the task's
+ * timeout without a message (a clean finish), or until a fatal error.
+ * Returns K2TD_ENGINE_OK, K2TD_ENGINE_NOT_FINISHED when the timeout passed
+ * without a message while the task held no partition or had not read them
+ * to their end, or K2TD_ENGINE_FAILED (errstr says why).
  */
 k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, char *errstr,
                                  size_t errstr_size);

@@ -46,11 +46,12 @@ struct k2td_engine_watch {
     int64_t next_publish_ms;
     uint64_t full_batches;      /* ticks with the open batch at the busy threshold */
     k2td_health_limits_t limits;
-    int last_sink_waiting;
+    int last_sink_waiting, last_source_waiting;
     /* under lock */
     int published;
     k2td_engine_stats_t stats;
     int sink_waiting;
+    int source_waiting; /* no partition held at the last publish (or nothing published) */
     watch_sample_t *samples; /* ring of nsamples_max, one per publish */
     size_t nsamples, sample_next, nsamples_max;
     watch_lags_t lags;
@@ -67,6 +68,7 @@ k2td_engine_watch_t *k2td_engine_watch_new(const k2td_health_limits_t *limits) {
     k2td_engine_watch_t *w = k2td_calloc(1, sizeof(*w));
     pthread_mutex_init(&w->lock, NULL);
     w->limits = *limits;
+    w->source_waiting = w->last_source_waiting = 1;
     w->nsamples_max = (size_t)(limits->window_ms / WATCH_PUBLISH_MS) + 2;
     w->samples = k2td_calloc(w->nsamples_max, sizeof(*w->samples));
     w->activity.max = WATCH_MAX_ACTIVITY;
@@ -118,13 +120,16 @@ static void watch_add_part(void *ctx, const char *topic, int32_t partition, int6
 
 void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *st,
                             k2td_kafka_source_t *src, size_t open_msgs, size_t batch_size,
-                            int sink_waiting) {
+                            int sink_waiting, int source_waiting) {
     if (batch_size > 0 && open_msgs * 100 >= batch_size * (size_t)w->limits.busy_pct)
         w->full_batches++;
     int64_t now = k2td_clock_mono_ms();
-    if (now < w->next_publish_ms && sink_waiting == w->last_sink_waiting) return;
+    if (now < w->next_publish_ms && sink_waiting == w->last_sink_waiting &&
+        source_waiting == w->last_source_waiting)
+        return;
     w->next_publish_ms = now + WATCH_PUBLISH_MS;
     w->last_sink_waiting = sink_waiting;
+    w->last_source_waiting = source_waiting;
     /* collected before locking: the lock is never held while librdkafka
      * is called (it may log, and logging takes the lock) */
     watch_lags_t lags = {0};
@@ -138,6 +143,7 @@ void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *s
     w->stats = *st;
     w->stats.kafka_errors = kafka_errors;
     w->sink_waiting = sink_waiting;
+    w->source_waiting = source_waiting;
     watch_lags_t old = w->lags;
     w->lags = lags;
     watch_sample_t *s = &w->samples[w->sample_next];
@@ -169,7 +175,9 @@ static const watch_sample_t *watch_window(const k2td_engine_watch_t *w,
 const char *k2td_engine_watch_health(k2td_engine_watch_t *w) {
     pthread_mutex_lock(&w->lock);
     const char *h = "Ready";
-    if (w->nsamples) {
+    if (w->source_waiting) {
+        h = "Waiting";
+    } else if (w->nsamples) {
         const watch_sample_t *old, *cur = watch_window(w, &old);
         /* with a single sample, the run's start (all zero) is the window's start */
         watch_sample_t zero = {0};

@@ -12,6 +12,9 @@
  *
  * Health, from the samples of the health window (the task's
  * health_check_window_in_second, limits below):
+ *   Waiting      the task holds no partition (before the first assignment,
+ *                while its group joins or rebalances, or while the group's
+ *                coordinator cannot be reached): nothing can flow
  *   SinkError    the sink is waiting for TDengine (retrying) now
  *   SourceError  the consumer reported errors in the window
  *   Bounce       rows or messages were refused (failed, invalid, archived, malformed)
@@ -70,12 +73,14 @@ void k2td_engine_watch_free(k2td_engine_watch_t *w);
  * Engine side, on the engine's thread: records one loop iteration (src may
  * be NULL before the consumer exists: no partitions, no errors). open_msgs
  * is the size of the open batch, batch_size its limit, sink_waiting non-zero
- * while the sink waits for TDengine. Publishes when 500 ms passed since the
- * last publish (or at once when sink_waiting changed).
+ * while the sink waits for TDengine, source_waiting non-zero while the task
+ * holds no partition. Publishes when 500 ms passed since the last publish
+ * (or at once when sink_waiting or source_waiting changed). Until the first
+ * publish the health is Waiting.
  */
 void k2td_engine_watch_tick(k2td_engine_watch_t *w, const k2td_engine_stats_t *st,
                             k2td_kafka_source_t *src, size_t open_msgs, size_t batch_size,
-                            int sink_waiting);
+                            int sink_waiting, int source_waiting);
 
 /* A k2td_log_hook_fn: ctx is the watch. Keeps every line as activity and
  * every WARN/ERROR line as an error, with the topic, partition and offset

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../common/alloc.h"
+#include "../common/buf.h"
 #include "../common/log.h"
 
 struct k2td_kafka_source {
@@ -14,12 +16,14 @@ struct k2td_kafka_source {
     const k2td_kafka_conf_t *conf;
     char *group_id;
     char *client_id;
+    char *instance_id; /* group.instance.id, NULL without static membership */
     uint64_t epoch;
     uint64_t errors;
     size_t assigned;
     int ever_assigned;
     int paused;
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
+    rd_kafka_topic_partition_list_t *start;  /* committed offsets read at assignment */
 };
 
 /* Sets one librdkafka property; returns 0 or -1 with errstr naming it. */
@@ -48,30 +52,71 @@ static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, cons
     k2td_log(l, "kafka: %s: %s", fac, buf);
 }
 
-/* Gives partitions without a committed offset an explicit start offset:
- * for latest the current end (resolved now, so "latest" means the messages
- * produced after the assignment), for ByTime the first message at or after
- * start_time (or the end when there is none). Earliest is left to
- * auto.offset.reset. Returns the partitions given an offset (a new list the
- * caller destroys) or NULL when there are none. Errors are logged; such
- * partitions fall back to auto.offset.reset. */
+/* Reads the committed offsets of the newly assigned parts into s->start
+ * (kept for the end-of-partition check). Returns 0, or the error of the
+ * request (logged; s->start then holds no offset for parts). */
+static rd_kafka_resp_err_t source_read_committed(k2td_kafka_source_t *s,
+                                                 const rd_kafka_topic_partition_list_t *parts) {
+    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+    rd_kafka_resp_err_t err = rd_kafka_committed(s->rk, committed, 30000);
+    int resolves = s->conf->fallback_offset == K2TD_KAFKA_OFFSET_LATEST ||
+                   s->conf->fallback_offset == K2TD_KAFKA_OFFSET_BYTIME;
+    if (err)
+        k2td_log_warn("kafka: cannot read committed offsets (%s)%s", rd_kafka_err2str(err),
+                      resolves ? "; the start position applies to all assigned partitions" : "");
+    if (!s->start) s->start = rd_kafka_topic_partition_list_new(parts->cnt);
+    for (int i = 0; i < committed->cnt; i++) {
+        const rd_kafka_topic_partition_t *c = &committed->elems[i];
+        rd_kafka_topic_partition_t *q =
+            rd_kafka_topic_partition_list_find(s->start, c->topic, c->partition);
+        if (!q) q = rd_kafka_topic_partition_list_add(s->start, c->topic, c->partition);
+        q->offset = err || c->err ? RD_KAFKA_OFFSET_INVALID : c->offset;
+    }
+    rd_kafka_topic_partition_list_destroy(committed);
+    return err;
+}
+
+/* Returns the committed offset of topic [partition] read at its assignment,
+ * or RD_KAFKA_OFFSET_INVALID when it has none. */
+static int64_t source_committed_at_start(const k2td_kafka_source_t *s, const char *topic,
+                                         int32_t partition) {
+    const rd_kafka_topic_partition_t *q =
+        s->start ? rd_kafka_topic_partition_list_find(s->start, topic, partition) : NULL;
+    return q ? q->offset : RD_KAFKA_OFFSET_INVALID;
+}
+
+/* Returns where partition p (its offset field set by rd_kafka_position)
+ * stands: the next message to consume, else the offset stored this run, else
+ * the committed offset read at its assignment, else -1 (it starts at the
+ * auto.offset.reset position). */
+static int64_t source_position(const k2td_kafka_source_t *s, const rd_kafka_topic_partition_t *p) {
+    if (p->offset >= 0) return p->offset;
+    const rd_kafka_topic_partition_t *st =
+        s->stored ? rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition) : NULL;
+    if (st && st->offset >= 0) return st->offset;
+    return source_committed_at_start(s, p->topic, p->partition);
+}
+
+/* Gives partitions without a committed offset (read into s->start just
+ * before) an explicit start offset: for latest the current end (resolved
+ * now, so "latest" means the messages produced after the assignment), for
+ * ByTime the first message at or after start_time (or the end when there is
+ * none). Earliest is left to auto.offset.reset. Returns the partitions given
+ * an offset (a new list the caller destroys) or NULL when there are none.
+ * Errors are logged; such partitions fall back to auto.offset.reset. */
 static rd_kafka_topic_partition_list_t *source_resolve_start(
     k2td_kafka_source_t *s, rd_kafka_topic_partition_list_t *parts) {
     int mode = s->conf->fallback_offset;
     if (mode != K2TD_KAFKA_OFFSET_LATEST && mode != K2TD_KAFKA_OFFSET_BYTIME) return NULL;
-    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
-    rd_kafka_resp_err_t err = rd_kafka_committed(s->rk, committed, 30000);
-    if (err)
-        k2td_log_warn("kafka: cannot read committed offsets (%s); the start position applies "
-                      "to all assigned partitions", rd_kafka_err2str(err));
     rd_kafka_topic_partition_list_t *todo = rd_kafka_topic_partition_list_new(parts->cnt);
     for (int i = 0; i < parts->cnt; i++) {
-        int64_t off = err ? RD_KAFKA_OFFSET_INVALID : committed->elems[i].offset;
-        if (off >= 0) continue; /* a committed offset always wins */
-        rd_kafka_topic_partition_list_add(todo, parts->elems[i].topic, parts->elems[i].partition)
-            ->offset = s->conf->start_time_ms;
+        const rd_kafka_topic_partition_t *p = &parts->elems[i];
+        if (source_committed_at_start(s, p->topic, p->partition) >= 0)
+            continue; /* a committed offset always wins */
+        rd_kafka_topic_partition_list_add(todo, p->topic, p->partition)->offset =
+            s->conf->start_time_ms;
     }
-    rd_kafka_topic_partition_list_destroy(committed);
+    rd_kafka_resp_err_t err = 0;
     if (mode == K2TD_KAFKA_OFFSET_BYTIME && todo->cnt) {
         err = rd_kafka_offsets_for_times(s->rk, todo, 30000);
         if (err)
@@ -155,6 +200,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     k2td_kafka_source_t *s = opaque;
     int cooperative = source_cooperative_now(rk);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        source_read_committed(s, parts);
         rd_kafka_topic_partition_list_t *resolved = source_resolve_start(s, parts);
         if (cooperative) {
             rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
@@ -201,6 +247,49 @@ static void source_ids(const k2td_kafka_conf_t *c, const char *task_id, char **g
     if (!*client_id) *client_id = k2td_strdup("");
 }
 
+/* Returns a 32-bit FNV-1a hash of c's topics, sorted, each followed by ','. */
+static uint32_t source_topics_hash(const k2td_kafka_conf_t *c) {
+    size_t n = c->topics.n;
+    const char **sorted = k2td_malloc((n ? n : 1) * sizeof(*sorted));
+    for (size_t i = 0; i < n; i++) sorted[i] = c->topics.items[i];
+    for (size_t i = 1; i < n; i++) /* a handful of topics: insertion sort */
+        for (size_t j = i; j > 0 && strcmp(sorted[j - 1], sorted[j]) > 0; j--) {
+            const char *t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        for (const unsigned char *p = (const unsigned char *)sorted[i];; p++) {
+            h = (h ^ (*p ? *p : ',')) * 16777619u;
+            if (!*p) break;
+        }
+    free(sorted);
+    return h;
+}
+
+/* Returns group.instance.id for a member of group_id (a new string), or NULL
+ * when c turns static membership off: group_id, the task id when there is
+ * one, the instance name (default: the host name) and a hash of the topics,
+ * joined by '-'. The hash gives a task whose topics changed a new identity:
+ * a static member rejoining under its old one with other topics is handed
+ * its old assignment by the coordinator. */
+static char *source_instance_id(const k2td_kafka_conf_t *c, const char *group_id,
+                                const char *task_id) {
+    if (!c->static_membership) return NULL;
+    char host[256] = "";
+    const char *name = c->instance_name;
+    if (!name || !name[0]) {
+        if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+            snprintf(host, sizeof(host), "k2td");
+        name = host;
+    }
+    k2td_buf_t b = K2TD_BUF_INIT;
+    k2td_buf_printf(&b, "%s-%s%s%s-%08x", group_id, task_id ? task_id : "", task_id ? "-" : "",
+                    name, (unsigned)source_topics_hash(c));
+    return b.data;
+}
+
 /* Warns when c asks for SCRAM from a librdkafka older than 2.6.1: its SCRAM
  * proof repeats the client nonce, which brokers of Apache Kafka 4.0 and
  * later refuse as invalid credentials (confluentinc/librdkafka#4895; older
@@ -221,10 +310,11 @@ static void source_warn_scram(const k2td_kafka_conf_t *c) {
     }
 }
 
-/* Builds the librdkafka configuration for c with the given ids, without a
- * rebalance callback. Returns NULL with errstr set. */
+/* Builds the librdkafka configuration for c with the given ids (instance_id
+ * may be NULL), without a rebalance callback. Returns NULL with errstr set. */
 static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *group_id,
-                                    const char *client_id, char *errstr, size_t errstr_size) {
+                                    const char *client_id, const char *instance_id,
+                                    char *errstr, size_t errstr_size) {
     rd_kafka_conf_t *rc = rd_kafka_conf_new();
     const char *reset = c->fallback_offset == K2TD_KAFKA_OFFSET_LATEST  ? "latest"
                         : c->fallback_offset == K2TD_KAFKA_OFFSET_ERROR ? "error"
@@ -232,6 +322,8 @@ static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *grou
     if (source_set(rc, "bootstrap.servers", c->brokers, errstr, errstr_size) ||
         source_set(rc, "group.id", group_id, errstr, errstr_size) ||
         (client_id[0] && source_set(rc, "client.id", client_id, errstr, errstr_size)) ||
+        (instance_id &&
+         source_set(rc, "group.instance.id", instance_id, errstr, errstr_size)) ||
         source_set(rc, "enable.auto.offset.store", "false", errstr, errstr_size) ||
         source_set(rc, "enable.auto.commit", "true", errstr, errstr_size) ||
         source_set_int(rc, "auto.commit.interval.ms", c->commit_interval_ms, errstr,
@@ -269,7 +361,7 @@ rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const cha
                                         char *errstr, size_t errstr_size) {
     char *group_id, *client_id;
     source_ids(conf, task_id, &group_id, &client_id);
-    rd_kafka_conf_t *rc = source_conf(conf, group_id, client_id, errstr, errstr_size);
+    rd_kafka_conf_t *rc = source_conf(conf, group_id, client_id, NULL, errstr, errstr_size);
     free(group_id);
     free(client_id);
     return rc;
@@ -280,7 +372,9 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     k2td_kafka_source_t *s = k2td_calloc(1, sizeof(*s));
     s->conf = conf;
     source_ids(conf, task_id, &s->group_id, &s->client_id);
-    rd_kafka_conf_t *rc = source_conf(conf, s->group_id, s->client_id, errstr, errstr_size);
+    s->instance_id = source_instance_id(conf, s->group_id, task_id);
+    rd_kafka_conf_t *rc =
+        source_conf(conf, s->group_id, s->client_id, s->instance_id, errstr, errstr_size);
     if (!rc) goto fail;
     rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
     rd_kafka_conf_set_opaque(rc, s);
@@ -303,6 +397,7 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
 fail:
     free(s->group_id);
     free(s->client_id);
+    free(s->instance_id);
     free(s);
     return NULL;
 }
@@ -313,6 +408,10 @@ const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s) {
 
 const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s) {
     return s->client_id;
+}
+
+const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s) {
+    return s->instance_id;
 }
 
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
@@ -369,7 +468,13 @@ rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_m
     if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         s->errors++;
         char fatal_err[512];
-        if (rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err))) {
+        rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
+        if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
+            k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
+                           "and took this one's place: each member of a task running at the "
+                           "same time needs its own instance_name", s->group_id, s->instance_id);
+            if (fatal) *fatal = 1;
+        } else if (ferr) {
             k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
             if (fatal) *fatal = 1;
         } else if (m->rkt) {
@@ -440,7 +545,7 @@ void k2td_kafka_source_partitions(k2td_kafka_source_t *s, k2td_kafka_part_fn fn,
             s->stored ? rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition)
                       : NULL;
         fn(ctx, p->topic, p->partition, st ? st->offset : -1,
-           have_pos && p->offset >= 0 ? p->offset : -1, hi);
+           have_pos ? source_position(s, p) : -1, hi);
     }
     rd_kafka_topic_partition_list_destroy(assigned);
 }
@@ -494,22 +599,22 @@ void k2td_kafka_source_resume(k2td_kafka_source_t *s) {
 int64_t k2td_kafka_source_lag(k2td_kafka_source_t *s) {
     rd_kafka_topic_partition_list_t *assigned = NULL;
     if (rd_kafka_assignment(s->rk, &assigned) || !assigned) return -1;
-    int64_t lag = 0;
-    int known = 0;
-    if (rd_kafka_position(s->rk, assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        for (int i = 0; i < assigned->cnt; i++) {
-            int64_t lo, hi;
-            const rd_kafka_topic_partition_t *p = &assigned->elems[i];
-            if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo, &hi) ||
-                hi < 0)
-                continue;
-            int64_t pos = p->offset >= 0 ? p->offset : lo;
-            lag += hi > pos ? hi - pos : 0;
-            known = 1;
+    int64_t lag = assigned->cnt ? 0 : -1;
+    if (rd_kafka_position(s->rk, assigned) != RD_KAFKA_RESP_ERR_NO_ERROR) lag = -1;
+    for (int i = 0; i < assigned->cnt && lag >= 0; i++) {
+        int64_t lo, hi;
+        const rd_kafka_topic_partition_t *p = &assigned->elems[i];
+        if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo, &hi) || hi < 0) {
+            lag = -1; /* no fetch answered for it yet */
+            break;
         }
+        int64_t pos = source_position(s, p);
+        if (pos < 0) /* at auto.offset.reset: earliest, or latest (the end) */
+            pos = s->conf->fallback_offset == K2TD_KAFKA_OFFSET_LATEST ? hi : lo;
+        lag += hi > pos ? hi - pos : 0;
     }
     rd_kafka_topic_partition_list_destroy(assigned);
-    return known ? lag : -1;
+    return lag;
 }
 
 size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s) {
@@ -538,8 +643,10 @@ int k2td_kafka_source_close(k2td_kafka_source_t *s) {
         rd_kafka_destroy(s->rk);
     }
     if (s->stored) rd_kafka_topic_partition_list_destroy(s->stored);
+    if (s->start) rd_kafka_topic_partition_list_destroy(s->start);
     free(s->group_id);
     free(s->client_id);
+    free(s->instance_id);
     free(s);
     return rc;
 }

@@ -56,6 +56,10 @@ rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const cha
 const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s);
 const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
 
+/* Returns the group.instance.id the consumer joins with (static membership,
+ * enable_group_instance_id), or NULL when it has none. */
+const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
+
 /*
  * Checks that the brokers answer and every configured topic exists.
  * Returns 0; -1 when no broker answered within timeout_ms; -2 when a topic is
@@ -104,7 +108,10 @@ void k2td_kafka_source_pause(k2td_kafka_source_t *s);
 void k2td_kafka_source_resume(k2td_kafka_source_t *s);
 
 /* Returns the summed lag (high watermark - position) of the assigned
- * partitions, from librdkafka's cached watermarks; -1 when unknown. */
+ * partitions, from librdkafka's cached watermarks, where a partition that
+ * consumed nothing yet stands at its offset stored this run, else at its
+ * committed offset. Returns -1 when no partition is assigned or the end of
+ * one is not known yet (no fetch answered for it). Makes no request. */
 int64_t k2td_kafka_source_lag(k2td_kafka_source_t *s);
 
 /* Receives one assigned partition: the offset stored for commit after the

@@ -35,6 +35,15 @@ static const k2td_cm_entry_t kafka_keys[] = {
      .desc = "Prefix of the generated group and client ids; empty for none."},
     {.key = "with_task_id", .type = K2TD_CM_BOOL, .def = "false", .offset = OFF(with_task_id),
      .desc = "Put the task id between id_prefix and the group or client id text."},
+    {.key = "enable_group_instance_id", .type = K2TD_CM_BOOL, .def = "true",
+     .offset = OFF(static_membership),
+     .desc = "Static group membership: the consumer joins as group.instance.id "
+             "<group id>-[<task id>-]<instance_name>-<hash of the topics>, so a restart (after a crash too) "
+             "gets its partitions back at once instead of waiting out the session timeout "
+             "of the member it replaces."},
+    {.key = "instance_name", .type = K2TD_CM_STRING, .offset = OFF(instance_name),
+     .desc = "This member's stable name in group.instance.id (default: the host name); "
+             "each member of one task running at the same time needs its own."},
     {.key = "fallback_offset", .type = K2TD_CM_ENUM, .def = "earliest",
      .offset = OFF(fallback_offset), .names = offset_names,
      .desc = "Where to start in a partition without a committed offset; bytime starts "
@@ -84,7 +93,6 @@ static const struct {
 } not_yet[] = {
     {"fetch_crc_validation", "check.crcs"},
     {"connection_idle_timeout", "connections.max.idle.ms"},
-    {"enable_group_instance_id", "group.instance.id"},
     {"read_concurrency", NULL},
     {"written_concurrent", NULL},
     {"max_queue_length", NULL},

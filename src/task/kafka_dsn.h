@@ -43,6 +43,8 @@ typedef struct k2td_kafka_conf {
     char *client_id;        /* the user's text for the client id; NULL or "" = none */
     char *id_prefix;        /* put before group and client_id; default "taosx", "" = none */
     int with_task_id;       /* put the task id between id_prefix and the text */
+    int static_membership;  /* join with a group.instance.id (enable_group_instance_id) */
+    char *instance_name;    /* this member's name in it; NULL or "" = the host name */
     int fallback_offset;    /* k2td_kafka_offset_t */
     char *start_time;       /* BYTIME start as written; NULL unless BYTIME */
     int64_t start_time_ms;  /* start_time as epoch milliseconds */

@@ -32,7 +32,10 @@ def setup_target(standin, db="kdb", precision="ms"):
 def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", parser=None,
          **dsn_keys):
     """A task definition (dict) reading `topics` into db.meters."""
-    keys = {"topics": ",".join(topics), "group": name, "timeout": "6s",
+    # a group of the test's own (its first topic): members of other tests'
+    # groups stay registered for their session after they stop (static
+    # membership), and a new member of such a group would wait for them
+    keys = {"topics": ",".join(topics), "group": topics[0], "timeout": "6s",
             "batch_timeout": "200ms"}
     keys.update({k: str(v) for k, v in dsn_keys.items()})
     query = "&".join(f"{k}={v}" for k, v in keys.items())
@@ -45,17 +48,18 @@ def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", par
     }
 
 
-def rows(standin, db="kdb", table="meters"):
+def rows(standin, db="kdb", table="meters", timeout=30):
     """Every stored row as (tbname, ts, current, voltage, phase, groupid,
-    location), sorted by table and time; ts as the stand-in prints it."""
+    location), sorted by table and time; ts as the stand-in prints it.
+    timeout bounds the query (seconds)."""
     answer = standin.sql(f"SELECT tbname, ts, current, voltage, phase, groupid, location "
-                         f"FROM {db}.{table} ORDER BY tbname, ts")
+                         f"FROM {db}.{table} ORDER BY tbname, ts", timeout=timeout)
     assert answer["code"] == 0, answer
     return [tuple(r) for r in answer["data"]]
 
 
-def count(standin, db="kdb", table="meters"):
-    answer = standin.sql(f"SELECT COUNT(*) FROM {db}.{table}")
+def count(standin, db="kdb", table="meters", timeout=30):
+    answer = standin.sql(f"SELECT COUNT(*) FROM {db}.{table}", timeout=timeout)
     assert answer["code"] == 0, answer
     return answer["data"][0][0]
 

@@ -46,9 +46,10 @@ def test_two_processes_share_the_partitions(kafka, make_topic, produce, standin,
     # rebalance before the first message
     task = meters.task(kafka, standin, [topic], group="shared", timeout="30s",
                        **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
-    first = k2td.start(task)
+    # members of one task running at the same time each need their own name
+    first = k2td.start({**task, "from": task["from"] + "&instance_name=a"})
     helpers.wait_until(lambda: "assigned 4 partition(s)" in first.stderr(), 120, "first member")
-    second = k2td.start(task)
+    second = k2td.start({**task, "from": task["from"] + "&instance_name=b"})
     helpers.wait_until(lambda: "assigned 2 partition(s)" in second.stderr()
                        and "assigned 2 partition(s)" in first.stderr(), 120, "a rebalance")
     # explicit partitions: a keyless producer sticks to one partition per batch
@@ -72,12 +73,15 @@ def test_cooperative_member_without_partitions_closes_cleanly(kafka, make_topic,
     produce(topic, [meters.message(i) for i in range(10)])
     coop = {"partition.assignment.strategy": "cooperative-sticky",
             "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
-    holder = k2td.start(meters.task(kafka, standin, [topic], group="coop", timeout="0", **coop))
+    holder = k2td.start(meters.task(kafka, standin, [topic], group="coop", timeout="0",
+                                    instance_name="holder", **coop))
     helpers.wait_until(lambda: "assigned 1 partition(s)" in holder.stderr(), 120, "the holder")
-    idle = k2td.run(meters.task(kafka, standin, [topic], group="coop", timeout="4s", **coop),
-                    timeout=60)
-    assert idle.returncode == 0, idle.stderr()
-    assert "summary: task `meters` finished" in idle.stderr()
+    idle = k2td.run(meters.task(kafka, standin, [topic], group="coop", timeout="4s",
+                                instance_name="idle", **coop), timeout=60)
+    # it never held a partition: the timeout passing is not a finish
+    assert idle.returncode == 9, idle.stderr()
+    assert "not finished: no message for 4000 ms and no partition assigned" in idle.stderr()
+    assert "summary: task `meters` not finished" in idle.stderr()
     assert "consumed 0 messages" in idle.stderr()
     holder.terminate()
     assert holder.returncode == 0, holder.stderr()

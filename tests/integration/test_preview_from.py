@@ -61,7 +61,7 @@ def test_samples_are_the_messages_and_nothing_is_committed(kafka, make_topic, pr
         assert [str(n), t, str(p), str(o)] in lines, text.stdout()
 
     assert meters.count(standin) == 0
-    assert committed(kafka, "taosxpv_nocommit", topic, 2) == [NO_COMMIT, NO_COMMIT]
+    assert committed(kafka, f"taosx{topic}", topic, 2) == [NO_COMMIT, NO_COMMIT]
     run = k2td.run(task, timeout=90)
     assert run.returncode == 0, run.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(6))
@@ -74,14 +74,14 @@ def test_preview_starts_at_the_committed_offsets(kafka, make_topic, produce, sta
     task = meters.task(kafka, standin, [topic], name="pv_committed")
     run = k2td.run(task, timeout=90)
     assert run.returncode == 0, run.stderr()
-    before = committed(kafka, "taosxpv_committed", topic, 2)
+    before = committed(kafka, f"taosx{topic}", topic, 2)
     assert before == [3, 3]
 
     produce(topic, [meters.message(i) for i in range(6, 9)], partition=[0, 1, 1])
     doc = preview_doc(k2td, task)
     assert origins(doc) == [(topic, 0, 3, meters.message(6)), (topic, 1, 3, meters.message(7)),
                             (topic, 1, 4, meters.message(8))]
-    assert committed(kafka, "taosxpv_committed", topic, 2) == before
+    assert committed(kafka, f"taosx{topic}", topic, 2) == before
 
     # a group that has read everything gets nothing, and is told so
     run = k2td.run(task, timeout=90)

@@ -10,7 +10,7 @@ import meters
 
 def sasl_task(kafka, standin, topic, password):
     address, user, _ = kafka.sasl()
-    task = meters.task(kafka, standin, [topic], group="sasl")
+    task = meters.task(kafka, standin, [topic])
     task["from"] = task["from"].replace(kafka.bootstrap, address) + (
         f"&sasl_mechanism=PLAIN&sasl_username={user}&sasl_password={password}")
     return task

@@ -14,7 +14,7 @@ def ssl_task(kafka, standin, topic, ca=None):
     """A task reading topic over the SSL listener; `ca` is added as taosX's
     key when given (already in DSN form: "@path" or the PEM text)."""
     address, _ = kafka.ssl()
-    task = meters.task(kafka, standin, [topic], group="ssl")
+    task = meters.task(kafka, standin, [topic])
     task["from"] = task["from"].replace(kafka.bootstrap, address)
     if ca is None:
         task["from"] += "&security.protocol=ssl"

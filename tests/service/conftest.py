@@ -62,6 +62,7 @@ produce = _ic.produce
 standin_factory = _ic.standin_factory
 standin = _ic.standin
 k2td_bin = _ic.k2td_bin
+k2td = _ic.k2td
 
 DEFAULT_PASSWORD = "service-test-password"
 

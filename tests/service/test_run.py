@@ -86,7 +86,7 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     stopped = serve.call("POST", f"/api/tasks/{task_id}/stop")
     assert stopped.status == 200
     assert stopped.json()["state"] == "stopped" and stopped.json()["health"] is None
-    assert committed_offsets(kafka, "taosxmeters", topic, 2) == 3000
+    assert committed_offsets(kafka, f"taosx{topic}", topic, 2) == 3000
     assert meters.rows(standin) == meters.expected_rows(range(3000), DEVICES)
     s = status(serve, task_id)
     assert s["run"]["written_rows"] == 3000 and s["lag"] == []
@@ -177,7 +177,7 @@ def test_sigterm_keeps_the_task_running_for_the_next_start(serve, kafka, make_to
     assert serve.stop() == 0
     # the open batch was written and committed at SIGTERM
     assert meters.count(standin) == 1000
-    assert committed_offsets(kafka, "taosxmeters", topic, 2) == 1000
+    assert committed_offsets(kafka, f"taosx{topic}", topic, 2) == 1000
     serve.start()
     serve.login()
     t = serve.call("GET", f"/api/tasks/{task_id}").json()

@@ -66,7 +66,7 @@ static void test_nothing_published(void) {
     k2td_engine_stats_t st;
     CHECK_INT(k2td_engine_watch_stats(w, &st), 0);
     CHECK_INT(st.written_rows, 0);
-    CHECK_STR(k2td_engine_watch_health(w), "Ready");
+    CHECK_STR(k2td_engine_watch_health(w), "Waiting");
     CHECK(k2td_engine_watch_rate(w) == 0);
     cJSON *lag = k2td_engine_watch_lag_json(w);
     CHECK_INT(cJSON_GetArraySize(lag), 0);
@@ -79,8 +79,8 @@ static void publish(k2td_engine_watch_t *w, uint64_t consumed, uint64_t refused)
     k2td_engine_stats_t st = {0};
     st.kafka_consumed_messages = consumed;
     st.failed_rows = refused;
-    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 1);
-    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0);
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 1, 0);
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0, 0);
 }
 
 /* max_errors_in_window decides when refused rows make the health Bounce. */
@@ -107,6 +107,21 @@ static void test_bounce_threshold(void) {
     w = k2td_engine_watch_new(&limits); /* the default: any refused row */
     publish(w, 10, 0);
     publish(w, 20, 1);
+    CHECK_STR(k2td_engine_watch_health(w), "Bounce");
+    k2td_engine_watch_free(w);
+}
+
+/* A task without partitions is Waiting, whatever else its counters say,
+ * and the change is published at once. */
+static void test_waiting_for_partitions(void) {
+    k2td_engine_watch_t *w = k2td_engine_watch_new(&limits);
+    k2td_engine_stats_t st = {.kafka_consumed_messages = 5};
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0, 0);
+    CHECK_STR(k2td_engine_watch_health(w), "Ready");
+    st.failed_rows = 3;
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0, 1); /* within 500 ms */
+    CHECK_STR(k2td_engine_watch_health(w), "Waiting");
+    k2td_engine_watch_tick(w, &st, NULL, 0, 100, 0, 0);
     CHECK_STR(k2td_engine_watch_health(w), "Bounce");
     k2td_engine_watch_free(w);
 }
@@ -139,6 +154,7 @@ int main(void) {
     RUN(test_queues_keep_the_newest);
     RUN(test_nothing_published);
     RUN(test_bounce_threshold);
+    RUN(test_waiting_for_partitions);
     RUN(test_bad_settings);
     return test_finish();
 }

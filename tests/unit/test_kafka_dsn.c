@@ -200,9 +200,7 @@ static void test_errors(void) {
          "GSSAPI, OAUTHBEARER"},
         {"kafka://h:1?topics=t&char_encoding=KOI8",
          "key `char_encoding`: `KOI8` is not one of UTF_8, GBK, GB18030, BIG5"},
-        {"kafka://h:1?topics=t&enable_group_instance_id=true",
-         "key `enable_group_instance_id` is not supported yet (use librdkafka's "
-         "group.instance.id instead)"},
+        {"kafka://h:1?topics=t&read_concurrency=2", "key `read_concurrency` is not supported yet"},
         {"kafka://h:1?topics=%zz", "key `topics`: bad percent-escape in the value (write %XX, not "
          "%00)"},
         {"kafka://h:1?topics=a%00b", "key `topics`: bad percent-escape in the value (write %XX, "
@@ -398,7 +396,7 @@ static void test_print_redacts_and_round_trips(void) {
     k2td_kafka_conf_print(&c, &out);
     CHECK_STR(out.data,
               "kafka://h1:9092,h2:9092?topics=a,b&group=g%26x&client_id=c&id_prefix=taosx"
-              "&with_task_id=true&fallback_offset=bytime&start_time=2024-05-01T00:00:00%2B08:00"
+              "&with_task_id=true&enable_group_instance_id=true&fallback_offset=bytime&start_time=2024-05-01T00:00:00%2B08:00"
               "&timeout=1h30m&fetch_max_wait_time=100ms&commit_interval=5s&batch_size=10000"
               "&batch_timeout=1s&fetch_min_bytes=1&fetch_max_bytes_per_partition=1048576"
               "&char_encoding=UTF_8&health_check_window_in_second=0&busy_threshold=100%25"

@@ -1,0 +1,103 @@
+"""A crashed task restarted again and again: with static group membership each
+restart takes the dead member's place at once (no waiting out its session),
+nothing is lost, and a run whose timeout passes only claims to be finished
+when it held its partitions and read them to their end."""
+
+import random
+import time
+
+import helpers
+import meters
+from test_group import committed_offsets
+
+N = 1_000_000
+DEVICES = 1000
+PARTITIONS = 4
+
+
+def consumed_in_summary(stderr):
+    """The message count of the summary line of a k2td run."""
+    summary = [line for line in stderr.splitlines() if "summary: task" in line]
+    assert summary, stderr[-3000:]
+    return int(summary[-1].split("consumed ")[1].split(" messages")[0])
+
+
+def test_five_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
+                                                        k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=PARTITIONS)
+    # the broker's default session timeout (45 s): a restart that had to wait
+    # for the dead member would not get a partition before the final run's
+    # timeout passed
+    task = meters.task(kafka, standin, [topic], group="restarts", timeout="0",
+                       batch_size="5000")
+    produce(topic, [meters.message(i, DEVICES) for i in range(N)],
+            partition=[i % PARTITIONS for i in range(N)])
+    pauses = random.Random(11).sample([x / 10 for x in range(5, 31)], 5)
+    run = k2td.start(task)
+    for k, pause in enumerate(pauses):
+        # each kill when another seventh of the rows landed: mid-ingest
+        goal = N * (k + 1) // 7
+        helpers.wait_until(lambda: meters.count(standin, timeout=300) >= goal or
+                           run.returncode is not None, 300, f"{goal} rows", interval=0.5)
+        assert run.returncode is None, run.stderr()[-3000:]
+        run.kill()
+        time.sleep(pause)  # the scenario: the restart comes `pause` s after the crash
+        run = k2td.start(task)
+    helpers.wait_until(lambda: "assigned" in run.stderr() or run.returncode is not None, 60,
+                       "the sixth run to hold partitions")
+    run.kill()
+    assert meters.count(standin, timeout=300) < N, "the ingest ended before the last kill"
+    committed = committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS)
+    # the last run of the issue's report: a timeout, started right after a crash
+    final = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=8s")},
+                     timeout=600)
+    assert final.returncode == 0, final.stderr()[-3000:]
+    assert "every assigned partition read to its end: the task is finished" in final.stderr()
+    # the final run read exactly what was not committed, once
+    assert consumed_in_summary(final.stderr()) == N - committed
+    assert committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS) == N
+    assert meters.count(standin, timeout=300) == N
+    assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
+
+
+def test_a_restart_after_kill_9_gets_its_partitions_at_once(kafka, make_topic, produce,
+                                                            standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=PARTITIONS)
+    produce(topic, [meters.message(i) for i in range(100)])
+    task = meters.task(kafka, standin, [topic], group="rejoin", timeout="0")
+    first = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
+    first.kill()
+    produce(topic, [meters.message(i) for i in range(100, 200)])
+    # a restart 8 s after the crash, far inside the 45 s session of the dead
+    # member: it takes its place instead of waiting for it
+    second = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=8s")},
+                      timeout=120)
+    assert second.returncode == 0, second.stderr()[-3000:]
+    assert f"assigned {PARTITIONS} partition(s)" in second.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(200))
+
+
+def test_without_static_membership_a_timeout_without_partitions_is_not_a_finish(
+        kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=PARTITIONS)
+    produce(topic, [meters.message(i) for i in range(100)])
+    task = meters.task(kafka, standin, [topic], group="dynamic", timeout="0",
+                       enable_group_instance_id="false")
+    first = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
+    first.kill()
+    produce(topic, [meters.message(i) for i in range(100, 200)])
+    # the dead member holds the partitions for its 45 s session: the 6 s
+    # timeout passes without a partition
+    second = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=6s")},
+                      timeout=120)
+    assert second.returncode == 9, second.stderr()[-3000:]
+    assert "not finished: no message for 6000 ms and no partition assigned" in second.stderr()
+    assert "waiting for partitions: group `taosxdynamic` is joining or rebalancing" in \
+        second.stderr()
+    assert "summary: task `meters` not finished" in second.stderr()
+    assert meters.count(standin) == 100
