@@ -475,13 +475,15 @@ class Kdc:
         self._kdc_sh("stop")
 
 
-def check_all(k2td, tasks, env=None, timeout=90):
+def check_all(k2td, tasks, env=None, args=None, timeout=90):
     """Runs `k2td check` on every task of `tasks` ({name: task}) side by side
     and waits for all; returns {name: finished K2tdProcess}. A refused login
     lasts k2td's whole wait for the brokers, so refusals are checked together
     rather than one after the other. `env` maps a name to environment
-    additions for its run."""
-    runs = {name: k2td.start(task, args=("check", "{task}"), env=(env or {}).get(name))
+    additions for its run, `args` to other arguments than check's (such as
+    K2TD_TASK_ARGS)."""
+    runs = {name: k2td.start(task, args=(args or {}).get(name, ("check", "{task}")),
+                             env=(env or {}).get(name))
             for name, task in tasks.items()}
     for run in runs.values():
         run.wait(timeout)

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 import meters
-from helpers import K2td, check_all, check_verdict, unique_name
+from helpers import K2TD_TASK_ARGS, K2td, check_all, check_verdict, unique_name
 
 # The verdict of a refused login today, whatever the cause (see the xfails).
 TRANSPORT_FAILURE = ("k2td check's verdict is 'kafka brokers ... did not answer within "
@@ -65,9 +65,10 @@ def untrusted_certificate(directory):
 @pytest.fixture(scope="module")
 def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
     """Runs `k2td check` on every case of CASES side by side (the host name
-    case also with host name verification turned off, as its control) and
-    returns {name: finished run}; the Kafka 4 cases are left out for a broker
-    given through K2TD_BOOTSTRAP."""
+    case also with host name verification turned off, as its control; the
+    wrong SCRAM password also through `k2td run`) and returns {name: finished
+    run}; the Kafka 4 cases are left out for a broker given through
+    K2TD_BOOTSTRAP."""
     work = tmp_path_factory.mktemp("refusals")
     standin = standin_factory(work / "standin")
     meters.setup_target(standin)
@@ -81,6 +82,8 @@ def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
         "scram-wrong-password": at(kafka3, address3, sasl_mechanism="SCRAM-SHA-512",
                                    sasl_username=user, sasl_password=WRONG_PASSWORD),
     }
+    tasks["run-scram-wrong-password"] = tasks["scram-wrong-password"]
+    args = {"run-scram-wrong-password": K2TD_TASK_ARGS}
     env = {}
     # Kerberos: one principal unknown to the KDC (k2td's keytab, another
     # name), one whose key changed after its keytab was written.
@@ -122,7 +125,7 @@ def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
         })
     runner = K2td(k2td_bin, work)
     try:
-        yield check_all(runner, tasks, env)
+        yield check_all(runner, tasks, env, args)
     finally:
         runner.close()
         kafka3.delete_topics([topic])
@@ -185,3 +188,24 @@ def test_host_name_mismatch_is_the_only_fault(refusals):
     address pass the brokers check once host name verification is off."""
     run = refused(refusals, "host-name-unverified")
     assert check_verdict(run).startswith("ok    kafka brokers"), run.stdout() + run.stderr()
+
+
+def test_run_with_a_wrong_password_logs_the_cause(refusals):
+    """`k2td run` with a wrong SCRAM password exits 3 (Kafka unreachable) and
+    its output names the refusal."""
+    run = refusals["run-scram-wrong-password"]
+    assert run.returncode == 3, run.stderr()
+    assert "invalid credentials" in run.stderr()
+    assert WRONG_PASSWORD not in run.stdout() + run.stderr()
+
+
+@pytest.mark.xfail(strict=True, reason="k2td run's error is 'task ... cannot start: kafka: "
+                   "brokers ... did not answer within 10000 ms: Local: Broker transport "
+                   "failure'; the cause is only in librdkafka's log lines before it")
+def test_run_error_names_the_cause(refusals):
+    """The error `k2td run` ends with (the task's error, also in the service)
+    names the refusal itself."""
+    run = refusals["run-scram-wrong-password"]
+    errors = [line for line in run.stderr().splitlines() if " ERROR " in line]
+    assert errors, run.stderr()
+    assert "invalid credentials" in errors[-1], errors[-1]
