@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what k2td needs on Debian 12: the packages to build and run it and,
-# with --test, what its tests need too (tools, a Python venv with the test
-# libraries, the Kafka broker's jars). Safe to run again: it only installs
-# what is missing.
+# with --test, what its tests need too (tools, a KDC, a Python venv with the
+# test libraries, the jars of the Kafka brokers, 4 and 3). Safe to run again:
+# it only installs what is missing.
 #
 #   scripts/install-deps.sh [--test]
 #
@@ -11,10 +11,15 @@
 set -euo pipefail
 
 # The one list of Debian packages the project depends on.
+# (libsasl2-modules-gssapi-mit and krb5-user: librdkafka's GSSAPI login, its
+# Cyrus SASL plugin and the kinit it runs)
 build_packages=(build-essential cmake ninja-build pkg-config
     librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev
-    libmicrohttpd-dev libsqlite3-dev libssl-dev)
-test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium)
+    libmicrohttpd-dev libsqlite3-dev libssl-dev libsasl2-modules-gssapi-mit krb5-user)
+# (openssl: the test broker's client certificates; krb5-kdc, krb5-admin-server:
+# the GSSAPI tests' KDC and its kadmin.local)
+test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium
+    openssl krb5-kdc krb5-admin-server)
 # Installed only when no Java 17 or newer is on the PATH.
 jre_package=default-jre-headless
 min_java=17
@@ -93,6 +98,7 @@ if ((with_test)); then
     java_ok || die "java $min_java or newer is still missing after installing $jre_package"
     make_venv
     K2TD_CACHE=$cache "$repo/tests/kafka/broker.sh" fetch
+    K2TD_CACHE=$cache K2TD_KAFKA_FLAVOUR=3 "$repo/tests/kafka/broker.sh" fetch
     # the browser tests' npm packages (playwright-core), as pinned by the lock file
     command -v npm >/dev/null || die "npm not found: the browser tests need Node.js 20 with npm"
     npm ci --prefix "$repo/tests/browser" --no-audit --no-fund

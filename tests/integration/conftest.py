@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from helpers import REPO, K2td, Kafka, Standin, unique_name
+from helpers import REPO, K2td, Kafka, Kdc, Standin, unique_name
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +29,40 @@ def kafka(tmp_path_factory):
             pytest.fail(str(e), pytrace=False)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def kdc(tmp_path_factory, request):
+    """The session's Kerberos KDC (helpers.Kdc: .realm, .env, .keytab()) for
+    the GSSAPI tests, started on first use and stopped when the session
+    ends, also when a test fails."""
+    server = Kdc(tmp_path_factory.mktemp("kdc"))
+    request.addfinalizer(server.stop)
+    try:
+        return server.start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def kafka3(tmp_path_factory, kdc, request):
+    """The session's second broker, Apache Kafka 3 (tests/kafka/pom.xml's
+    kafka3.version), for what Kafka 4 refuses to Debian's librdkafka (its
+    SCRAM login): a helpers.Kafka like `kafka`, whose SASL_PLAINTEXT listener
+    also takes GSSAPI for kdc's realm (service principal kafka/127.0.0.1).
+    Always started by the session, K2TD_BOOTSTRAP or not; stopped when the
+    session ends, also when a test fails."""
+    run_dir = tmp_path_factory.mktemp("kafka3")
+    keytab = run_dir / "broker.keytab"
+    principal = kdc.keytab("kafka/127.0.0.1", keytab)
+    request.addfinalizer(Kafka(None, str(run_dir)).stop)
+    env = dict(kdc.env, K2TD_KAFKA_FLAVOUR="3", K2TD_KAFKA_KERBEROS=f"{keytab} {principal}")
+    try:
+        broker = Kafka.start(run_dir, env)
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    request.addfinalizer(broker.stop)
+    return broker
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROKER_SH = os.path.join(REPO, "tests", "kafka", "broker.sh")
+KDC_SH = os.path.join(REPO, "tests", "kafka", "kdc.sh")
 STANDIN_PY = os.path.join(REPO, "tests", "standin", "tdengine_standin.py")
 
 # How k2td is invoked on a task file: "{task}" stands for the file's path.
@@ -78,10 +79,12 @@ class Kafka:
         self._producer = None
 
     @classmethod
-    def start(cls, run_dir):
+    def start(cls, run_dir, env=None):
         """Starts a fresh broker with broker.sh in `run_dir` and returns its
-        handle. Raises RuntimeError with broker.sh's output when it fails."""
-        env = dict(os.environ, K2TD_KAFKA_DIR=str(run_dir))
+        handle; `env` adds to broker.sh's environment (K2TD_KAFKA_FLAVOUR,
+        K2TD_KAFKA_KERBEROS...). Raises RuntimeError with broker.sh's output
+        when it fails."""
+        env = dict(os.environ, **(env or {}), K2TD_KAFKA_DIR=str(run_dir))
         proc = subprocess.run(["bash", BROKER_SH, "start"], env=env,
                               capture_output=True, text=True)
         if proc.returncode != 0:
@@ -95,6 +98,7 @@ class Kafka:
         if self._producer is not None:
             self._producer.flush(10)
             self._producer = None
+        self._admin = None  # it would keep reconnecting to the stopped broker
         if self.run_dir is None:
             return
         env = dict(os.environ, K2TD_KAFKA_DIR=self.run_dir)
@@ -121,6 +125,28 @@ class Kafka:
         with open(os.path.join(self.run_dir, "ssl-listener")) as f:
             address, ca_path = f.read().split()
         return address, ca_path
+
+    def _listener(self, name):
+        """The words of the run directory's listener file `name` (see
+        broker.sh), or None for a given broker."""
+        if self.run_dir is None:
+            return None
+        with open(os.path.join(self.run_dir, name)) as f:
+            return f.read().split()
+
+    def sasl_ssl(self):
+        """Returns the address of the broker's SASL_SSL listener (PLAIN for the
+        user of sasl(), the certificate of ssl()), or None for a given broker."""
+        words = self._listener("sasl-ssl")
+        return None if words is None else words[0]
+
+    def mtls(self):
+        """Returns (address, cert_path, key_path, key_password) of the broker's
+        SSL listener that requires a client certificate (the server
+        certificate of ssl()); the certificate given is one it trusts, its key
+        encrypted with key_password. None for a given broker."""
+        words = self._listener("mtls")
+        return None if words is None else tuple(words)
 
     def log_path(self):
         """Returns the broker's main log file, or None for a given broker."""
@@ -403,3 +429,72 @@ class K2td:
         """Kills every run still alive (a test that failed midway)."""
         for run in self.runs:
             run.kill()
+
+
+class Kdc:
+    """A throw-away MIT Kerberos KDC on loopback, run by tests/kafka/kdc.sh in
+    `run_dir`: .realm, .port, and .env, the variables that make Kerberos
+    clients (kinit, librdkafka, kadmin.local) use it."""
+
+    def __init__(self, run_dir):
+        self.run_dir = str(run_dir)
+        self.realm = None
+        self.port = None
+        self.env = {"KRB5_CONFIG": os.path.join(self.run_dir, "krb5.conf"),
+                    "KRB5_KDC_PROFILE": os.path.join(self.run_dir, "kdc.conf")}
+
+    def _kdc_sh(self, *args):
+        proc = subprocess.run(["bash", KDC_SH, *args], capture_output=True, text=True,
+                              env=dict(os.environ, K2TD_KDC_DIR=self.run_dir))
+        if proc.returncode != 0:
+            raise RuntimeError(f"kdc.sh {' '.join(args)} failed ({proc.returncode}):\n"
+                               f"{proc.stdout}{proc.stderr}")
+        return proc.stdout
+
+    def start(self):
+        """Creates the realm and starts the KDC; returns self. Raises
+        RuntimeError with kdc.sh's output when it fails."""
+        self.realm, port = self._kdc_sh("start").split()[-2:]
+        self.port = int(port)
+        return self
+
+    def keytab(self, principal, path):
+        """Adds `principal` (a random key; the realm is appended) unless it
+        exists and writes its keys to the keytab `path`; returns the full
+        principal name."""
+        self._kdc_sh("keytab", principal, str(path))
+        return f"{principal}@{self.realm}"
+
+    def rekey(self, principal):
+        """Gives `principal` a new random key, so keytabs written before no
+        longer log it in."""
+        self._kdc_sh("rekey", principal)
+
+    def stop(self):
+        """Stops the KDC (no-op when it does not run)."""
+        self._kdc_sh("stop")
+
+
+def check_all(k2td, tasks, env=None, args=None, timeout=90):
+    """Runs `k2td check` on every task of `tasks` ({name: task}) side by side
+    and waits for all; returns {name: finished K2tdProcess}. A refused login
+    lasts k2td's whole wait for the brokers, so refusals are checked together
+    rather than one after the other. `env` maps a name to environment
+    additions for its run, `args` to other arguments than check's (such as
+    K2TD_TASK_ARGS)."""
+    runs = {name: k2td.start(task, args=(args or {}).get(name, ("check", "{task}")),
+                             env=(env or {}).get(name))
+            for name, task in tasks.items()}
+    for run in runs.values():
+        run.wait(timeout)
+    return runs
+
+
+def check_verdict(run, check="kafka brokers"):
+    """Returns the line of a finished `k2td check` that gives the verdict of
+    `check` ("ok    kafka brokers: ..." or "FAIL  kafka brokers: ..."), or ""
+    when it printed none."""
+    for line in run.stdout().splitlines():
+        if line[6:].startswith(check):
+            return line
+    return ""

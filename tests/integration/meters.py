@@ -2,6 +2,7 @@
 target supertable, task definitions and the read-back of what landed."""
 
 import json
+import urllib.parse
 
 BASE_MS = 1764000000000  # 2025-11-24T16:00:00Z, well inside the default KEEP
 LOCATIONS = ["California.SanFrancisco", "California.LosAngeles", "Oregon.Portland"]
@@ -46,6 +47,17 @@ def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", par
         "parser": parser or {"parse": {"value": {"json": ""}},
                              "model": {"name": template, "using": "meters"}},
     }
+
+
+def secure_task(kafka, standin, topics, address, name="meters", **keys):
+    """task() reading `topics` of `kafka` through its listener at `address`,
+    with the DSN keys `keys` (security keys...) added; values are URL-encoded
+    (so inline PEM text passes), "@path" file names kept as written."""
+    t = task(kafka, standin, topics, name=name)
+    t["from"] = t["from"].replace(kafka.bootstrap, address, 1)
+    for key, value in keys.items():
+        t["from"] += f"&{key}=" + urllib.parse.quote(str(value), safe="@/")
+    return t
 
 
 def rows(standin, db="kdb", table="meters", timeout=30):

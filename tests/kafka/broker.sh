@@ -4,9 +4,19 @@
 #
 #   broker.sh fetch    download the broker's jars into the cache (only when missing)
 #   broker.sh start    start a fresh broker on free ports; prints its bootstrap address
-#                      (a SASL_PLAINTEXT listener too: "address user password" in
-#                      <run directory>/sasl; and an SSL one: "address ca.pem-path" in
-#                      <run directory>/ssl-listener)
+#                      (the PLAINTEXT listener). Its secure listeners are described in
+#                      files of the run directory, one line each:
+#                        sasl          "address user password": SASL_PLAINTEXT with
+#                                      PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for that
+#                                      user (and GSSAPI when Kerberos is configured)
+#                        ssl-listener  "address ca.pem-path": SSL, server certificate
+#                                      for IP 127.0.0.1 only, no client certificate
+#                        sasl-ssl      "address": SASL_SSL, PLAIN for the sasl user,
+#                                      same certificate
+#                        mtls          "address cert.pem key.pem key-password": SSL
+#                                      requiring a client certificate from the run
+#                                      directory's client CA; the one given is signed
+#                                      by it (its key encrypted with key-password)
 #   broker.sh stop     stop the broker started in the run directory
 #   broker.sh status   say whether it runs (exit 0) or not (exit 1)
 #
@@ -16,12 +26,26 @@
 #                           (default <cache>/broker-run); one broker per directory
 #   K2TD_KAFKA_START_WAIT   seconds start waits for the broker to answer (default 60)
 #   K2TD_KAFKA_HEAP         JVM heap limit (default 512m)
+#   K2TD_KAFKA_FLAVOUR      which Apache Kafka of pom.xml: 4 (default, kafka.version)
+#                           or 3 (kafka3.version, for what Kafka 4 refuses to
+#                           librdkafka 2.0.2, such as its SCRAM login)
+#   K2TD_KAFKA_KERBEROS     "keytab principal": adds GSSAPI to the SASL_PLAINTEXT
+#                           listener, the broker logging in as principal
+#                           (service/host@REALM) from keytab; the KDC is found
+#                           through the krb5.conf named by KRB5_CONFIG
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 pom=$here/pom.xml
-kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")
+flavour=${K2TD_KAFKA_FLAVOUR:-4}
+case $flavour in
+4) version_property=kafka.version ;;
+3) version_property=kafka3.version ;;
+*) echo "broker.sh: K2TD_KAFKA_FLAVOUR must be 4 or 3, not $flavour" >&2; exit 1 ;;
+esac
+kafka_version=$(sed -n "s:.*<$version_property>\\(.*\\)</$version_property>.*:\\1:p" "$pom")
+kerberos=${K2TD_KAFKA_KERBEROS:-}
 cache=${K2TD_CACHE:-$repo/.cache}
 libs=$cache/kafka-$kafka_version/libs
 run_dir=${K2TD_KAFKA_DIR:-$cache/broker-run}
@@ -53,7 +77,7 @@ running_pid() {
 fetch() {
     local stamp want tmp
     stamp=$libs/.pom.sha256
-    want=$(sha256sum "$pom" | cut -d' ' -f1)
+    want="$(sha256sum "$pom" | cut -d' ' -f1) $kafka_version"
     if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
         return 0
     fi
@@ -62,7 +86,7 @@ fetch() {
     tmp=$(mktemp -d "$(dirname "$libs")/libs.XXXXXX")
     echo "broker.sh: fetching Kafka $kafka_version jars into $libs" >&2
     if ! mvn -B --no-transfer-progress -f "$pom" dependency:copy-dependencies \
-            -DincludeScope=runtime -DoutputDirectory="$tmp" >"$tmp.log" 2>&1; then
+            "-Dkafka.version=$kafka_version" -DincludeScope=runtime -DoutputDirectory="$tmp" >"$tmp.log" 2>&1; then
         tail -n 40 "$tmp.log" >&2
         rm -rf "$tmp" "$tmp.log"
         die "maven could not fetch the Kafka jars"
@@ -73,12 +97,12 @@ fetch() {
     mv "$tmp" "$libs"
 }
 
-# Prints four distinct TCP ports that are free on 127.0.0.1 right now.
+# Prints six distinct TCP ports that are free on 127.0.0.1 right now.
 free_ports() {
     python3 - <<'EOF'
 import socket
 socks = []
-for _ in range(4):
+for _ in range(6):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
@@ -86,46 +110,83 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# The SASL listener's test user (written to the run directory's sasl file
-# for the tests), mechanism PLAIN. No SCRAM: Kafka 4 refuses the SCRAM proof
-# of librdkafka before 2.6.1 (confluentinc/librdkafka#4895; Debian's is
-# 2.0.2), while Java clients log in with the same user.)
+# The SASL listeners' test user (written to the run directory's sasl file
+# for the tests): PLAIN through the JAAS config, SCRAM-SHA-256/512 through
+# credentials added at format time. (Kafka 4 refuses the SCRAM proof of
+# librdkafka before 2.6.1, confluentinc/librdkafka#4895, Debian's is 2.0.2;
+# Kafka 3 and Java clients log in with the same user.)
 sasl_user=k2tdtest
 sasl_password=k2tdsecret
 
-# The SSL listener's certificate: self-signed for 127.0.0.1 (its own CA),
+# The SSL listeners' certificate: self-signed for 127.0.0.1 (its own CA),
 # made fresh in the run directory at every start; the tests trust ca.pem.
 ssl_password=k2tdstore
+# The password of the mTLS client's key.
+client_key_password=k2tdclientkey
 
-# Writes $run_dir/ssl/broker.p12 (the broker's key and certificate) and
-# $run_dir/ssl/ca.pem (the certificate, for clients to trust).
-make_certificate() {
-    rm -rf "$run_dir/ssl"
-    mkdir -p "$run_dir/ssl"
+# Writes $run_dir/ssl/broker.p12 (the broker's key and certificate),
+# $run_dir/ssl/ca.pem (the certificate, for clients to trust), and a client
+# CA (clients-ca.pem, the mTLS listener's trust store) with one client
+# certificate signed by it: client.pem, its key client.key encrypted with
+# client_key_password.
+make_certificates() {
+    local ssl=$run_dir/ssl
+    rm -rf "$ssl"
+    mkdir -p "$ssl"
     keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 7 \
         -dname CN=127.0.0.1 -ext SAN=IP:127.0.0.1 -ext BC:c=ca:true \
-        -keystore "$run_dir/ssl/broker.p12" -storetype PKCS12 \
+        -keystore "$ssl/broker.p12" -storetype PKCS12 \
         -storepass "$ssl_password" -keypass "$ssl_password" >/dev/null 2>&1 &&
-        keytool -exportcert -rfc -alias broker -keystore "$run_dir/ssl/broker.p12" \
-            -storepass "$ssl_password" -file "$run_dir/ssl/ca.pem" >/dev/null 2>&1
+        keytool -exportcert -rfc -alias broker -keystore "$ssl/broker.p12" \
+            -storepass "$ssl_password" -file "$ssl/ca.pem" >/dev/null 2>&1 || return 1
+    command -v openssl >/dev/null || { echo "broker.sh: openssl not found" >&2; return 1; }
+    openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=k2td-test-client-ca \
+        -keyout "$ssl/clients-ca.key" -out "$ssl/clients-ca.pem" 2>/dev/null &&
+        openssl req -newkey rsa:2048 -subj /CN=$sasl_user -passout "pass:$client_key_password" \
+            -keyout "$ssl/client.key" -out "$ssl/client.csr" 2>/dev/null &&
+        openssl x509 -req -days 7 -in "$ssl/client.csr" -CA "$ssl/clients-ca.pem" \
+            -CAkey "$ssl/clients-ca.key" -CAcreateserial -out "$ssl/client.pem" 2>/dev/null
+}
+
+# Prints the server.properties lines of the GSSAPI mechanism on the
+# SASL_PLAINTEXT listener when K2TD_KAFKA_KERBEROS is set.
+kerberos_config() {
+    local keytab principal
+    [[ -n $kerberos ]] || return 0
+    read -r keytab principal <<<"$kerberos"
+    echo "sasl.kerberos.service.name=${principal%%/*}"
+    echo "listener.name.sasl_plaintext.gssapi.sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab=\"$keytab\" principal=\"$principal\";"
 }
 
 # Writes server.properties for a broker+controller on the given ports: a
-# PLAINTEXT listener, a SASL_PLAINTEXT one (PLAIN), an SSL one and the
+# PLAINTEXT listener, SASL_PLAINTEXT (PLAIN, SCRAM, GSSAPI when configured),
+# SSL, SASL_SSL (PLAIN), MTLS (SSL with client certificates) and the
 # controller's.
 write_config() {
-    local port=$1 cport=$2 sport=$3 tport=$4
+    local port=$1 cport=$2 sport=$3 tport=$4 ssport=$5 mport=$6 mechanisms plain scram
+    mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512${kerberos:+,GSSAPI}
+    plain="org.apache.kafka.common.security.plain.PlainLoginModule required user_$sasl_user=\"$sasl_password\";"
+    scram="org.apache.kafka.common.security.scram.ScramLoginModule required;"
     cat >"$run_dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport,SASL_SSL://127.0.0.1:$ssport,MTLS://127.0.0.1:$mport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport,SASL_SSL://127.0.0.1:$ssport,MTLS://127.0.0.1:$mport
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
-sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$sasl_user="$sasl_password";
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL
+sasl.enabled.mechanisms=$mechanisms
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=$mechanisms
+listener.name.sasl_plaintext.plain.sasl.jaas.config=$plain
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$scram
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$scram
+$(kerberos_config)
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=$plain
+listener.name.mtls.ssl.client.auth=required
+listener.name.mtls.ssl.truststore.type=PEM
+listener.name.mtls.ssl.truststore.location=$run_dir/ssl/clients-ca.pem
 ssl.keystore.location=$run_dir/ssl/broker.p12
 ssl.keystore.type=PKCS12
 ssl.keystore.password=$ssl_password
@@ -153,26 +214,32 @@ set_java_opts() {
     java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true
         "-Dlog4j2.configurationFile=$here/log4j2.xml" "-Dkafka.logs.dir=$run_dir/logs"
         -cp "$libs/*")
+    if [[ -n $kerberos ]]; then
+        java_opts+=("-Djava.security.krb5.conf=${KRB5_CONFIG:?K2TD_KAFKA_KERBEROS needs KRB5_CONFIG}")
+    fi
 }
 
 # Starts the JVM on fresh storage and waits until it answers a metadata
 # request. Returns 0 when it does, 2 when a port was taken meanwhile (the
 # caller retries on new ports), 1 on any other failure.
 start_once() {
-    local port cport sport tport bootstrap pid deadline
-    if ! read -r port cport sport tport < <(free_ports) || [[ -z $tport ]]; then
+    local port cport sport tport ssport mport bootstrap pid deadline
+    if ! read -r port cport sport tport ssport mport < <(free_ports) || [[ -z $mport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
     fi
     bootstrap=127.0.0.1:$port
     rm -rf "$run_dir/data" "$run_dir/logs" "$run_dir/bootstrap" "$run_dir/sasl" "$run_dir/ssl-listener" \
-        "$run_dir/pid"
+        "$run_dir/sasl-ssl" "$run_dir/mtls" "$run_dir/pid"
     mkdir -p "$run_dir/data" "$run_dir/logs"
-    make_certificate || { echo "broker.sh: keytool could not make the SSL certificate" >&2; return 1; }
-    write_config "$port" "$cport" "$sport" "$tport"
+    make_certificates || { echo "broker.sh: could not make the SSL certificates" >&2; return 1; }
+    write_config "$port" "$cport" "$sport" "$tport" "$ssport" "$mport"
     java "${java_opts[@]}" kafka.tools.StorageTool format \
         -t "$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)" \
-        -c "$run_dir/server.properties" >"$run_dir/logs/format.out" 2>&1 ||
+        -c "$run_dir/server.properties" \
+        --add-scram "SCRAM-SHA-256=[name=$sasl_user,password=$sasl_password]" \
+        --add-scram "SCRAM-SHA-512=[name=$sasl_user,password=$sasl_password]" \
+        >"$run_dir/logs/format.out" 2>&1 ||
         { cat "$run_dir/logs/format.out" >&2; echo "broker.sh: storage format failed" >&2; return 1; }
     setsid java "${java_opts[@]}" kafka.Kafka "$run_dir/server.properties" \
         </dev/null >"$run_dir/logs/stdout.log" 2>&1 &
@@ -197,6 +264,9 @@ start_once() {
     done
     echo "127.0.0.1:$sport $sasl_user $sasl_password" >"$run_dir/sasl"
     echo "127.0.0.1:$tport $run_dir/ssl/ca.pem" >"$run_dir/ssl-listener"
+    echo "127.0.0.1:$ssport" >"$run_dir/sasl-ssl"
+    echo "127.0.0.1:$mport $run_dir/ssl/client.pem $run_dir/ssl/client.key $client_key_password" \
+        >"$run_dir/mtls"
     echo "$bootstrap" >"$run_dir/bootstrap"
     echo "$bootstrap"
 }
