@@ -72,7 +72,7 @@ static int task_def_of(k2td_api_call_t *c, cJSON *body, const char *old_def, cha
     cJSON_AddStringToObject(body, "id", "0");
     k2td_task_t task;
     char err[1024], field[128];
-    int rc = k2td_task_from_json(body, NULL, &task, err, sizeof(err));
+    int rc = k2td_task_read(body, NULL, 0, &c->svc->policy, &task, err, sizeof(err));
     cJSON_DeleteItemFromObjectCaseSensitive(body, "id");
     if (rc != 0) {
         k2td_api_bad(c, k2td_api_task_field(err, field, sizeof(field)), err);

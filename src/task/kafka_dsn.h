@@ -8,7 +8,9 @@
  * last value wins. Any key holding a '.' and no uppercase letter (group.id,
  * auto.offset.reset, sasl.password ...) is a librdkafka property: those are
  * kept in the order given, repeats included, and applied after k2td's own
- * settings so they override them. Any other key is an error.
+ * settings so they override them. Any other key is an error. A DSN that
+ * comes from an API client of `k2td serve` may set only the properties of
+ * the allowlist (kafka_allow.h; docs/security.md).
  *
  * Never log the DSN text itself: passthrough properties may hold secrets. Log
  * k2td_kafka_conf_print()'s redacted form instead.
@@ -21,6 +23,7 @@
 
 #include "../common/buf.h"
 #include "config_map.h"
+#include "dsn_policy.h"
 
 /* Where to start in a partition that has no committed offset. */
 typedef enum k2td_kafka_offset {
@@ -67,6 +70,15 @@ typedef struct k2td_kafka_conf {
  * the broker or key at fault and why; passthrough values are never quoted. */
 int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
                          size_t errstr_size);
+
+/* As k2td_kafka_dsn_parse, for a DSN an API client of `k2td serve` sent
+ * (policy non-NULL): librdkafka properties outside the allowlist, file
+ * values that do not name an upload and a kinit command the operator did
+ * not allow are errors naming the key; an upload reference becomes the
+ * stored file's path; the operator's kinit command, if any, is added.
+ * NULL policy parses as the operator's own DSN. */
+int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
+                            k2td_kafka_conf_t *out, char *errstr, size_t errstr_size);
 
 /* Releases everything *c owns and zeroes it; safe on a zeroed struct. */
 void k2td_kafka_conf_free(k2td_kafka_conf_t *c);
