@@ -46,7 +46,8 @@ def test_a_kinit_command_from_a_client_is_refused_and_never_run(serve, tmp_path)
 def test_a_principal_with_shell_characters_is_refused_and_never_run(serve, tmp_path):
     marker = tmp_path / "principal-ran"
     a = check(serve, "sasl_mechanism=GSSAPI&sasl_kerberos_service_name=kafka"
-                     f"&sasl_kerberos_principal={q('x;touch ' + str(marker))}")
+                     f"&sasl_kerberos_principal={q('x;touch ' + str(marker))}"
+                     "&sasl_kerberos_keytab=@upload:1")
     assert a.status == 400, a
     assert a.json()["field"] == "from.sasl_kerberos_principal"
     assert str(marker) not in a.body.decode()
