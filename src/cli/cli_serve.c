@@ -23,6 +23,7 @@
 #include "../common/alloc.h"
 #include "../common/errstr.h"
 #include "../common/log.h"
+#include "../common/secret_source.h"
 #include "../service/service.h"
 #include "../task/json_doc.h"
 #include "cli.h"
@@ -41,6 +42,7 @@ static const char serve_usage[] =
     "                      \"sasl.kerberos.kinit.cmd\": \"...\", \"allow_kinit_override\": false}}:\n"
     "                      the login, and the Kerberos kinit command of every task\n"
     "  --log-level LEVEL   error, warn, info (default) or debug\n"
+    "The config's password may be \"${env:NAME}\" or \"${file:PATH}\" (read from there).\n"
     "Without --config the password comes from K2TD_ADMIN_PASSWORD, else the first start\n"
     "writes a random one to DIR/admin-password (mode 0600).\n";
 
@@ -185,9 +187,11 @@ static int serve_config(const char *path, serve_config_t *cfg) {
     else if (!cJSON_IsString(pw) || !pw->valuestring[0])
         fprintf(stderr, "k2td serve: %s: config.password: required, a non-empty string\n",
                 path);
+    else if (k2td_secret_source_read(pw->valuestring, &cfg->password, err, sizeof(err)) < 0)
+        fprintf(stderr, "k2td serve: %s: config.password: %s\n", path, err);
     else {
         if (user) cfg->user = k2td_strdup(user->valuestring);
-        cfg->password = k2td_strdup(pw->valuestring);
+        if (!cfg->password) cfg->password = k2td_strdup(pw->valuestring);
         rc = 0;
     }
     cJSON_Delete(root);

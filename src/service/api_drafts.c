@@ -92,7 +92,7 @@ void k2td_api_check(k2td_api_call_t *c) {
     char err[1024];
     k2td_taos_dsn_t dsn = {0};
     if (!to || draft_from(c, from, &conf) != 0) goto done;
-    if (k2td_taos_dsn_parse(to, &dsn, err, sizeof(err)) != 0) {
+    if (k2td_taos_dsn_parse_as(to, &c->svc->policy, &dsn, err, sizeof(err)) != 0) {
         k2td_errstr_prefix(err, sizeof(err), "to: ");
         k2td_api_bad(c, "to", err);
         goto done;
@@ -237,7 +237,7 @@ int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task
     if (!to) return -1;
     char err[1024], field[128];
     k2td_taos_dsn_t dsn;
-    int bad_to = k2td_taos_dsn_parse(to, &dsn, err, sizeof(err));
+    int bad_to = k2td_taos_dsn_parse_as(to, &c->svc->policy, &dsn, err, sizeof(err));
     k2td_taos_dsn_clear(&dsn);
     if (bad_to) {
         k2td_errstr_prefix(err, sizeof(err), "to: ");

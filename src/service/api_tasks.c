@@ -79,7 +79,7 @@ static int task_def_of(k2td_api_call_t *c, cJSON *body, const char *old_def, cha
         return -1;
     }
     k2td_taos_dsn_t dsn;
-    rc = k2td_taos_dsn_parse(task.to, &dsn, err, sizeof(err));
+    rc = k2td_taos_dsn_parse_as(task.to, &c->svc->policy, &dsn, err, sizeof(err));
     k2td_taos_dsn_clear(&dsn);
     if (rc != 0) {
         k2td_errstr_prefix(err, sizeof(err), "task.to: ");

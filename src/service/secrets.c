@@ -18,20 +18,11 @@ static char *query_key(const char *k, size_t n) {
 }
 
 /* Returns 1 when the query key k[0..n) holds a secret, judged on the key
- * as the parser decodes it ("sasl%2Epassword" is sasl.password); a key
- * that does not decode is hidden. A librdkafka property naming a file
- * (ssl.key.location, ssl.keystore.location...) holds a path, not the
- * secret in the file, so it is shown. */
+ * as the parser decodes it ("sasl%2Epassword" is sasl.password; see
+ * k2td_kafka_dsn_key_hides); a key that does not decode is hidden. */
 static int secret_key(const char *k, size_t n) {
-    static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
-    static const char location[] = ".location";
     char *key = query_key(k, n);
-    if (!key) return 1;
-    size_t kn = strlen(key), ln = sizeof(location) - 1;
-    int secret = strchr(key, '.') && k2td_kafka_key_is_secret(key) &&
-                 !(kn > ln && strcmp(key + kn - ln, location) == 0);
-    for (int i = 0; named[i] && !secret; i++)
-        secret = strcmp(key, named[i]) == 0;
+    int secret = !key || k2td_kafka_dsn_key_hides(key);
     free(key);
     return secret;
 }

@@ -18,6 +18,7 @@
 #include "../common/errstr.h"
 #include "../common/log.h"
 #include "../engine/engine_watch.h"
+#include "../task/taos_dsn.h"
 #include "task_metrics.h"
 
 #define TM_KEEP_ACTIVITY 200
@@ -241,6 +242,10 @@ static int tm_task(const char *def, int64_t id, const char *data_dir,
     cJSON_AddStringToObject(root, "id", id_text);
     int rc = k2td_task_read(root, NULL, 0, policy, task, errstr, errstr_size);
     cJSON_Delete(root);
+    k2td_taos_dsn_t to = {0};
+    if (rc == 0 && (rc = k2td_taos_dsn_parse_as(task->to, policy, &to, errstr, errstr_size)) != 0)
+        k2td_task_free(task);
+    k2td_taos_dsn_clear(&to);
     if (rc == 0) {
         /* the task's files (its archive) live in the service's data dir */
         free(task->options.data_dir);

@@ -11,6 +11,7 @@
 
 #include "../common/alloc.h"
 #include "../common/percent.h"
+#include "../common/secret_source.h"
 #include "../model/timestamp.h"
 #include "../parse/charset.h"
 
@@ -269,10 +270,34 @@ static int add_property(k2td_kafka_conf_t *c, const char *key, k2td_kv_t kv,
     return 0;
 }
 
+/* Replaces *value of secret key key by the secret it refers to
+ * (${env:NAME}, ${file:PATH}; secret_source.h) for the operator's DSN;
+ * refuses a reference in an API client's. Returns 0 or -1 with errstr
+ * naming key. */
+static int resolve_secret(const char *key, char **value, const query_state_t *st,
+                          char *errstr, size_t errstr_size) {
+    if (!k2td_kafka_dsn_key_hides(key) || !k2td_secret_source_is_ref(*value)) return 0;
+    if (st->policy)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "key `%s`: ${env:...} and ${file:...} are for the operator's "
+                               "command line and config; send the value itself", key);
+    char *secret, why[512];
+    if (k2td_secret_source_read(*value, &secret, why, sizeof(why)) < 0)
+        return k2td_errstr_set(errstr, errstr_size, "key `%s`: %s", key, why);
+    free(*value);
+    *value = secret;
+    return 0;
+}
+
 /* Applies one decoded key=value, noting in st what it asks for. Takes
  * ownership of key and value. */
 static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, query_state_t *st,
                       char *errstr, size_t errstr_size) {
+    if (resolve_secret(key, &value, st, errstr, errstr_size) != 0) {
+        free(key);
+        free(value);
+        return -1;
+    }
     if (is_passthrough(key)) {
         int rc = add_property(c, key, (k2td_kv_t){k2td_strdup(key), value}, st, errstr,
                               errstr_size);
@@ -490,6 +515,16 @@ static void put_encoded(k2td_buf_t *out, const char *s) {
 int k2td_kafka_key_is_secret(const char *key) {
     return strstr(key, "password") || strstr(key, "secret") || strstr(key, "key") ||
            strstr(key, "jaas");
+}
+
+int k2td_kafka_dsn_key_hides(const char *key) {
+    static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
+    static const char location[] = ".location";
+    size_t n = strlen(key), ln = sizeof(location) - 1;
+    for (int i = 0; named[i]; i++)
+        if (strcmp(key, named[i]) == 0) return 1;
+    return strchr(key, '.') && k2td_kafka_key_is_secret(key) &&
+           !(n > ln && strcmp(key + n - ln, location) == 0);
 }
 
 void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {

@@ -96,6 +96,13 @@ const k2td_cm_entry_t *k2td_kafka_dsn_keys(void);
  * (its name contains password, secret, key or jaas). */
 int k2td_kafka_key_is_secret(const char *key);
 
+/* Returns 1 when the value of DSN query key key (decoded) is a secret:
+ * sasl_password, ca_password, cert_key, or a librdkafka property whose name
+ * holds password, secret, key or jaas, except a file path (*.location).
+ * Such a value of the operator's DSN may be ${env:NAME} or ${file:PATH}
+ * (secret_source.h); the service's answers mask it (secrets.h). */
+int k2td_kafka_dsn_key_hides(const char *key);
+
 /* Returns a new string prefix + task id + text (prefix and task id may be
  * NULL): ("taosx", NULL, "foo") is "taosxfoo", ("taosx", "100", "foo") is
  * "taosx100foo". Returns NULL when text is NULL or empty, meaning "leave the

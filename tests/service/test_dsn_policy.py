@@ -111,3 +111,28 @@ def test_the_operators_kinit_command_runs(serve_factory, tmp_path):
     assert a.status == 200, a
     assert appears(marker)
     assert check(s, "sasl.kerberos.kinit.cmd=true").status == 400
+
+
+def test_secret_references_are_for_the_operator_only(serve):
+    parser = {"parse": {"value": {"json": ""}}, "model": {"name": "d_{id}", "using": "meters"}}
+    for frm, to, field in [
+            ("kafka://127.0.0.1:1?topics=t&sasl_password=${env:HOME}", TO, "from.sasl_password"),
+            ("kafka://127.0.0.1:1?topics=t&sasl%2Epassword=${file:/etc/hostname}", TO,
+             "from.sasl.password"),
+            ("kafka://127.0.0.1:1?topics=t", "taos+http://root:${env:HOME}@127.0.0.1:1/db", "to")]:
+        made = serve.call("POST", "/api/tasks", {"name": "t", "from": frm, "to": to,
+                                                 "parser": parser})
+        assert made.status == 400, made
+        assert made.json()["field"] == field and "operator" in made.json()["error"]
+        checked = serve.call("POST", "/api/check", {"from": frm, "to": to})
+        assert checked.status == 400, checked
+        assert os.environ["HOME"] not in checked.body.decode()
+
+
+def test_the_admin_password_may_come_from_a_file(serve_factory, tmp_path):
+    pw = tmp_path / "admin.pw"
+    pw.write_text("Admin-From-File-1\n")
+    cfg = tmp_path / "serve.json"
+    cfg.write_text(json.dumps({"password": f"${{file:{pw}}}"}))
+    s = serve_factory(args=["--config", str(cfg)], password=None)
+    s.login(password="Admin-From-File-1")
