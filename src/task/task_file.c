@@ -186,6 +186,24 @@ static int read_parser(const cJSON *root, const char *base_dir, int parser_flags
     return 0;
 }
 
+/* Refuses what only the operator may set in a task from an API client:
+ * options.plugins_home (the folder parser plugins are loaded from) and an
+ * archive location outside the task's own folder (absolute, or with "..").
+ * Returns 0 or -1 with errstr naming the key. */
+static int task_check_client(const cJSON *root, const k2td_task_t *t, char *errstr,
+                             size_t errstr_size) {
+    const cJSON *options = cJSON_GetObjectItemCaseSensitive(root, "options");
+    if (cJSON_GetObjectItemCaseSensitive(options, "plugins_home"))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "task.options.plugins_home: set by the service's operator");
+    const char *loc = t->parser.policy.archive.location;
+    if (loc && (loc[0] == '/' || strstr(loc, "..")))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "task.parser.global.archive.location: must be a folder inside "
+                               "the task's own (no leading `/`, no `..`)");
+    return 0;
+}
+
 int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
                    const k2td_dsn_policy_t *policy, k2td_task_t *out, char *errstr,
                    size_t errstr_size) {
@@ -204,6 +222,7 @@ int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
              read_options(cJSON_GetObjectItemCaseSensitive(root, "options"), &out->options,
                           errstr, errstr_size) == 0)
         rc = task_finish(out, "task.from", policy, errstr, errstr_size);
+    if (rc == 0 && policy) rc = task_check_client(root, out, errstr, errstr_size);
     if (rc != 0) k2td_task_free(out);
     return rc;
 }

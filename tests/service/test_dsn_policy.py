@@ -1,8 +1,10 @@
-"""What an API client's source DSN may ask for (docs/security.md): only the
+"""What an API client's task may ask of the host (docs/security.md): only the
 librdkafka properties of the allowlist, files only from the upload store by
 reference, Kerberos names that cannot break out of kinit's command line,
-and the same answer for every refused path on the host. The operator's
-config sets the kinit command."""
+the same answer for every refused path on the host, no ${env:...} or
+${file:...} secrets, no plugin folder or archive path of its own. The
+operator's config sets the kinit command and may take its password from a
+file."""
 
 import json
 import os
@@ -136,3 +138,19 @@ def test_the_admin_password_may_come_from_a_file(serve_factory, tmp_path):
     cfg.write_text(json.dumps({"password": f"${{file:{pw}}}"}))
     s = serve_factory(args=["--config", str(cfg)], password=None)
     s.login(password="Admin-From-File-1")
+
+
+def test_plugin_folders_and_archive_paths_are_the_operators(serve):
+    base = {"name": "t", "from": "kafka://127.0.0.1:1?topics=t", "to": TO}
+    parser = {"parse": {"value": {"json": ""}}, "model": {"name": "d_{id}", "using": "meters"}}
+    for over, field in [
+            ({"options": {"plugins_home": "/tmp"}}, "options.plugins_home"),
+            ({"parser": dict(parser, **{"global": {"archive": {"location": "/tmp/x"}}})},
+             "parser.global.archive.location"),
+            ({"parser": dict(parser, **{"global": {"archive": {"location": "a/../../x"}}})},
+             "parser.global.archive.location")]:
+        made = serve.call("POST", "/api/tasks", {**base, "parser": parser, **over})
+        assert made.status == 400, made
+        assert made.json()["field"] == field, made
+    ok = dict(parser, **{"global": {"archive": {"location": "kept"}}})
+    assert serve.call("POST", "/api/tasks", dict(base, parser=ok)).status == 201
