@@ -259,8 +259,8 @@ static int serve_open(const serve_args_t *a, k2td_service_t *svc) {
     svc->policy.kinit_cmd = svc->kinit_cmd;
     svc->policy.allow_kinit_override = cfg.allow_kinit_override;
     if (serve_mkdirs(a->data_dir) != 0 || !realpath(a->data_dir, path)) {
-        serve_config_free(&cfg);
         k2td_log_error("--data-dir %s: %s", a->data_dir, strerror(errno));
+        serve_config_free(&cfg);
         return -1;
     }
     svc->data_dir = k2td_strdup(path);
