@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../engine/task_check.h"
+#include "../task/kafka_allow.h"
 #include "../task/kafka_security.h"
 #include "../sink/schema_load.h"
 #include "cli.h"
@@ -74,6 +75,7 @@ int k2td_cli_keys(void) {
     k2td_buf_t out = K2TD_BUF_INIT;
     k2td_cm_help(k2td_kafka_dsn_keys(), &out);
     k2td_kafka_security_help(&out);
+    k2td_kafka_allow_help(&out);
     fputs(out.data ? out.data : "", stdout);
     k2td_buf_free(&out);
     return K2TD_EXIT_OK;

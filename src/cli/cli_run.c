@@ -16,7 +16,11 @@ static const char run_usage[] =
     "  --name NAME         task name for logs (with --from)\n"
     "  --status            print a status line every status_interval even when stderr is not a "
     "terminal\n"
-    "  --log-level LEVEL   error, warn, info (default) or debug\n";
+    "  --log-level LEVEL   error, warn, info (default) or debug\n"
+    "Secrets: once read, the passwords in --from and --to are overwritten in the\n"
+    "process's arguments (ps shows ******). To keep them off the command line\n"
+    "altogether, write a secret value as ${env:NAME} or ${file:PATH}\n"
+    "(sasl_password=${env:KAFKA_PW}, taos+http://root:${file:/etc/k2td/td.pw}@h:6041/db).\n";
 
 static volatile sig_atomic_t run_stop;
 
@@ -36,6 +40,7 @@ int k2td_cli_run(int argc, char **argv) {
     if (a != 0) return a > 0 ? K2TD_EXIT_OK : K2TD_EXIT_USAGE;
     k2td_task_t task;
     if (k2td_cli_task_load(&args, &task) != 0) return K2TD_EXIT_USAGE;
+    k2td_cli_hide_secrets(&args);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));

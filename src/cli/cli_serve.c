@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include "../common/alloc.h"
+#include "../common/errstr.h"
 #include "../common/log.h"
+#include "../common/secret_source.h"
 #include "../service/service.h"
 #include "../task/json_doc.h"
 #include "cli.h"
@@ -36,8 +38,11 @@ static const char serve_usage[] =
     "Runs the HTTP API and the web page, and the tasks created through them.\n"
     "  --listen HOST:PORT  address to serve on (default 127.0.0.1:6060; port 0 = any free)\n"
     "  --data-dir DIR      tasks, history and uploads (default ./k2td-data, created 0700)\n"
-    "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\"}: the login\n"
+    "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\", \"kafka\": {\n"
+    "                      \"sasl.kerberos.kinit.cmd\": \"...\", \"allow_kinit_override\": false}}:\n"
+    "                      the login, and the Kerberos kinit command of every task\n"
     "  --log-level LEVEL   error, warn, info (default) or debug\n"
+    "The config's password may be \"${env:NAME}\" or \"${file:PATH}\" (read from there).\n"
     "Without --config the password comes from K2TD_ADMIN_PASSWORD, else the first start\n"
     "writes a random one to DIR/admin-password (mode 0600).\n";
 
@@ -117,11 +122,52 @@ static int serve_mkdirs(const char *dir) {
     return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Reads the config file's user (into c->user) and password (a new string
- * the caller frees). Returns 0 or -1 (printed). */
-static int serve_config(const char *path, k2td_admin_cred_t *c, char **password) {
-    static const char *const keys[] = {"user", "password", NULL};
+/* What the operator's config file says. */
+typedef struct serve_config {
+    char *user;              /* NULL = "admin" */
+    char *password;          /* NULL without a config file */
+    char *kinit_cmd;         /* kafka."sasl.kerberos.kinit.cmd", or NULL */
+    int allow_kinit_override; /* kafka.allow_kinit_override */
+} serve_config_t;
+
+static void serve_config_free(serve_config_t *cfg) {
+    free(cfg->user);
+    if (cfg->password) memset(cfg->password, 0, strlen(cfg->password));
+    free(cfg->password);
+    free(cfg->kinit_cmd);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/* Reads the config's optional "kafka" object into cfg. Returns 0 or -1
+ * with errstr naming the key. */
+static int serve_config_kafka(const cJSON *root, serve_config_t *cfg, char *errstr,
+                              size_t errstr_size) {
+    static const char *const keys[] = {"sasl.kerberos.kinit.cmd", "allow_kinit_override", NULL};
+    const cJSON *kafka = cJSON_GetObjectItemCaseSensitive(root, "kafka");
+    if (!kafka) return 0;
+    if (!cJSON_IsObject(kafka))
+        return k2td_errstr_set(errstr, errstr_size, "config.kafka: must be an object");
+    if (k2td_json_check_keys(kafka, "config.kafka", keys, NULL, errstr, errstr_size) != 0)
+        return -1;
+    const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(kafka, "sasl.kerberos.kinit.cmd");
+    const cJSON *allow = cJSON_GetObjectItemCaseSensitive(kafka, "allow_kinit_override");
+    if (cmd && (!cJSON_IsString(cmd) || !cmd->valuestring[0]))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "config.kafka.sasl.kerberos.kinit.cmd: must be a non-empty string");
+    if (allow && !cJSON_IsBool(allow))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "config.kafka.allow_kinit_override: must be true or false");
+    if (cmd) cfg->kinit_cmd = k2td_strdup(cmd->valuestring);
+    cfg->allow_kinit_override = cJSON_IsTrue(allow);
+    return 0;
+}
+
+/* Reads the config file at path into *cfg (zeroed first; the caller frees
+ * it with serve_config_free). Returns 0 or -1 (printed). */
+static int serve_config(const char *path, serve_config_t *cfg) {
+    static const char *const keys[] = {"user", "password", "kafka", NULL};
     char err[1024];
+    memset(cfg, 0, sizeof(*cfg));
     cJSON *root = k2td_json_load_file(path, err, sizeof(err));
     int rc = -1;
     if (!root) {
@@ -132,20 +178,24 @@ static int serve_config(const char *path, k2td_admin_cred_t *c, char **password)
     const cJSON *pw = cJSON_GetObjectItemCaseSensitive(root, "password");
     if (!cJSON_IsObject(root))
         fprintf(stderr, "k2td serve: %s: must be a JSON object\n", path);
-    else if (k2td_json_check_keys(root, "config", keys, NULL, err, sizeof(err)) != 0)
+    else if (k2td_json_check_keys(root, "config", keys, NULL, err, sizeof(err)) != 0 ||
+             serve_config_kafka(root, cfg, err, sizeof(err)) != 0)
         fprintf(stderr, "k2td serve: %s: %s\n", path, err);
     else if (user && (!cJSON_IsString(user) || !user->valuestring[0] ||
-                      strlen(user->valuestring) >= sizeof(c->user)))
+                      strlen(user->valuestring) >= sizeof(((k2td_admin_cred_t *)0)->user)))
         fprintf(stderr, "k2td serve: %s: config.user: must be a non-empty string\n", path);
     else if (!cJSON_IsString(pw) || !pw->valuestring[0])
         fprintf(stderr, "k2td serve: %s: config.password: required, a non-empty string\n",
                 path);
+    else if (k2td_secret_source_read(pw->valuestring, &cfg->password, err, sizeof(err)) < 0)
+        fprintf(stderr, "k2td serve: %s: config.password: %s\n", path, err);
     else {
-        if (user) snprintf(c->user, sizeof(c->user), "%s", user->valuestring);
-        *password = k2td_strdup(pw->valuestring);
+        if (user) cfg->user = k2td_strdup(user->valuestring);
+        if (!cfg->password) cfg->password = k2td_strdup(pw->valuestring);
         rc = 0;
     }
     cJSON_Delete(root);
+    if (rc != 0) serve_config_free(cfg);
     return rc;
 }
 
@@ -167,15 +217,15 @@ static char *serve_first_password(const char *data_dir) {
     return k2td_strdup(pw);
 }
 
-/* Sets up the admin credentials in the store: from the config file, else
- * K2TD_ADMIN_PASSWORD, else those stored, else a new random password.
+/* Sets up the admin credentials in the store: from the config file cfg,
+ * else K2TD_ADMIN_PASSWORD, else those stored, else a new random password.
  * Fills *c. Returns 0 or -1 (printed). */
-static int serve_credentials(const serve_args_t *a, const char *data_dir,
+static int serve_credentials(const serve_config_t *cfg, const char *data_dir,
                              k2td_task_store_t *store, k2td_admin_cred_t *c) {
     char err[512], *password = NULL;
     memset(c, 0, sizeof(*c));
-    snprintf(c->user, sizeof(c->user), "admin");
-    if (a->config && serve_config(a->config, c, &password) != 0) return -1;
+    snprintf(c->user, sizeof(c->user), "%s", cfg->user ? cfg->user : "admin");
+    if (cfg->password) password = k2td_strdup(cfg->password);
     if (!password && getenv("K2TD_ADMIN_PASSWORD") && *getenv("K2TD_ADMIN_PASSWORD"))
         password = k2td_strdup(getenv("K2TD_ADMIN_PASSWORD"));
     if (!password) {
@@ -202,26 +252,33 @@ static int serve_credentials(const serve_args_t *a, const char *data_dir,
  * or -1 (logged); svc then holds what was opened. */
 static int serve_open(const serve_args_t *a, k2td_service_t *svc) {
     char err[1024], path[PATH_MAX];
+    serve_config_t cfg = {0};
+    if (a->config && serve_config(a->config, &cfg) != 0) return -1;
+    svc->kinit_cmd = cfg.kinit_cmd;
+    cfg.kinit_cmd = NULL;
+    svc->policy.kinit_cmd = svc->kinit_cmd;
+    svc->policy.allow_kinit_override = cfg.allow_kinit_override;
     if (serve_mkdirs(a->data_dir) != 0 || !realpath(a->data_dir, path)) {
         k2td_log_error("--data-dir %s: %s", a->data_dir, strerror(errno));
+        serve_config_free(&cfg);
         return -1;
     }
     svc->data_dir = k2td_strdup(path);
     snprintf(path, sizeof(path), "%s/uploads", svc->data_dir);
     svc->uploads_dir = k2td_strdup(path);
-    if (serve_mkdirs(svc->uploads_dir) != 0) {
-        k2td_log_error("%s: %s", svc->uploads_dir, strerror(errno));
-        return -1;
-    }
-    snprintf(path, sizeof(path), "%s/k2td.db", svc->data_dir);
-    if (!(svc->store = k2td_task_store_open(path, err, sizeof(err)))) {
-        k2td_log_error("%s", err);
-        return -1;
-    }
+    svc->policy.uploads_dir = svc->uploads_dir;
+    int rc = -1;
     k2td_admin_cred_t cred;
-    if (serve_credentials(a, svc->data_dir, svc->store, &cred) != 0) return -1;
-    svc->auth = k2td_auth_new(&cred);
-    return 0;
+    snprintf(path, sizeof(path), "%s/k2td.db", svc->data_dir);
+    if (serve_mkdirs(svc->uploads_dir) != 0)
+        k2td_log_error("%s: %s", svc->uploads_dir, strerror(errno));
+    else if (!(svc->store = k2td_task_store_open(path, err, sizeof(err))))
+        k2td_log_error("%s", err);
+    else if (serve_credentials(&cfg, svc->data_dir, svc->store, &cred) == 0)
+        rc = 0;
+    serve_config_free(&cfg);
+    if (rc == 0) svc->auth = k2td_auth_new(&cred);
+    return rc;
 }
 
 static void serve_close(k2td_service_t *svc) {
@@ -231,6 +288,7 @@ static void serve_close(k2td_service_t *svc) {
     k2td_task_store_close(svc->store);
     free(svc->data_dir);
     free(svc->uploads_dir);
+    free(svc->kinit_cmd);
 }
 
 int k2td_cli_serve(int argc, char **argv) {
@@ -250,7 +308,7 @@ int k2td_cli_serve(int argc, char **argv) {
         serve_close(&svc);
         return K2TD_EXIT_USAGE;
     }
-    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir);
+    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy);
     int resumed = k2td_task_manager_resume(svc.tasks);
     static const char *const upload_paths[] = {"/api/uploads", "/api/samples/upload", NULL};
     k2td_http_opts_t ho = {a.host, a.port, SERVE_BODY_LIMIT, SERVE_UPLOAD_LIMIT, upload_paths,

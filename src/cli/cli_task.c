@@ -2,9 +2,11 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/log.h"
+#include "../service/secrets.h"
 #include "cli.h"
 
 /* Parses argv into args; from_overrides lets --from come with a task file. */
@@ -81,6 +83,23 @@ int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task) {
                            ? (k2td_log_level_t)k2td_log_level_from_name(args->log_level)
                            : (k2td_log_level_t)task->options.log_level);
     return 0;
+}
+
+/* Overwrites the argument string arg (which the process may rewrite: it
+ * is argv's) with masked, cut or NUL-padded to arg's length; frees masked. */
+static void cli_overwrite(const char *arg, char *masked) {
+    char *p = (char *)arg;
+    size_t n = strlen(p), m = strlen(masked);
+    if (strcmp(p, masked) != 0) {
+        memcpy(p, masked, m < n ? m : n);
+        if (m < n) memset(p + m, 0, n - m);
+    }
+    free(masked);
+}
+
+void k2td_cli_hide_secrets(const k2td_cli_args_t *args) {
+    if (args->from) cli_overwrite(args->from, k2td_secret_redact_from(args->from));
+    if (args->to) cli_overwrite(args->to, k2td_secret_redact_to(args->to));
 }
 
 int k2td_cli_exit_code(k2td_engine_rc_t rc) {

@@ -31,6 +31,11 @@ int k2td_cli_args_parse_from_override(int argc, char **argv, const char *usage,
  * the error printed on stderr. The caller frees the task with k2td_task_free. */
 int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task);
 
+/* Masks the secrets of --from and --to (secrets.h) in the argument
+ * strings themselves, so that `ps` and /proc/<pid>/cmdline no longer show
+ * them; call it once the task is loaded (it keeps its own copies). */
+void k2td_cli_hide_secrets(const k2td_cli_args_t *args);
+
 /* Returns the exit code (cli.h) for an engine result. */
 int k2td_cli_exit_code(k2td_engine_rc_t rc);
 

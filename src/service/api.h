@@ -72,6 +72,9 @@ void k2td_api_stables(k2td_api_call_t *c);
 void k2td_api_stable_propose(k2td_api_call_t *c);
 void k2td_api_stable_create(k2td_api_call_t *c);
 
+/* api_config.c */
+void k2td_api_config(k2td_api_call_t *c);
+
 /* api_uploads.c */
 void k2td_api_upload_create(k2td_api_call_t *c);
 void k2td_api_uploads_list(k2td_api_call_t *c);

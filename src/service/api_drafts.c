@@ -54,7 +54,7 @@ cJSON *k2td_api_draft_body(k2td_api_call_t *c) {
  * answering 400 naming "from" or "from.<key>". */
 static int draft_from(k2td_api_call_t *c, const char *from, k2td_kafka_conf_t *conf) {
     char err[1024], field[128];
-    if (k2td_kafka_dsn_parse(from, conf, err, sizeof(err)) == 0) return 0;
+    if (k2td_kafka_dsn_parse_as(from, &c->svc->policy, conf, err, sizeof(err)) == 0) return 0;
     const char *key = k2td_api_error_key(err);
     snprintf(field, sizeof(field), "from%s%.*s", key ? "." : "", key ? (int)strcspn(key, "`") : 0,
              key ? key : "");
@@ -92,7 +92,7 @@ void k2td_api_check(k2td_api_call_t *c) {
     char err[1024];
     k2td_taos_dsn_t dsn = {0};
     if (!to || draft_from(c, from, &conf) != 0) goto done;
-    if (k2td_taos_dsn_parse(to, &dsn, err, sizeof(err)) != 0) {
+    if (k2td_taos_dsn_parse_as(to, &c->svc->policy, &dsn, err, sizeof(err)) != 0) {
         k2td_errstr_prefix(err, sizeof(err), "to: ");
         k2td_api_bad(c, "to", err);
         goto done;
@@ -237,7 +237,7 @@ int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task
     if (!to) return -1;
     char err[1024], field[128];
     k2td_taos_dsn_t dsn;
-    int bad_to = k2td_taos_dsn_parse(to, &dsn, err, sizeof(err));
+    int bad_to = k2td_taos_dsn_parse_as(to, &c->svc->policy, &dsn, err, sizeof(err));
     k2td_taos_dsn_clear(&dsn);
     if (bad_to) {
         k2td_errstr_prefix(err, sizeof(err), "to: ");
@@ -261,7 +261,8 @@ int k2td_api_draft_task(k2td_api_call_t *c, const cJSON *body, k2td_task_t *task
                                            : "kafka://127.0.0.1:9092?topics=draft");
     cJSON_AddStringToObject(t, "to", to);
     cJSON_AddItemToObject(t, "parser", cJSON_Duplicate(parser, 1));
-    int rc = k2td_task_read(t, NULL, K2TD_PARSER_MODEL_OPTIONAL, task, err, sizeof(err));
+    int rc = k2td_task_read(t, NULL, K2TD_PARSER_MODEL_OPTIONAL, &c->svc->policy, task, err,
+                            sizeof(err));
     cJSON_Delete(t);
     if (rc != 0) k2td_api_bad(c, k2td_api_task_field(err, field, sizeof(field)), err);
     return rc;

@@ -41,7 +41,7 @@ static cJSON *target_open(k2td_api_call_t *c, target_t *t) {
         cJSON_Delete(body);
         return NULL;
     }
-    if (k2td_taos_dsn_parse(to, &t->dsn, err, sizeof(err)) != 0) {
+    if (k2td_taos_dsn_parse_as(to, &c->svc->policy, &t->dsn, err, sizeof(err)) != 0) {
         k2td_errstr_prefix(err, sizeof(err), "to: ");
         k2td_api_bad(c, "to", err);
         cJSON_Delete(body);

@@ -72,14 +72,14 @@ static int task_def_of(k2td_api_call_t *c, cJSON *body, const char *old_def, cha
     cJSON_AddStringToObject(body, "id", "0");
     k2td_task_t task;
     char err[1024], field[128];
-    int rc = k2td_task_from_json(body, NULL, &task, err, sizeof(err));
+    int rc = k2td_task_read(body, NULL, 0, &c->svc->policy, &task, err, sizeof(err));
     cJSON_DeleteItemFromObjectCaseSensitive(body, "id");
     if (rc != 0) {
         k2td_api_bad(c, k2td_api_task_field(err, field, sizeof(field)), err);
         return -1;
     }
     k2td_taos_dsn_t dsn;
-    rc = k2td_taos_dsn_parse(task.to, &dsn, err, sizeof(err));
+    rc = k2td_taos_dsn_parse_as(task.to, &c->svc->policy, &dsn, err, sizeof(err));
     k2td_taos_dsn_clear(&dsn);
     if (rc != 0) {
         k2td_errstr_prefix(err, sizeof(err), "task.to: ");

@@ -2,7 +2,7 @@
  * api_uploads.c - /api/uploads: files a DSN refers to (keytabs, CA and
  * client certificates, keys). Each is stored as <data-dir>/uploads/<id>-<name>
  * with mode 0600 and never sent back; a DSN names it by its `ref`
- * ("@/abs/path").
+ * ("@upload:<id>", upload_ref.h), never by its path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/log.h"
+#include "../task/upload_ref.h"
 #include "api.h"
 
 #define UPLOAD_NAME_MAX 100
@@ -84,7 +85,7 @@ void k2td_api_upload_create(k2td_api_call_t *c) {
     cJSON_AddStringToObject(doc, "name", name);
     cJSON_AddNumberToObject(doc, "size", (double)c->req->body_len);
     k2td_buf_t ref = K2TD_BUF_INIT;
-    k2td_buf_printf(&ref, "@%s", path);
+    k2td_buf_printf(&ref, "@" K2TD_UPLOAD_REF_PREFIX "%lld", (long long)id);
     cJSON_AddStringToObject(doc, "ref", ref.data);
     k2td_buf_free(&ref);
     k2td_log_info("upload %lld stored (%zu bytes)", (long long)id, c->req->body_len);

@@ -8,23 +8,32 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/percent.h"
 #include "../task/kafka_dsn.h"
 
-/* Returns 1 when the query key k[0..n) holds a secret. A librdkafka
- * property naming a file (ssl.key.location, ssl.keystore.location...)
- * holds a path, not the secret in the file, so it is shown. */
+/* Returns the query key k[0..n) percent-decoded, as the DSN parser reads it
+ * (kafka_dsn.h); a malformed escape gives NULL. The caller frees it. */
+static char *query_key(const char *k, size_t n) {
+    return k2td_percent_decode(k, n);
+}
+
+/* Returns 1 when the query key k[0..n) holds a secret, judged on the key
+ * as the parser decodes it ("sasl%2Epassword" is sasl.password; see
+ * k2td_kafka_dsn_key_hides); a key that does not decode is hidden. */
 static int secret_key(const char *k, size_t n) {
-    static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
-    static const char location[] = ".location";
-    char key[128];
-    if (n >= sizeof(key)) return 1; /* odd and long: better hidden */
-    memcpy(key, k, n);
-    key[n] = '\0';
-    for (int i = 0; named[i]; i++)
-        if (strcmp(key, named[i]) == 0) return 1;
-    size_t ln = sizeof(location) - 1;
-    if (n > ln && strcmp(key + n - ln, location) == 0) return 0;
-    return strchr(key, '.') && k2td_kafka_key_is_secret(key);
+    char *key = query_key(k, n);
+    int secret = !key || k2td_kafka_dsn_key_hides(key);
+    free(key);
+    return secret;
+}
+
+/* Returns 1 when the query keys a[0..an) and b[0..bn) decode the same. */
+static int same_key(const char *a, size_t an, const char *b, size_t bn) {
+    char *da = query_key(a, an), *db = query_key(b, bn);
+    int same = da && db && strcmp(da, db) == 0;
+    free(da);
+    free(db);
+    return same;
 }
 
 /* Finds the value of the nth occurrence of key k[0..kn) in dsn's query;
@@ -36,7 +45,7 @@ static int query_value(const char *dsn, const char *k, size_t kn, int nth, const
         size_t len = strcspn(p, "&");
         const char *eq = memchr(p, '=', len);
         size_t klen = eq ? (size_t)(eq - p) : len;
-        if (klen == kn && memcmp(p, k, kn) == 0 && nth-- == 0) {
+        if (same_key(p, klen, k, kn) && nth-- == 0) {
             *v = eq ? eq + 1 : p + len;
             *vn = eq ? len - klen - 1 : 0;
             return 1;
@@ -72,7 +81,8 @@ static char *secret_walk_from(const char *from, const char *old) {
             int nth = 0;
             for (const char *r = q + 1; r < p;) {
                 size_t l2 = strcspn(r, "&");
-                if (l2 > klen && r[klen] == '=' && memcmp(r, p, klen) == 0) nth++;
+                const char *req = memchr(r, '=', l2);
+                if (req && same_key(r, (size_t)(req - r), p, klen)) nth++;
                 r += l2 + (r[l2] == '&');
             }
             if (!query_value(old, p, klen, nth, &ov, &ovn)) query_value(old, p, klen, 0, &ov, &ovn);

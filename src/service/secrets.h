@@ -5,7 +5,9 @@
  * Secrets are the TDengine password in `to` and, in `from`, the values of
  * sasl_password, ca_password, cert_key and of every librdkafka property
  * whose name holds password, secret, key or jaas (kafka_dsn.h), except the
- * file paths ending in ".location" (ssl.key.location). They read "******".
+ * file paths ending in ".location" (ssl.key.location). A key is judged as
+ * the DSN parser decodes it, so "sasl%5Fpassword" is sasl_password. They
+ * read "******".
  * The DSN text is otherwise kept as the user wrote it.
  */
 #ifndef K2TD_SECRETS_H

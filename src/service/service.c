@@ -18,6 +18,7 @@ static const k2td_route_t service_routes[] = {
     {"POST", "/api/login", K2TD_ROUTE_PUBLIC, R(k2td_api_login)},
     {"POST", "/api/logout", 0, R(k2td_api_logout)},
     {"GET", "/api/session", 0, R(k2td_api_session)},
+    {"GET", "/api/config", 0, R(k2td_api_config)},
     {"GET", "/api/tasks", 0, R(k2td_api_tasks_list)},
     {"POST", "/api/tasks", 0, R(k2td_api_task_create)},
     {"GET", "/api/tasks/{id}", 0, R(k2td_api_task_get)},

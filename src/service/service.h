@@ -12,11 +12,14 @@
 #include "http_server.h"
 #include "router.h"
 #include "task_manager.h"
+#include "../task/dsn_policy.h"
 #include "task_store.h"
 
 typedef struct k2td_service {
     char *data_dir;
     char *uploads_dir;
+    k2td_dsn_policy_t policy; /* what a client's DSN may ask for (the operator's config) */
+    char *kinit_cmd;          /* the operator's kinit command (policy.kinit_cmd), or NULL */
     k2td_task_store_t *store;
     k2td_auth_t *auth;
     k2td_task_manager_t *tasks;

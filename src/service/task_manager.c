@@ -18,6 +18,7 @@
 #include "../common/errstr.h"
 #include "../common/log.h"
 #include "../engine/engine_watch.h"
+#include "../task/taos_dsn.h"
 #include "task_metrics.h"
 
 #define TM_KEEP_ACTIVITY 200
@@ -44,6 +45,7 @@ struct k2td_task_manager {
     k2td_task_store_t *store;
     char *data_dir;
     char *tasks_dir;
+    const k2td_dsn_policy_t *policy; /* what the tasks' DSNs may ask for */
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a run left the list, or the keeper must wake */
     tm_run_t *runs;
@@ -188,9 +190,11 @@ static void *tm_keeper(void *arg) {
     return NULL;
 }
 
-k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir) {
+k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir,
+                                           const k2td_dsn_policy_t *policy) {
     k2td_task_manager_t *m = k2td_calloc(1, sizeof(*m));
     m->store = store;
+    m->policy = policy;
     m->data_dir = k2td_strdup(data_dir);
     size_t n = strlen(data_dir) + sizeof("/tasks");
     m->tasks_dir = k2td_malloc(n);
@@ -221,11 +225,12 @@ void k2td_task_manager_free(k2td_task_manager_t *m) {
     free(m);
 }
 
-/* Builds the runnable task of stored definition def for task id: the
- * service's id is the task's id, and its files go under
- * <data_dir>/tasks/<id>. Returns 0 or -1 with errstr. */
-static int tm_task(const char *def, int64_t id, const char *data_dir, k2td_task_t *task,
-                   char *errstr, size_t errstr_size) {
+/* Builds the runnable task of stored definition def for task id, read as
+ * an API client's under policy: the service's id is the task's id, and its
+ * files go under <data_dir>/tasks/<id>. Returns 0 or -1 with errstr. */
+static int tm_task(const char *def, int64_t id, const char *data_dir,
+                   const k2td_dsn_policy_t *policy, k2td_task_t *task, char *errstr,
+                   size_t errstr_size) {
     cJSON *root = cJSON_Parse(def);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -235,8 +240,12 @@ static int tm_task(const char *def, int64_t id, const char *data_dir, k2td_task_
     snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "id");
     cJSON_AddStringToObject(root, "id", id_text);
-    int rc = k2td_task_from_json(root, NULL, task, errstr, errstr_size);
+    int rc = k2td_task_read(root, NULL, 0, policy, task, errstr, errstr_size);
     cJSON_Delete(root);
+    k2td_taos_dsn_t to = {0};
+    if (rc == 0 && (rc = k2td_taos_dsn_parse_as(task->to, policy, &to, errstr, errstr_size)) != 0)
+        k2td_task_free(task);
+    k2td_taos_dsn_clear(&to);
     if (rc == 0) {
         /* the task's files (its archive) live in the service's data dir */
         free(task->options.data_dir);
@@ -272,7 +281,7 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
     r = k2td_calloc(1, sizeof(*r));
     r->m = m;
     r->id = id;
-    if (tm_task(rec.def, id, m->data_dir, &r->task, errstr, errstr_size) != 0) {
+    if (tm_task(rec.def, id, m->data_dir, m->policy, &r->task, errstr, errstr_size) != 0) {
         k2td_task_store_set_state(m->store, id, "failed", errstr, NULL, 0);
         tm_run_free(r);
         rc = K2TD_TM_ERROR;

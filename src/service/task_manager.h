@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "../engine/engine.h"
+#include "../task/dsn_policy.h"
 #include "task_store.h"
 
 /* Results besides 0 */
@@ -43,9 +44,11 @@ typedef struct k2td_task_live {
     cJSON *lag;               /* owned by the caller; NULL unless asked */
 } k2td_task_live_t;
 
-/* Returns a manager for store (which must outlive it); task folders are
- * made under data_dir/tasks. Starts the bookkeeping thread. */
-k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir);
+/* Returns a manager for store (which must outlive it, as must policy);
+ * task folders are made under data_dir/tasks; every task's definition is
+ * read as an API client's, under policy. Starts the bookkeeping thread. */
+k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir,
+                                           const k2td_dsn_policy_t *policy);
 
 /* Stops every task (their stored state stays "running"), ends the
  * bookkeeping thread and frees m (NULL is fine). */

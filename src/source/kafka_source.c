@@ -10,6 +10,7 @@
 #include "../common/alloc.h"
 #include "../common/buf.h"
 #include "../common/log.h"
+#include "../task/kafka_security.h"
 
 struct k2td_kafka_source {
     rd_kafka_t *rk;
@@ -344,7 +345,10 @@ static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *grou
          * 2.0.2 (issue #4312); users may still choose it by passthrough */
         source_set(rc, "partition.assignment.strategy", "range,roundrobin", errstr,
                    errstr_size) ||
-        source_set(rc, "socket.keepalive.enable", "true", errstr, errstr_size))
+        source_set(rc, "socket.keepalive.enable", "true", errstr, errstr_size) ||
+        /* librdkafka's default kinit leaves the principal unquoted in a
+         * shell line; a DSN (operator) or the service's config may replace it */
+        source_set(rc, "sasl.kerberos.kinit.cmd", K2TD_KAFKA_KINIT_CMD, errstr, errstr_size))
         goto fail;
     for (size_t i = 0; i < c->npassthrough; i++)
         if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))

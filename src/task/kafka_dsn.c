@@ -2,6 +2,7 @@
  * kafka_dsn.c - parsing and printing the Kafka source DSN (see kafka_dsn.h).
  */
 #include "kafka_dsn.h"
+#include "kafka_allow.h"
 #include "kafka_security.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "../common/alloc.h"
 #include "../common/percent.h"
+#include "../common/secret_source.h"
 #include "../model/timestamp.h"
 #include "../parse/charset.h"
 
@@ -245,10 +247,11 @@ static int check_not_yet(const char *key, char *errstr, size_t errstr_size) {
     return 0;
 }
 
-/* What the query said beyond the keys themselves. */
+/* What the query said beyond the keys themselves, and who wrote it. */
 typedef struct query_state {
     int offset_given;   /* fallback_offset was given */
     unsigned security;  /* K2TD_KAFKA_SEC_* asked for by taosX's keys */
+    const k2td_dsn_policy_t *policy; /* an API client's DSN; NULL: the operator's */
 } query_state_t;
 
 /* Appends key=value (taking ownership) to the librdkafka properties. */
@@ -257,17 +260,61 @@ static void add_passthrough(k2td_kafka_conf_t *c, char *key, char *value) {
     c->passthrough[c->npassthrough++] = (k2td_kv_t){key, value};
 }
 
+/* Checks librdkafka property kv, asked for by DSN key key, against what
+ * reaches a command line and, for an API client, the allowlist; then
+ * appends it. Takes ownership of kv's strings. Returns 0, or -1 (kv freed)
+ * with errstr naming key. */
+static int add_property(k2td_kafka_conf_t *c, const char *key, k2td_kv_t kv,
+                        const query_state_t *st, char *errstr, size_t errstr_size) {
+    int rc = k2td_kafka_security_check_value(key, kv.key, kv.value, errstr, errstr_size);
+    if (rc == 0 && st->policy)
+        rc = k2td_kafka_allow_check(key, kv.key, &kv.value, st->policy, errstr, errstr_size);
+    if (rc != 0) {
+        free(kv.key);
+        free(kv.value);
+        return -1;
+    }
+    add_passthrough(c, kv.key, kv.value);
+    return 0;
+}
+
+/* Replaces *value of secret key key by the secret it refers to
+ * (${env:NAME}, ${file:PATH}; secret_source.h) for the operator's DSN;
+ * refuses a reference in an API client's. Returns 0 or -1 with errstr
+ * naming key. */
+static int resolve_secret(const char *key, char **value, const query_state_t *st,
+                          char *errstr, size_t errstr_size) {
+    if (!k2td_kafka_dsn_key_hides(key) || !k2td_secret_source_is_ref(*value)) return 0;
+    if (st->policy)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "key `%s`: ${env:...} and ${file:...} are for the operator's "
+                               "command line and config; send the value itself", key);
+    char *secret, why[512];
+    if (k2td_secret_source_read(*value, &secret, why, sizeof(why)) < 0)
+        return k2td_errstr_set(errstr, errstr_size, "key `%s`: %s", key, why);
+    free(*value);
+    *value = secret;
+    return 0;
+}
+
 /* Applies one decoded key=value, noting in st what it asks for. Takes
  * ownership of key and value. */
 static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, query_state_t *st,
                       char *errstr, size_t errstr_size) {
+    if (resolve_secret(key, &value, st, errstr, errstr_size) != 0) {
+        free(key);
+        free(value);
+        return -1;
+    }
     if (is_passthrough(key)) {
-        add_passthrough(c, key, value);
-        return 0;
+        int rc = add_property(c, key, (k2td_kv_t){k2td_strdup(key), value}, st, errstr,
+                              errstr_size);
+        free(key);
+        return rc;
     }
     k2td_kv_t kv;
     int rc = k2td_kafka_security_translate(key, value, &kv, &st->security, errstr, errstr_size);
-    if (rc == 1) add_passthrough(c, kv.key, kv.value);
+    if (rc == 1 && add_property(c, key, kv, st, errstr, errstr_size) != 0) rc = -1;
     if (rc == 0) rc = check_not_yet(key, errstr, errstr_size);
     if (rc == 0) rc = k2td_cm_apply(kafka_keys, c, key, value, errstr, errstr_size);
     if (rc == 0 && strcmp(key, "fallback_offset") == 0) st->offset_given = 1;
@@ -284,6 +331,15 @@ static void add_security_protocol(k2td_kafka_conf_t *c, unsigned security) {
     for (size_t i = 0; i < c->npassthrough; i++)
         if (strcmp(c->passthrough[i].key, "security.protocol") == 0) return;
     add_passthrough(c, k2td_strdup("security.protocol"), k2td_strdup(protocol));
+}
+
+/* Gives a client's DSN the operator's kinit command unless the client may
+ * and did set one. */
+static void add_operator_kinit(k2td_kafka_conf_t *c, const k2td_dsn_policy_t *policy) {
+    if (!policy || !policy->kinit_cmd) return;
+    for (size_t i = 0; i < c->npassthrough; i++)
+        if (strcmp(c->passthrough[i].key, "sasl.kerberos.kinit.cmd") == 0) return;
+    add_passthrough(c, k2td_strdup("sasl.kerberos.kinit.cmd"), k2td_strdup(policy->kinit_cmd));
 }
 
 /* Parses the query text q (after '?') into c. */
@@ -417,6 +473,11 @@ static int check_conf(k2td_kafka_conf_t *c, int offset_given, char *errstr, size
 
 int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
                          size_t errstr_size) {
+    return k2td_kafka_dsn_parse_as(dsn, NULL, out, errstr, errstr_size);
+}
+
+int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
+                            k2td_kafka_conf_t *out, char *errstr, size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     if (strncasecmp(dsn, "kafka://", 8) != 0) {
         k2td_errstr_set(errstr, errstr_size, "kafka DSN: must start with kafka://");
@@ -425,7 +486,7 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
     k2td_cm_set_defaults(kafka_keys, out);
     const char *p = dsn + 8;
     size_t alen = strcspn(p, "/?");
-    query_state_t st = {0, 0};
+    query_state_t st = {0, 0, policy};
     int rc = parse_brokers(p, alen, out, errstr, errstr_size);
     p += alen;
     if (rc == 0 && *p == '/') p++;
@@ -437,6 +498,7 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
     }
     if (rc == 0 && *p == '?') rc = parse_query(p + 1, out, &st, errstr, errstr_size);
     if (rc == 0) add_security_protocol(out, st.security);
+    if (rc == 0) add_operator_kinit(out, policy);
     if (rc == 0) rc = check_conf(out, st.offset_given, errstr, errstr_size);
     if (rc != 0) k2td_kafka_conf_free(out);
     return rc;
@@ -461,6 +523,16 @@ static void put_encoded(k2td_buf_t *out, const char *s) {
 int k2td_kafka_key_is_secret(const char *key) {
     return strstr(key, "password") || strstr(key, "secret") || strstr(key, "key") ||
            strstr(key, "jaas");
+}
+
+int k2td_kafka_dsn_key_hides(const char *key) {
+    static const char *const named[] = {"sasl_password", "ca_password", "cert_key", NULL};
+    static const char location[] = ".location";
+    size_t n = strlen(key), ln = sizeof(location) - 1;
+    for (int i = 0; named[i]; i++)
+        if (strcmp(key, named[i]) == 0) return 1;
+    return strchr(key, '.') && k2td_kafka_key_is_secret(key) &&
+           !(n > ln && strcmp(key + n - ln, location) == 0);
 }
 
 void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {

@@ -8,7 +8,9 @@
  * last value wins. Any key holding a '.' and no uppercase letter (group.id,
  * auto.offset.reset, sasl.password ...) is a librdkafka property: those are
  * kept in the order given, repeats included, and applied after k2td's own
- * settings so they override them. Any other key is an error.
+ * settings so they override them. Any other key is an error. A DSN that
+ * comes from an API client of `k2td serve` may set only the properties of
+ * the allowlist (kafka_allow.h; docs/security.md).
  *
  * Never log the DSN text itself: passthrough properties may hold secrets. Log
  * k2td_kafka_conf_print()'s redacted form instead.
@@ -21,6 +23,7 @@
 
 #include "../common/buf.h"
 #include "config_map.h"
+#include "dsn_policy.h"
 
 /* Where to start in a partition that has no committed offset. */
 typedef enum k2td_kafka_offset {
@@ -70,6 +73,15 @@ typedef struct k2td_kafka_conf {
 int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
                          size_t errstr_size);
 
+/* As k2td_kafka_dsn_parse, for a DSN an API client of `k2td serve` sent
+ * (policy non-NULL): librdkafka properties outside the allowlist, file
+ * values that do not name an upload and a kinit command the operator did
+ * not allow are errors naming the key; an upload reference becomes the
+ * stored file's path; the operator's kinit command, if any, is added.
+ * NULL policy parses as the operator's own DSN. */
+int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
+                            k2td_kafka_conf_t *out, char *errstr, size_t errstr_size);
+
 /* Releases everything *c owns and zeroes it; safe on a zeroed struct. */
 void k2td_kafka_conf_free(k2td_kafka_conf_t *c);
 
@@ -85,6 +97,13 @@ const k2td_cm_entry_t *k2td_kafka_dsn_keys(void);
 /* Returns non-zero when a librdkafka property's value must never be shown
  * (its name contains password, secret, key or jaas). */
 int k2td_kafka_key_is_secret(const char *key);
+
+/* Returns 1 when the value of DSN query key key (decoded) is a secret:
+ * sasl_password, ca_password, cert_key, or a librdkafka property whose name
+ * holds password, secret, key or jaas, except a file path (*.location).
+ * Such a value of the operator's DSN may be ${env:NAME} or ${file:PATH}
+ * (secret_source.h); the service's answers mask it (secrets.h). */
+int k2td_kafka_dsn_key_hides(const char *key);
 
 /* Returns a new string prefix + task id + text (prefix and task id may be
  * NULL): ("taosx", NULL, "foo") is "taosxfoo", ("taosx", "100", "foo") is

@@ -56,6 +56,22 @@ int k2td_kafka_security_translate(const char *key, const char *value, k2td_kv_t 
     return 0;
 }
 
+int k2td_kafka_security_check_value(const char *key, const char *prop, const char *value,
+                                    char *errstr, size_t errstr_size) {
+    static const char name_chars[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/@-";
+    if ((strcmp(prop, "sasl.kerberos.principal") == 0 ||
+         strcmp(prop, "sasl.kerberos.service.name") == 0) &&
+        value[strspn(value, name_chars)] != '\0')
+        return k2td_errstr_set(errstr, errstr_size,
+                               "key `%s`: a Kerberos name may hold only letters, digits and "
+                               ". _ / @ -", key);
+    if (strcmp(prop, "sasl.kerberos.keytab") == 0 && strchr(value, '\''))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "key `%s`: a keytab path must not hold a single quote", key);
+    return 0;
+}
+
 const char *k2td_kafka_security_protocol(unsigned flags) {
     switch (flags & (K2TD_KAFKA_SEC_SASL | K2TD_KAFKA_SEC_SSL)) {
     case K2TD_KAFKA_SEC_SASL | K2TD_KAFKA_SEC_SSL: return "sasl_ssl";
@@ -67,7 +83,8 @@ const char *k2td_kafka_security_protocol(unsigned flags) {
 
 void k2td_kafka_security_help(k2td_buf_t *out) {
     k2td_buf_puts(out, "\ntaosX's security keys, read as librdkafka properties (a value "
-                       "\"@path\" names a file):\n");
+                       "\"@path\" names a file;\nthrough `k2td serve`'s API, \"@upload:<id>\" "
+                       "names an upload):\n");
     for (size_t i = 0; i < sizeof(security_keys) / sizeof(security_keys[0]); i++) {
         k2td_buf_printf(out, "  %-28s %s", security_keys[i].taosx, security_keys[i].inline_key);
         if (security_keys[i].file_key && strcmp(security_keys[i].file_key,

@@ -14,8 +14,15 @@
  *
  * and, as taosX derives it, security.protocol: sasl_ssl with both, sasl_plaintext
  * with SASL only, ssl with certificates only — unless the DSN sets
- * security.protocol itself. A "@path" is a file on the machine running k2td
- * (the service's uploads give absolute ones). Unlike taosX, k2td keeps
+ * security.protocol itself. A "@path" is a file on the machine running k2td;
+ * an API client of `k2td serve` names an upload instead, "@upload:<id>"
+ * (upload_ref.h, kafka_allow.h).
+ *
+ * Kerberos: the principal and service name must be made of [A-Za-z0-9._/@-]
+ * and a keytab path must not hold a single quote, whoever gives them, so
+ * they cannot break out of the kinit command line. k2td sets its own kinit
+ * command, K2TD_KAFKA_KINIT_CMD, which quotes both; the DSN's (operator) or
+ * the service's config may replace it. Unlike taosX, k2td keeps
  * librdkafka's broker host name verification on (an IP address SAN counts);
  * turn it off explicitly with ssl.endpoint.identification.algorithm=none for
  * a broker whose certificate does not name the address used.
@@ -41,6 +48,19 @@ enum { K2TD_KAFKA_SEC_SASL = 1, K2TD_KAFKA_SEC_SSL = 2 };
  */
 int k2td_kafka_security_translate(const char *key, const char *value, k2td_kv_t *out,
                                   unsigned *flags, char *errstr, size_t errstr_size);
+
+/* The kinit command k2td gives librdkafka: its default with the keytab and
+ * the principal single-quoted (librdkafka's own leaves the principal bare). */
+#define K2TD_KAFKA_KINIT_CMD                                                        \
+    "kinit -R -t '%{sasl.kerberos.keytab}' -k '%{sasl.kerberos.principal}' || "   \
+    "kinit -t '%{sasl.kerberos.keytab}' -k '%{sasl.kerberos.principal}'"
+
+/* Checks the value of librdkafka property prop (asked for by DSN key key)
+ * where it reaches a command line: the Kerberos principal and service name
+ * ([A-Za-z0-9._/@-] only) and the keytab path (no single quote). Returns 0,
+ * or -1 with errstr naming key (never quoting the value). */
+int k2td_kafka_security_check_value(const char *key, const char *prop, const char *value,
+                                    char *errstr, size_t errstr_size);
 
 /* Returns the security.protocol that flags call for, or NULL for none. */
 const char *k2td_kafka_security_protocol(unsigned flags);

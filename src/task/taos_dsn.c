@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "../common/alloc.h"
+#include "../common/errstr.h"
 #include "../common/percent.h"
+#include "../common/secret_source.h"
 #include "../common/buf.h"
 
 #define DSN_DEFAULT_PORT 6041
@@ -183,7 +185,30 @@ static void put_host(k2td_buf_t *b, const k2td_taos_dsn_t *d) {
         k2td_buf_printf(b, "%s:%d", d->host, d->port);
 }
 
+/* Replaces a password that is a reference (${env:NAME}, ${file:PATH}) by
+ * the secret for the operator (policy NULL); refuses it for an API client.
+ * Returns 0 or -1 with errstr. */
+static int resolve_password(k2td_taos_dsn_t *d, const k2td_dsn_policy_t *policy, char *errstr,
+                            size_t errstr_size) {
+    if (!k2td_secret_source_is_ref(d->password)) return 0;
+    if (policy)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "DSN password: ${env:...} and ${file:...} are for the operator's "
+                               "command line and config; send the password itself");
+    char *secret, why[512];
+    if (k2td_secret_source_read(d->password, &secret, why, sizeof(why)) < 0)
+        return k2td_errstr_set(errstr, errstr_size, "DSN password: %s", why);
+    free(d->password);
+    d->password = secret;
+    return 0;
+}
+
 int k2td_taos_dsn_parse(const char *text, k2td_taos_dsn_t *out, char *errstr, size_t errstr_size) {
+    return k2td_taos_dsn_parse_as(text, NULL, out, errstr, errstr_size);
+}
+
+int k2td_taos_dsn_parse_as(const char *text, const k2td_dsn_policy_t *policy,
+                           k2td_taos_dsn_t *out, char *errstr, size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     const char *sep = text ? strstr(text, "://") : NULL;
     if (!text || !*text) {
@@ -215,6 +240,7 @@ int k2td_taos_dsn_parse(const char *text, k2td_taos_dsn_t *out, char *errstr, si
         out->user = k2td_strdup("root");
         out->password = k2td_strdup("taosdata");
     }
+    if (resolve_password(out, policy, errstr, errstr_size) != 0) goto fail;
     k2td_buf_t b = K2TD_BUF_INIT;
     k2td_buf_puts(&b, out->tls ? "https://" : "http://");
     put_host(&b, out);

@@ -16,12 +16,19 @@
  * it is used as written, so it must match the case TDengine stored.
  * taos:// (native) and taos+ws:// / taos+wss:// (WebSocket) are rejected.
  *
+ * The password may be ${env:NAME} or ${file:PATH} (secret_source.h): the
+ * secret is read from there, on the operator's command line and task file;
+ * an API client's DSN (k2td_taos_dsn_parse_as with the service's policy)
+ * may not use them.
+ *
  * No error message ever contains the password; log only k2td_taos_dsn_redacted().
  */
 #ifndef K2TD_TAOS_DSN_H
 #define K2TD_TAOS_DSN_H
 
 #include <stddef.h>
+
+#include "dsn_policy.h"
 
 typedef struct k2td_taos_dsn {
     char *base_url; /* "http://host:port" or "https://host:port" (IPv6 hosts bracketed) */
@@ -38,6 +45,12 @@ typedef struct k2td_taos_dsn {
  * the part that is wrong and why (never quoting the credentials). */
 int k2td_taos_dsn_parse(const char *text, k2td_taos_dsn_t *out, char *errstr,
                         size_t errstr_size);
+
+/* As k2td_taos_dsn_parse, for a DSN an API client sent when policy is
+ * non-NULL: a password that is a ${env:...} or ${file:...} reference is
+ * an error. NULL policy is the operator's DSN. */
+int k2td_taos_dsn_parse_as(const char *text, const k2td_dsn_policy_t *policy,
+                           k2td_taos_dsn_t *out, char *errstr, size_t errstr_size);
 
 /* Releases the strings and zeroes *d; safe on a zeroed struct. */
 void k2td_taos_dsn_clear(k2td_taos_dsn_t *d);

@@ -69,10 +69,11 @@ static int options_finish(k2td_task_options_t *o, char *errstr, size_t errstr_si
 }
 
 /* Fills what both task forms derive the same way: the Kafka settings from
- * `from` (errors prefixed by from_label) and the id rule. */
-static int task_finish(k2td_task_t *t, const char *from_label, char *errstr,
-                       size_t errstr_size) {
-    if (k2td_kafka_dsn_parse(t->from, &t->kafka, errstr, errstr_size) != 0) {
+ * `from` (errors prefixed by from_label; policy as k2td_kafka_dsn_parse_as)
+ * and the id rule. */
+static int task_finish(k2td_task_t *t, const char *from_label, const k2td_dsn_policy_t *policy,
+                       char *errstr, size_t errstr_size) {
+    if (k2td_kafka_dsn_parse_as(t->from, policy, &t->kafka, errstr, errstr_size) != 0) {
         k2td_errstr_prefix(errstr, errstr_size, "%s: ", from_label);
         return -1;
     }
@@ -185,8 +186,27 @@ static int read_parser(const cJSON *root, const char *base_dir, int parser_flags
     return 0;
 }
 
-int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags, k2td_task_t *out,
-                   char *errstr, size_t errstr_size) {
+/* Refuses what only the operator may set in a task from an API client:
+ * options.plugins_home (the folder parser plugins are loaded from) and an
+ * archive location outside the task's own folder (absolute, or with "..").
+ * Returns 0 or -1 with errstr naming the key. */
+static int task_check_client(const cJSON *root, const k2td_task_t *t, char *errstr,
+                             size_t errstr_size) {
+    const cJSON *options = cJSON_GetObjectItemCaseSensitive(root, "options");
+    if (cJSON_GetObjectItemCaseSensitive(options, "plugins_home"))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "task.options.plugins_home: set by the service's operator");
+    const char *loc = t->parser.policy.archive.location;
+    if (loc && (loc[0] == '/' || strstr(loc, "..")))
+        return k2td_errstr_set(errstr, errstr_size,
+                               "task.parser.global.archive.location: must be a folder inside "
+                               "the task's own (no leading `/`, no `..`)");
+    return 0;
+}
+
+int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
+                   const k2td_dsn_policy_t *policy, k2td_task_t *out, char *errstr,
+                   size_t errstr_size) {
     memset(out, 0, sizeof(*out));
     k2td_cm_set_defaults(option_keys, &out->options);
     int rc = -1;
@@ -201,14 +221,15 @@ int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags, k2
              read_parser(root, base_dir, parser_flags, &out->parser, errstr, errstr_size) == 0 &&
              read_options(cJSON_GetObjectItemCaseSensitive(root, "options"), &out->options,
                           errstr, errstr_size) == 0)
-        rc = task_finish(out, "task.from", errstr, errstr_size);
+        rc = task_finish(out, "task.from", policy, errstr, errstr_size);
+    if (rc == 0 && policy) rc = task_check_client(root, out, errstr, errstr_size);
     if (rc != 0) k2td_task_free(out);
     return rc;
 }
 
 int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *out,
                         char *errstr, size_t errstr_size) {
-    return k2td_task_read(root, base_dir, 0, out, errstr, errstr_size);
+    return k2td_task_read(root, base_dir, 0, NULL, out, errstr, errstr_size);
 }
 
 int k2td_task_load_file(const char *path, k2td_task_t *out, char *errstr, size_t errstr_size) {
@@ -229,7 +250,7 @@ int k2td_task_set_from(k2td_task_t *t, const char *from, const char *label, char
     char *old_from = t->from;
     k2td_kafka_conf_t old_kafka = t->kafka;
     t->from = k2td_strdup(from);
-    if (task_finish(t, label, errstr, errstr_size) != 0) {
+    if (task_finish(t, label, NULL, errstr, errstr_size) != 0) {
         k2td_kafka_conf_free(&t->kafka); /* parsed, then refused by the id rule */
         free(t->from);
         t->from = old_from;
@@ -258,7 +279,7 @@ int k2td_task_from_cli(const char *name, const char *from, const char *to, const
     out->to = k2td_strdup(to);
     int rc = k2td_parser_conf_load(parser, NULL, &out->parser, errstr, errstr_size);
     if (rc != 0) k2td_errstr_prefix(errstr, errstr_size, "--parser: ");
-    else rc = task_finish(out, "--from", errstr, errstr_size);
+    else rc = task_finish(out, "--from", NULL, errstr, errstr_size);
     if (rc != 0) k2td_task_free(out);
     return rc;
 }

@@ -63,9 +63,13 @@ int k2td_task_from_json(const cJSON *root, const char *base_dir, k2td_task_t *ou
 
 /* k2td_task_from_json with the flags of k2td_parser_conf_read for an
  * object task.parser (K2TD_PARSER_MODEL_OPTIONAL for a draft that is only
- * previewed). Returns 0 or -1 as above. */
-int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags, k2td_task_t *out,
-                   char *errstr, size_t errstr_size);
+ * previewed) and, for a task from an API client, the service's policy:
+ * on its source DSN (k2td_kafka_dsn_parse_as), and no options.plugins_home
+ * or archive location outside the task's folder (NULL = the operator's task).
+ * Returns 0 or -1 as above. */
+int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
+                   const k2td_dsn_policy_t *policy, k2td_task_t *out, char *errstr,
+                   size_t errstr_size);
 
 /* Builds a task from the command-line form: --name (NULL = "k2td"), --from,
  * --to and --parser ("@file.json", relative to the working directory, or the

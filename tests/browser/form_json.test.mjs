@@ -59,10 +59,10 @@ test('every source field survives build then parse', () => {
     extra: [['session.timeout.ms', '45000']],
   });
   Object.assign(s.sasl, { enabled: true, mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p@ss=&%' });
-  Object.assign(s.ssl, { enabled: true, ca: '@/data/uploads/1-ca.pem', keyPassword: 'k' });
+  Object.assign(s.ssl, { enabled: true, ca: '@upload:1', keyPassword: 'k' });
   const text = dsn.buildFrom(s);
   assert.match(text, /security\.protocol=sasl_ssl/);
-  assert.match(text, /ssl\.ca\.location=\/data\/uploads\/1-ca\.pem/);
+  assert.match(text, /ssl\.ca\.location=upload%3A1|ssl\.ca\.location=upload:1/);
   assert.match(text, /sasl\.password=p@ss%3D%26%25/);
   assert.match(text, /timeout=6s/);
   assert.match(text, /busy_threshold=80%25/);

@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     k2td_task_t task;
     char err[512] = "";
-    if (k2td_task_read(root, NULL, K2TD_PARSER_MODEL_OPTIONAL, &task, err, sizeof(err)) != 0) {
+    if (k2td_task_read(root, NULL, K2TD_PARSER_MODEL_OPTIONAL, NULL, &task, err, sizeof(err)) != 0) {
         if (!err[0]) abort();
     } else {
         k2td_parse_kind_t kind = task.parser.value.kind;

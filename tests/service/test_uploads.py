@@ -13,9 +13,9 @@ def test_upload_list_delete(serve):
     assert a.status == 201, a
     up = a.json()
     assert up["name"] == "ca.pem" and up["size"] == len(data)
-    path = up["ref"][1:]
-    assert up["ref"].startswith("@/") and os.path.isabs(path)
-    assert path == os.path.join(serve.data_dir, "uploads", f"{up['id']}-ca.pem")
+    assert up["ref"] == f"@upload:{up['id']}"
+    assert serve.data_dir.encode() not in a.body
+    path = os.path.join(serve.data_dir, "uploads", f"{up['id']}-ca.pem")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with open(path, "rb") as f:
         assert f.read() == data

@@ -3,6 +3,7 @@
  * passthrough properties, percent-decoding, ByTime, ids and redaction.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/buf.h"
 #include "task/kafka_dsn.h"
@@ -309,6 +310,30 @@ static void test_taosx_security_keys(void) {
     }
 }
 
+/* Kerberos names reach kinit's command line: a strict character set,
+ * whoever writes the DSN; a keytab path may not close the quotes */
+static void test_kerberos_names(void) {
+    static const char *const bad[] = {
+        "sasl_kerberos_principal=x%3Btouch%20/tmp/y", "sasl.kerberos.principal=a$(id)",
+        "sasl_kerberos_service_name=kafka%20x", "sasl.kerberos.service.name=k`id`",
+        "sasl.kerberos.principal=a'b", "sasl_kerberos_keytab=@/tmp/a'%3Bid%3B'",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char dsn[256], err[256] = "";
+        snprintf(dsn, sizeof(dsn), "kafka://h:1?topics=t&%s", bad[i]);
+        k2td_kafka_conf_t c;
+        CHECK_INT(k2td_kafka_dsn_parse(dsn, &c, err, sizeof(err)), -1);
+        CHECK(strstr(err, "key `sasl") != NULL);
+        CHECK(strstr(err, "touch") == NULL && strstr(err, "id") == NULL);
+    }
+    k2td_kafka_conf_t c;
+    CHECK_INT(parse_ok("kafka://h:1?topics=t&sasl_kerberos_principal=kafka/h-1.example.com@EX.COM"
+                       "&sasl_kerberos_service_name=kafka_1",
+                       &c),
+              0);
+    k2td_kafka_conf_free(&c);
+}
+
 static void test_percent_decoding_and_repeats(void) {
     k2td_kafka_conf_t c;
     CHECK_INT(parse_ok("kafka://h:1?topics=a%2Cb,c&group=g%26h%3D1+2%25&client%5Fid=x"
@@ -442,6 +467,7 @@ int main(void) {
     RUN(test_secrets_never_in_errors);
     RUN(test_passthrough);
     RUN(test_taosx_security_keys);
+    RUN(test_kerberos_names);
     RUN(test_percent_decoding_and_repeats);
     RUN(test_start_time);
     RUN(test_id_generate);

@@ -1,7 +1,8 @@
 /*
  * test_service_secrets.c - hiding DSN secrets in the service's answers and
  * putting them back from a masked update: which keys are secret, repeated
- * keys, passwords with '@', '/' and ':', DSNs without secrets.
+ * keys, percent-encoded keys, passwords with '@', '/' and ':', DSNs without
+ * secrets.
  */
 #include <stdlib.h>
 
@@ -53,6 +54,20 @@ static void test_redact_locations(void) {
              "kafka://h?ssl.key.location.pem=******&ssl.location=/p");
 }
 
+/* keys are judged as the DSN parser decodes them */
+static void test_redact_encoded_keys(void) {
+    CHECK_FN(k2td_secret_redact_from("kafka://h?topics=a&sasl%5Fpassword=s1&sasl%2Epassword=s2"
+                                     "&ssl%2Ekey%2Epassword=s3&ca%5fpassword=s4&cert%5Fkey=s5"),
+             "kafka://h?topics=a&sasl%5Fpassword=******&sasl%2Epassword=******"
+             "&ssl%2Ekey%2Epassword=******&ca%5fpassword=******&cert%5Fkey=******");
+    /* a key that does not decode is hidden; an encoded location is a path */
+    CHECK_FN(k2td_secret_redact_from("kafka://h?sasl%2=x&ssl%2Eca%2Elocation=/ca"),
+             "kafka://h?sasl%2=******&ssl%2Eca%2Elocation=/ca");
+    CHECK_FN(k2td_secret_restore_from("kafka://h?sasl%5Fpassword=******&sasl.password=******",
+                                      "kafka://h?sasl_password=one&sasl%2Epassword=two"),
+             "kafka://h?sasl%5Fpassword=one&sasl.password=two");
+}
+
 static void test_redact_to(void) {
     CHECK_FN(k2td_secret_redact_to("taos+http://root:taosdata@h:6041/db"),
              "taos+http://root:******@h:6041/db");
@@ -85,6 +100,7 @@ static void test_restore(void) {
 int main(void) {
     RUN(test_redact_from);
     RUN(test_redact_locations);
+    RUN(test_redact_encoded_keys);
     RUN(test_redact_to);
     RUN(test_restore);
     return test_finish();

@@ -91,8 +91,8 @@ export function emptySource() {
   };
 }
 
-// Returns an upload reference ("@/abs/path") as the file path librdkafka
-// wants ("/abs/path").
+// Returns an upload reference ("@upload:7", from /api/uploads) as the
+// value of a librdkafka file property ("upload:7"); the service resolves it.
 function refPath(ref) {
   return ref.startsWith('@') ? ref.slice(1) : ref;
 }

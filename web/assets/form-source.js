@@ -153,6 +153,20 @@ function uploadControl(obj, key, label) {
   return h('div', { class: 'upload' }, pick, shown, clear, file);
 }
 
+// Returns the kinit command field: editable only when the operator's
+// config allows tasks to set their own (allow_kinit_override); else the
+// operator's command, read-only, and the task sends none.
+function kinitField(ctx, sasl) {
+  const kafka = (ctx.config && ctx.config.kafka) || {};
+  if (kafka.allow_kinit_override) {
+    return field('kinit command', textInput(sasl, 'kinitCmd', { placeholder: kafka.kinit_cmd || 'optional; the default renews with the keytab' }),
+      { path: 'from.sasl.kerberos.kinit.cmd' });
+  }
+  sasl.kinitCmd = '';
+  return field('kinit command', h('input', { type: 'text', readonly: true, value: kafka.kinit_cmd || '' }),
+    { path: 'from.sasl.kerberos.kinit.cmd', hint: 'Set by the operator of the service (k2td serve --config).' });
+}
+
 // Returns the SASL section.
 export function saslSection(ctx) {
   const sasl = ctx.state.source.sasl;
@@ -165,7 +179,7 @@ export function saslSection(ctx) {
       replace(body, mech,
         field('Service name', textInput(sasl, 'serviceName', { placeholder: 'kafka' }), { path: 'from.sasl.kerberos.service.name', required: true }),
         field('Principal', textInput(sasl, 'principal', { placeholder: 'kafkaclient' }), { path: 'from.sasl.kerberos.principal', required: true }),
-        field('kinit command', textInput(sasl, 'kinitCmd', { placeholder: 'optional; the default renews with the keytab' }), { path: 'from.sasl.kerberos.kinit.cmd' }),
+        kinitField(ctx, sasl),
         field('Keytab', uploadControl(sasl, 'keytab', 'Keytab file'), { path: 'from.sasl.kerberos.keytab', required: true,
           hint: 'Provided by the Kafka administrator; the server needs a Kerberos client (krb5-user).' }));
     } else {

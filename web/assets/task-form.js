@@ -96,12 +96,15 @@ export async function showTaskForm(root, id = null) {
       return;
     }
   }
+  // what the operator's config decides (the kinit command); the form
+  // still works without it
+  const config = await get('/api/config').catch(() => ({ kafka: {} }));
   const { state, notes } = formValue(task);
   const listeners = {};
   let owners = [];
   const datalist = h('datalist', { id: 'k2td-fields' });
   const ctx = {
-    state, editing: !!task, taskId: task ? task.id : null,
+    state, config, editing: !!task, taskId: task ? task.id : null,
     on: (ev, fn) => { (listeners[ev] = listeners[ev] || []).push(fn); },
     emit: (ev) => { for (const fn of listeners[ev] || []) fn(); },
     fromDsn: () => buildFrom(state.source),
