@@ -132,6 +132,11 @@ static void test_ids(void) {
     }
 }
 
+/* 128 bytes: the longest name */
+#define LONG_NAME                                                                        \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"                   \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static void test_errors(void) {
     static const struct {
         const char *json, *err;
@@ -150,6 +155,16 @@ static void test_errors(void) {
         {"{\"name\":5," FROM "," TO ",\"parser\":" PARSER "}", "task.name: must be a string, not a "
          "number"},
         {"{\"name\":\"\"," FROM "," TO ",\"parser\":" PARSER "}", "task.name: must not be empty"},
+        {"{\"name\":\"a\\u001b[2J\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 2 is not)"},
+        {"{\"name\":\"two\\nlines\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 4 is not)"},
+        {"{\"name\":\"bad\xff\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 4 is not)"},
+        {"{\"name\":\"c1\\u009b\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 3 is not)"},
+        {"{\"name\":\"" LONG_NAME "x\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: longer than 128 bytes"},
         {"{\"name\":\"n\",\"from\":\"\"," TO ",\"parser\":" PARSER "}", "task.from: must not be "
          "empty"},
         {"{\"name\":\"n\"," FROM ",\"to\":{},\"parser\":" PARSER "}",
@@ -291,6 +306,14 @@ static void test_from_cli(void) {
                                  &t, err, sizeof(err)),
               0);
     CHECK_STR(t.name, "mine");
+    k2td_task_free(&t);
+    CHECK_INT(k2td_task_from_cli("a\x1b[2J", "kafka://h:9092?topics=t", "taos+http://td:6041/db",
+                                 PARSER, &t, err, sizeof(err)),
+              -1);
+    CHECK_STR(err, "--name: must be UTF-8 text without control characters (byte 2 is not)");
+    CHECK_INT(k2td_task_from_cli(LONG_NAME, "kafka://h:9092?topics=t", "taos+http://td:6041/db",
+                                 PARSER, &t, err, sizeof(err)),
+              0);
     k2td_task_free(&t);
 
     static const struct {
