@@ -74,6 +74,12 @@ static int task_def_of(k2td_api_call_t *c, cJSON *body, const char *old_def, cha
     char err[1024], field[128];
     int rc = k2td_task_from_json(body, NULL, &task, err, sizeof(err));
     cJSON_DeleteItemFromObjectCaseSensitive(body, "id");
+    /* the service's tasks archive inside DIR/tasks/<id>/ only */
+    if (rc == 0 && k2td_write_policy_check_confined(&task.parser.policy, "task.parser.global",
+                                                    err, sizeof(err)) != 0) {
+        k2td_task_free(&task);
+        rc = -1;
+    }
     if (rc != 0) {
         k2td_api_bad(c, k2td_api_task_field(err, field, sizeof(field)), err);
         return -1;

@@ -237,6 +237,12 @@ static int tm_task(const char *def, int64_t id, const char *data_dir, k2td_task_
     cJSON_AddStringToObject(root, "id", id_text);
     int rc = k2td_task_from_json(root, NULL, task, errstr, errstr_size);
     cJSON_Delete(root);
+    /* stored before the rule: refused at start as at PUT */
+    if (rc == 0 && k2td_write_policy_check_confined(&task->parser.policy, "task.parser.global",
+                                                    errstr, errstr_size) != 0) {
+        k2td_task_free(task);
+        rc = -1;
+    }
     if (rc == 0) {
         /* the task's files (its archive) live in the service's data dir */
         free(task->options.data_dir);

@@ -1,5 +1,6 @@
-"""What the API refuses in a task because it would harm logs and /metrics:
-names that are not plain text (security review, issue #10)."""
+"""What the API refuses in a task that a task file's operator may write or
+that would harm logs and /metrics: names that are not plain text, archive
+locations outside the task's folder (security review, issue #10)."""
 
 import json
 import os
@@ -54,3 +55,19 @@ def test_old_names_with_control_characters_reach_metrics_escaped(serve):
     # such a name no longer passes as a task's: it does not start
     a = serve.call("POST", "/api/tasks/1/start")
     assert a.status == 500 and "task.name: must be UTF-8 text" in a.json()["error"], a
+
+
+@pytest.mark.parametrize("location", ["/tmp/k2td-archive", "../../elsewhere", "a/../../b",
+                                      ".."])
+def test_api_archive_location_stays_in_the_task_folder(serve, location):
+    task = json.loads(json.dumps(TASK))
+    task["parser"]["global"] = {"archive": {"location": location}}
+    a = serve.call("POST", "/api/tasks", task)
+    assert a.status == 400, a
+    assert a.json()["field"] == "parser.global.archive.location", a
+
+
+def test_relative_archive_locations_are_fine(serve):
+    task = json.loads(json.dumps(TASK))
+    task["parser"]["global"] = {"archive": {"location": "rejected/..x"}}
+    assert serve.call("POST", "/api/tasks", task).status == 201
