@@ -2,6 +2,7 @@
 
 import os
 import stat
+import threading
 
 import pytest
 
@@ -157,3 +158,20 @@ def test_bad_arguments_exit_2(k2td_bin, tmp_path, args):
     p = subprocess.run([k2td_bin, "serve", "--data-dir", str(tmp_path / "d")] + args,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2, p.stderr
+
+
+def test_parallel_wrong_logins_are_counted_before_hashing(serve):
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def attempt():
+        barrier.wait()
+        a = serve.call("POST", "/api/login", {"user": "admin", "password": "wrong"}, token=None)
+        statuses.append(a.status)
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [401] * 5 + [429] * 7
