@@ -10,11 +10,14 @@
 # K2TD_PYTHON is the interpreter the venv is made from (default /usr/bin/python3).
 set -euo pipefail
 
-# The one list of Debian packages the project depends on.
+# The one list of Debian packages the project depends on. HTTPS in `k2td serve`
+# is libmicrohttpd's TLS: Debian's libmicrohttpd12 is built with GnuTLS and
+# pulls in libgnutls30, so no GnuTLS package is listed; openssl (the CLI) makes
+# the service tests' self-signed certificates.
 build_packages=(build-essential cmake ninja-build pkg-config
     librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev
     libmicrohttpd-dev libsqlite3-dev libssl-dev)
-test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium)
+test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium openssl)
 # Installed only when no Java 17 or newer is on the PATH.
 jre_package=default-jre-headless
 min_java=17
