@@ -33,6 +33,17 @@ def test_unicode_task_names_are_fine(serve):
     assert serve.call("GET", "/api/tasks").json()["tasks"][0]["name"] == "Zähler 温度 ✓"
 
 
+@pytest.mark.parametrize("name", ["x" * 128, "é" * 64])
+def test_a_copy_of_a_long_name_stays_within_the_limit(serve, name):
+    assert serve.call("POST", "/api/tasks", dict(TASK, name=name)).status == 201
+    for want in (" (copy)", " (copy 2)"):
+        a = serve.call("POST", "/api/tasks/1/copy")
+        assert a.status == 201, a
+        copy = a.json()["name"]
+        assert copy.endswith(want) and len(copy.encode()) <= 128, copy
+        assert name.startswith(copy[:-len(want)])
+
+
 def test_old_names_with_control_characters_reach_metrics_escaped(serve):
     assert serve.call("POST", "/api/tasks", dict(TASK, name="plain")).status == 201
     assert serve.stop() == 0
