@@ -294,11 +294,10 @@ static int serve_tls(const serve_args_t *a, const k2td_serve_conf_t *conf, char 
  * Returns 0 or -1 (printed). */
 static int serve_public_origins(const serve_args_t *a, const k2td_serve_conf_t *conf,
                                 k2td_service_t *svc) {
-    size_t total = (size_t)a->npublic_urls + conf->public_urls.n;
+    size_t nargs = (size_t)a->npublic_urls, total = nargs + conf->public_urls.n;
     svc->public_origins = k2td_calloc(total + 1, sizeof(char *));
     for (size_t i = 0; i < total; i++) {
-        const char *url = i < (size_t)a->npublic_urls ? a->public_urls[i]
-                                                      : conf->public_urls.items[i - a->npublic_urls];
+        const char *url = i < nargs ? a->public_urls[i] : conf->public_urls.items[i - nargs];
         char origin[512], err[600];
         if (k2td_origin_from_url(url, origin, sizeof(origin), err, sizeof(err)) != 0) {
             fprintf(stderr, "k2td serve: --public-url: %s\n", err);

@@ -217,3 +217,19 @@ def test_a_data_directory_of_another_user_is_refused(k2td_bin, tmp_path):
                        env=dict(os.environ, K2TD_ADMIN_PASSWORD="x"))
     assert p.returncode == 2, p.stderr
     assert "not by this user" in p.stderr
+
+
+def test_public_urls_from_the_config_file(serve_factory, tmp_path):
+    cfg = tmp_path / "serve.json"
+    cfg.write_text('{"password": "from-config-3", "public_urls": ["https://proxy.example"]}')
+    s = serve_factory(args=["--config", str(cfg), "--public-url", "http://other.example:8080"],
+                      password=None)
+    s.login(password="from-config-3")
+
+    def post(origin):
+        return s.call("POST", "/api/tasks/1/copy", token=None,
+                      headers={"Cookie": f"k2td_session={s.token}", "Origin": origin}).status
+
+    assert post("https://proxy.example") == 404  # past the origin check
+    assert post("http://other.example:8080") == 404
+    assert post("https://other.example") == 403
