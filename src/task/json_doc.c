@@ -37,13 +37,25 @@ static size_t json_mark_nuls(char *text, size_t len) {
     return found;
 }
 
+/* Appends ".key" to path with each \x01 byte of key (a marked NUL) written
+ * as \u0000; returns the length to cut back to. */
+static size_t json_push_marked_key(k2td_buf_t *path, const char *key) {
+    size_t mark = path->len;
+    k2td_buf_putc(path, '.');
+    for (; *key; key++) {
+        if (*key == '\x01') k2td_buf_puts(path, "\\u0000");
+        else k2td_buf_putc(path, *key);
+    }
+    return mark;
+}
+
 /* Appends to path the JSON path of the first key or string value under
  * item holding a \x01 byte. Returns 1 when there is one, else 0. */
 static int json_find_mark(const cJSON *item, k2td_buf_t *path) {
     if (cJSON_IsString(item) && strchr(item->valuestring, '\x01')) return 1;
     size_t i = 0;
     for (const cJSON *it = item->child; it; it = it->next, i++) {
-        size_t mark = cJSON_IsObject(item) ? k2td_json_path_push(path, it->string)
+        size_t mark = cJSON_IsObject(item) ? json_push_marked_key(path, it->string)
                                            : k2td_json_path_index(path, i);
         if ((it->string && strchr(it->string, '\x01')) || json_find_mark(it, path)) return 1;
         k2td_buf_truncate(path, mark);

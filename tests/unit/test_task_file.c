@@ -230,6 +230,28 @@ static void test_to_password_never_in_errors(void) {
     CHECK(strstr(err, "hunter2") == NULL && strstr(err, "hunter3") == NULL);
 }
 
+/* \u0000 would cut a string short in cJSON: refused, naming where it is */
+static void test_escaped_nul_is_refused(void) {
+    char want[600], err[512];
+    k2td_task_t t;
+    const char *path = write_file("nul.json", "{\"name\":\"a\\u0000b\"," FROM "," TO
+                                              ",\"parser\":" PARSER "}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s.name: must not hold a NUL character (\\u0000)", path);
+    CHECK_STR(err, want);
+    path = write_file("nul2.json", "{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"x\":[1,"
+                                   "{\"k\\u0000\":2}]}}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s.parser.x[1].k\\u0000: must not hold a NUL character (\\u0000)",
+             path);
+    CHECK_STR(err, want);
+    path = write_file("esc.json",
+                      "{\"name\":\"a\\\\u0000\"," FROM "," TO ",\"parser\":" PARSER "}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), 0); /* a backslash, then text */
+    CHECK_STR(t.name, "a\\u0000");
+    k2td_task_free(&t);
+}
+
 static void test_files(void) {
     char sub[300], want[600], err[512];
     snprintf(sub, sizeof(sub), "%s/parsers", dir);
@@ -358,6 +380,7 @@ int main(void) {
         return 1;
     }
     RUN(test_full_task);
+    RUN(test_escaped_nul_is_refused);
     RUN(test_defaults_and_option_values);
     RUN(test_ids);
     RUN(test_errors);
