@@ -12,12 +12,15 @@ set -euo pipefail
 
 # The one list of Debian packages the project depends on.
 # (libsasl2-modules-gssapi-mit and krb5-user: librdkafka's GSSAPI login, its
-# Cyrus SASL plugin and the kinit it runs)
+# Cyrus SASL plugin and the kinit it runs. HTTPS in `k2td serve` is
+# libmicrohttpd's TLS: Debian's libmicrohttpd12 is built with GnuTLS and pulls
+# in libgnutls30, so no GnuTLS package is listed.)
 build_packages=(build-essential cmake ninja-build pkg-config
     librdkafka-dev libcurl4-openssl-dev libcjson-dev libpcre2-dev liblua5.4-dev
     libmicrohttpd-dev libsqlite3-dev libssl-dev libsasl2-modules-gssapi-mit krb5-user)
-# (openssl: the test broker's client certificates; krb5-kdc, krb5-admin-server:
-# the GSSAPI tests' KDC and its kadmin.local)
+# (openssl: the test broker's client certificates and the service tests'
+# self-signed certificates; krb5-kdc, krb5-admin-server: the GSSAPI tests' KDC
+# and its kadmin.local)
 test_packages=(kcat clang libclang-rt-14-dev python3 python3-venv maven time chromium
     openssl krb5-kdc krb5-admin-server)
 # Installed only when no Java 17 or newer is on the PATH.

@@ -1,6 +1,7 @@
 /*
- * cli_serve.c - `k2td serve`: arguments, the data directory, the admin
- * credentials, signals, and the service's start and clean stop.
+ * cli_serve.c - `k2td serve`: arguments, the data directory (kept 0700),
+ * the admin credentials, TLS files and public URLs, signals, and the
+ * service's start and clean stop.
  *
  * SIGTERM and SIGINT are blocked in every thread and taken by the main
  * thread with sigwait(), so no handler runs inside a task's engine. On
@@ -21,26 +22,36 @@
 #include <unistd.h>
 
 #include "../common/alloc.h"
-#include "../common/errstr.h"
 #include "../common/log.h"
-#include "../common/secret_source.h"
+#include "../service/origin.h"
 #include "../service/service.h"
-#include "../task/json_doc.h"
 #include "cli.h"
+#include "serve_conf.h"
 
+#define SERVE_PUBLIC_BODY_LIMIT (64u * 1024) /* without a session: the login */
 #define SERVE_BODY_LIMIT (4u * 1024 * 1024)
 #define SERVE_UPLOAD_LIMIT (16u * 1024 * 1024)
-#define SERVE_CONNECTIONS 64
+#define SERVE_CONNECTIONS 256
+#define SERVE_CONNECTIONS_PER_ADDRESS 16
+#define SERVE_PUBLIC_TIMEOUT_S 10  /* idle, until a request shows a session */
+#define SERVE_SESSION_TIMEOUT_S 120
+#define SERVE_PEM_MAX (1u << 20)
+#define SERVE_PUBLIC_URLS_MAX 16
 
 static const char serve_usage[] =
     "usage: k2td serve [--listen HOST:PORT] [--data-dir DIR] [--config FILE] "
-    "[--log-level LEVEL]\n"
+    "[--tls-cert FILE --tls-key FILE] [--public-url URL]... [--log-level LEVEL]\n"
     "Runs the HTTP API and the web page, and the tasks created through them.\n"
     "  --listen HOST:PORT  address to serve on (default 127.0.0.1:6060; port 0 = any free)\n"
-    "  --data-dir DIR      tasks, history and uploads (default ./k2td-data, created 0700)\n"
-    "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\", \"kafka\": {\n"
-    "                      \"sasl.kerberos.kinit.cmd\": \"...\", \"allow_kinit_override\": false}}:\n"
-    "                      the login, and the Kerberos kinit command of every task\n"
+    "  --data-dir DIR      tasks, history and uploads (default ./k2td-data, kept 0700)\n"
+    "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\"}: the login,\n"
+    "                      and optionally \"tls_cert\", \"tls_key\", \"public_urls\" and\n"
+    "                      \"kafka\": {\"sasl.kerberos.kinit.cmd\": \"...\",\n"
+    "                      \"allow_kinit_override\": false} (every task's kinit command)\n"
+    "  --tls-cert FILE     PEM certificate (chain): serve HTTPS only (with --tls-key)\n"
+    "  --tls-key FILE      PEM private key of the certificate, unencrypted\n"
+    "  --public-url URL    a URL browsers reach the service by (a DNS name, a reverse\n"
+    "                      proxy): its origin may send requests with the session cookie\n"
     "  --log-level LEVEL   error, warn, info (default) or debug\n"
     "The config's password may be \"${env:NAME}\" or \"${file:PATH}\" (read from there).\n"
     "Without --config the password comes from K2TD_ADMIN_PASSWORD, else the first start\n"
@@ -52,6 +63,9 @@ typedef struct serve_args {
     const char *data_dir;
     const char *config;
     const char *log_level;
+    const char *tls_cert, *tls_key;
+    const char *public_urls[SERVE_PUBLIC_URLS_MAX];
+    int npublic_urls;
 } serve_args_t;
 
 /* Parses "HOST:PORT" or "[V6]:PORT" into a. Returns 0 or -1 (printed). */
@@ -77,6 +91,8 @@ static int serve_args(int argc, char **argv, serve_args_t *a) {
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, 'l'},   {"data-dir", required_argument, NULL, 'd'},
         {"config", required_argument, NULL, 'c'},   {"log-level", required_argument, NULL, 'v'},
+        {"tls-cert", required_argument, NULL, 'C'}, {"tls-key", required_argument, NULL, 'K'},
+        {"public-url", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof(*a));
@@ -93,6 +109,15 @@ static int serve_args(int argc, char **argv, serve_args_t *a) {
         case 'd': a->data_dir = optarg; break;
         case 'c': a->config = optarg; break;
         case 'v': a->log_level = optarg; break;
+        case 'C': a->tls_cert = optarg; break;
+        case 'K': a->tls_key = optarg; break;
+        case 'u':
+            if (a->npublic_urls == SERVE_PUBLIC_URLS_MAX) {
+                fprintf(stderr, "k2td serve: --public-url: at most %d\n", SERVE_PUBLIC_URLS_MAX);
+                return -1;
+            }
+            a->public_urls[a->npublic_urls++] = optarg;
+            break;
         case 'h': fputs(serve_usage, stdout); return 1;
         default: fputs(serve_usage, stderr); return -1;
         }
@@ -122,83 +147,6 @@ static int serve_mkdirs(const char *dir) {
     return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* What the operator's config file says. */
-typedef struct serve_config {
-    char *user;              /* NULL = "admin" */
-    char *password;          /* NULL without a config file */
-    char *kinit_cmd;         /* kafka."sasl.kerberos.kinit.cmd", or NULL */
-    int allow_kinit_override; /* kafka.allow_kinit_override */
-} serve_config_t;
-
-static void serve_config_free(serve_config_t *cfg) {
-    free(cfg->user);
-    if (cfg->password) memset(cfg->password, 0, strlen(cfg->password));
-    free(cfg->password);
-    free(cfg->kinit_cmd);
-    memset(cfg, 0, sizeof(*cfg));
-}
-
-/* Reads the config's optional "kafka" object into cfg. Returns 0 or -1
- * with errstr naming the key. */
-static int serve_config_kafka(const cJSON *root, serve_config_t *cfg, char *errstr,
-                              size_t errstr_size) {
-    static const char *const keys[] = {"sasl.kerberos.kinit.cmd", "allow_kinit_override", NULL};
-    const cJSON *kafka = cJSON_GetObjectItemCaseSensitive(root, "kafka");
-    if (!kafka) return 0;
-    if (!cJSON_IsObject(kafka))
-        return k2td_errstr_set(errstr, errstr_size, "config.kafka: must be an object");
-    if (k2td_json_check_keys(kafka, "config.kafka", keys, NULL, errstr, errstr_size) != 0)
-        return -1;
-    const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(kafka, "sasl.kerberos.kinit.cmd");
-    const cJSON *allow = cJSON_GetObjectItemCaseSensitive(kafka, "allow_kinit_override");
-    if (cmd && (!cJSON_IsString(cmd) || !cmd->valuestring[0]))
-        return k2td_errstr_set(errstr, errstr_size,
-                               "config.kafka.sasl.kerberos.kinit.cmd: must be a non-empty string");
-    if (allow && !cJSON_IsBool(allow))
-        return k2td_errstr_set(errstr, errstr_size,
-                               "config.kafka.allow_kinit_override: must be true or false");
-    if (cmd) cfg->kinit_cmd = k2td_strdup(cmd->valuestring);
-    cfg->allow_kinit_override = cJSON_IsTrue(allow);
-    return 0;
-}
-
-/* Reads the config file at path into *cfg (zeroed first; the caller frees
- * it with serve_config_free). Returns 0 or -1 (printed). */
-static int serve_config(const char *path, serve_config_t *cfg) {
-    static const char *const keys[] = {"user", "password", "kafka", NULL};
-    char err[1024];
-    memset(cfg, 0, sizeof(*cfg));
-    cJSON *root = k2td_json_load_file(path, err, sizeof(err));
-    int rc = -1;
-    if (!root) {
-        fprintf(stderr, "k2td serve: --config: %s\n", err);
-        return -1;
-    }
-    const cJSON *user = cJSON_GetObjectItemCaseSensitive(root, "user");
-    const cJSON *pw = cJSON_GetObjectItemCaseSensitive(root, "password");
-    if (!cJSON_IsObject(root))
-        fprintf(stderr, "k2td serve: %s: must be a JSON object\n", path);
-    else if (k2td_json_check_keys(root, "config", keys, NULL, err, sizeof(err)) != 0 ||
-             serve_config_kafka(root, cfg, err, sizeof(err)) != 0)
-        fprintf(stderr, "k2td serve: %s: %s\n", path, err);
-    else if (user && (!cJSON_IsString(user) || !user->valuestring[0] ||
-                      strlen(user->valuestring) >= sizeof(((k2td_admin_cred_t *)0)->user)))
-        fprintf(stderr, "k2td serve: %s: config.user: must be a non-empty string\n", path);
-    else if (!cJSON_IsString(pw) || !pw->valuestring[0])
-        fprintf(stderr, "k2td serve: %s: config.password: required, a non-empty string\n",
-                path);
-    else if (k2td_secret_source_read(pw->valuestring, &cfg->password, err, sizeof(err)) < 0)
-        fprintf(stderr, "k2td serve: %s: config.password: %s\n", path, err);
-    else {
-        if (user) cfg->user = k2td_strdup(user->valuestring);
-        if (!cfg->password) cfg->password = k2td_strdup(pw->valuestring);
-        rc = 0;
-    }
-    cJSON_Delete(root);
-    if (rc != 0) serve_config_free(cfg);
-    return rc;
-}
-
 /* Writes a new random password to <data_dir>/admin-password (0600) and
  * returns it (caller frees), or NULL (logged). */
 static char *serve_first_password(const char *data_dir) {
@@ -217,15 +165,14 @@ static char *serve_first_password(const char *data_dir) {
     return k2td_strdup(pw);
 }
 
-/* Sets up the admin credentials in the store: from the config file cfg,
- * else K2TD_ADMIN_PASSWORD, else those stored, else a new random password.
+/* Sets up the admin credentials in the store: from the config file, else
+ * K2TD_ADMIN_PASSWORD, else those stored, else a new random password.
  * Fills *c. Returns 0 or -1 (printed). */
-static int serve_credentials(const serve_config_t *cfg, const char *data_dir,
+static int serve_credentials(const k2td_serve_conf_t *conf, const char *data_dir,
                              k2td_task_store_t *store, k2td_admin_cred_t *c) {
-    char err[512], *password = NULL;
+    char err[512], *password = k2td_strdup(conf->password);
     memset(c, 0, sizeof(*c));
-    snprintf(c->user, sizeof(c->user), "%s", cfg->user ? cfg->user : "admin");
-    if (cfg->password) password = k2td_strdup(cfg->password);
+    snprintf(c->user, sizeof(c->user), "%s", conf->user[0] ? conf->user : "admin");
     if (!password && getenv("K2TD_ADMIN_PASSWORD") && *getenv("K2TD_ADMIN_PASSWORD"))
         password = k2td_strdup(getenv("K2TD_ADMIN_PASSWORD"));
     if (!password) {
@@ -248,37 +195,124 @@ static int serve_credentials(const serve_config_t *cfg, const char *data_dir,
     return 0;
 }
 
-/* Opens the data directory's store and the service around it. Returns 0
- * or -1 (logged); svc then holds what was opened. */
-static int serve_open(const serve_args_t *a, k2td_service_t *svc) {
-    char err[1024], path[PATH_MAX];
-    serve_config_t cfg = {0};
-    if (a->config && serve_config(a->config, &cfg) != 0) return -1;
-    svc->kinit_cmd = cfg.kinit_cmd;
-    cfg.kinit_cmd = NULL;
-    svc->policy.kinit_cmd = svc->kinit_cmd;
-    svc->policy.allow_kinit_override = cfg.allow_kinit_override;
-    if (serve_mkdirs(a->data_dir) != 0 || !realpath(a->data_dir, path)) {
-        k2td_log_error("--data-dir %s: %s", a->data_dir, strerror(errno));
-        serve_config_free(&cfg);
+/* Keeps the data directory dir to its owner: refuses one owned by another
+ * user, tightens a looser mode to 0700. Returns 0 or -1 (logged). */
+static int serve_own_dir(const char *dir) {
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        k2td_log_error("--data-dir %s: %s", dir, strerror(errno));
         return -1;
     }
+    if (st.st_uid != geteuid()) {
+        k2td_log_error("--data-dir %s: owned by uid %u, not by this user (uid %u); the "
+                       "directory holds secrets and must be the service's own",
+                       dir, (unsigned)st.st_uid, (unsigned)geteuid());
+        return -1;
+    }
+    if ((st.st_mode & 07777) == 0700) return 0;
+    if (chmod(dir, 0700) != 0) {
+        k2td_log_error("--data-dir %s: cannot set mode 0700: %s", dir, strerror(errno));
+        return -1;
+    }
+    k2td_log_warn("--data-dir %s had mode %04o; set to 0700 (it holds secrets)", dir,
+                  (unsigned)(st.st_mode & 07777));
+    return 0;
+}
+
+/* Opens the data directory's store and the service around it. Returns 0
+ * or -1 (logged); svc then holds what was opened. */
+static int serve_open(const serve_args_t *a, const k2td_serve_conf_t *conf,
+                      k2td_service_t *svc) {
+    char err[1024], path[PATH_MAX];
+    if (serve_mkdirs(a->data_dir) != 0 || !realpath(a->data_dir, path)) {
+        k2td_log_error("--data-dir %s: %s", a->data_dir, strerror(errno));
+        return -1;
+    }
+    if (serve_own_dir(path) != 0) return -1;
     svc->data_dir = k2td_strdup(path);
     snprintf(path, sizeof(path), "%s/uploads", svc->data_dir);
     svc->uploads_dir = k2td_strdup(path);
     svc->policy.uploads_dir = svc->uploads_dir;
-    int rc = -1;
-    k2td_admin_cred_t cred;
-    snprintf(path, sizeof(path), "%s/k2td.db", svc->data_dir);
-    if (serve_mkdirs(svc->uploads_dir) != 0)
+    svc->kinit_cmd = conf->kinit_cmd ? k2td_strdup(conf->kinit_cmd) : NULL;
+    svc->policy.kinit_cmd = svc->kinit_cmd;
+    svc->policy.allow_kinit_override = conf->allow_kinit_override;
+    if (serve_mkdirs(svc->uploads_dir) != 0) {
         k2td_log_error("%s: %s", svc->uploads_dir, strerror(errno));
-    else if (!(svc->store = k2td_task_store_open(path, err, sizeof(err))))
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/k2td.db", svc->data_dir);
+    if (!(svc->store = k2td_task_store_open(path, err, sizeof(err)))) {
         k2td_log_error("%s", err);
-    else if (serve_credentials(&cfg, svc->data_dir, svc->store, &cred) == 0)
-        rc = 0;
-    serve_config_free(&cfg);
-    if (rc == 0) svc->auth = k2td_auth_new(&cred);
-    return rc;
+        return -1;
+    }
+    k2td_admin_cred_t cred;
+    if (serve_credentials(conf, svc->data_dir, svc->store, &cred) != 0) return -1;
+    svc->auth = k2td_auth_new(&cred);
+    return 0;
+}
+
+/* Reads the PEM file at path (label names it in errors) into a new string
+ * the caller frees. Returns it, or NULL (printed). */
+static char *serve_read_pem(const char *path, const char *label) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "k2td serve: %s %s: %s\n", label, path, strerror(errno));
+        return NULL;
+    }
+    k2td_buf_t text = K2TD_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len <= SERVE_PEM_MAX)
+        k2td_buf_append(&text, chunk, n);
+    int failed = ferror(f);
+    fclose(f);
+    if (!failed && text.len <= SERVE_PEM_MAX && text.data && strstr(text.data, "-----BEGIN "))
+        return k2td_buf_detach(&text);
+    fprintf(stderr, "k2td serve: %s %s: %s\n", label, path,
+            failed ? "cannot read it" : "not a PEM file of at most 1 MiB");
+    k2td_buf_free(&text);
+    return NULL;
+}
+
+/* Sets the server's TLS certificate and key (new strings, caller frees)
+ * from the arguments, else the config file; both stay NULL without TLS.
+ * Returns 0 or -1 (printed). */
+static int serve_tls(const serve_args_t *a, const k2td_serve_conf_t *conf, char **cert,
+                     char **key) {
+    const char *cert_path = a->tls_cert ? a->tls_cert : conf->tls_cert;
+    const char *key_path = a->tls_key ? a->tls_key : conf->tls_key;
+    *cert = *key = NULL;
+    if (!cert_path && !key_path) return 0;
+    if (!cert_path || !key_path) {
+        fprintf(stderr, "k2td serve: --tls-cert and --tls-key (tls_cert, tls_key) go "
+                        "together\n");
+        return -1;
+    }
+    if (!(*cert = serve_read_pem(cert_path, "--tls-cert")) ||
+        !(*key = serve_read_pem(key_path, "--tls-key"))) {
+        free(*cert);
+        *cert = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets svc->public_origins from --public-url and the config's public_urls.
+ * Returns 0 or -1 (printed). */
+static int serve_public_origins(const serve_args_t *a, const k2td_serve_conf_t *conf,
+                                k2td_service_t *svc) {
+    size_t nargs = (size_t)a->npublic_urls, total = nargs + conf->public_urls.n;
+    svc->public_origins = k2td_calloc(total + 1, sizeof(char *));
+    for (size_t i = 0; i < total; i++) {
+        const char *url = i < nargs ? a->public_urls[i] : conf->public_urls.items[i - nargs];
+        char origin[512], err[600];
+        if (k2td_origin_from_url(url, origin, sizeof(origin), err, sizeof(err)) != 0) {
+            fprintf(stderr, "k2td serve: --public-url: %s\n", err);
+            return -1;
+        }
+        svc->public_origins[i] = k2td_strdup(origin);
+    }
+    return 0;
 }
 
 static void serve_close(k2td_service_t *svc) {
@@ -289,6 +323,8 @@ static void serve_close(k2td_service_t *svc) {
     free(svc->data_dir);
     free(svc->uploads_dir);
     free(svc->kinit_cmd);
+    for (char **o = svc->public_origins; o && *o; o++) free(*o);
+    free(svc->public_origins);
 }
 
 int k2td_cli_serve(int argc, char **argv) {
@@ -303,26 +339,51 @@ int k2td_cli_serve(int argc, char **argv) {
     sigaddset(&stop_sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
 
+    k2td_serve_conf_t conf = {0};
     k2td_service_t svc = {0};
-    if (serve_open(&a, &svc) != 0) {
-        serve_close(&svc);
+    char err[1024], *cert = NULL, *key = NULL;
+    if (a.config && k2td_serve_conf_load(a.config, &conf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "k2td serve: --config: %s\n", err);
         return K2TD_EXIT_USAGE;
     }
+    if (serve_tls(&a, &conf, &cert, &key) != 0 || serve_public_origins(&a, &conf, &svc) != 0 ||
+        serve_open(&a, &conf, &svc) != 0) {
+        k2td_serve_conf_free(&conf);
+        serve_close(&svc);
+        free(cert);
+        free(key);
+        return K2TD_EXIT_USAGE;
+    }
+    k2td_serve_conf_free(&conf);
     svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy);
     int resumed = k2td_task_manager_resume(svc.tasks);
     static const char *const upload_paths[] = {"/api/uploads", "/api/samples/upload", NULL};
-    k2td_http_opts_t ho = {a.host, a.port, SERVE_BODY_LIMIT, SERVE_UPLOAD_LIMIT, upload_paths,
-                           SERVE_CONNECTIONS, k2td_service_handle, &svc};
-    char err[1024];
-    if (!(svc.http = k2td_http_server_start(&ho, err, sizeof(err)))) {
+    k2td_http_opts_t ho = {
+        .host = a.host, .port = a.port, .public_body_limit = SERVE_PUBLIC_BODY_LIMIT,
+        .body_limit = SERVE_BODY_LIMIT, .upload_limit = SERVE_UPLOAD_LIMIT,
+        .upload_prefixes = upload_paths, .connection_limit = SERVE_CONNECTIONS,
+        .per_address_limit = SERVE_CONNECTIONS_PER_ADDRESS,
+        .public_timeout_s = SERVE_PUBLIC_TIMEOUT_S, .session_timeout_s = SERVE_SESSION_TIMEOUT_S,
+        .tls_cert_pem = cert, .tls_key_pem = key, .admit = k2td_service_admit,
+        .handler = k2td_service_handle, .ctx = &svc};
+    int tls = cert != NULL;
+    svc.http = k2td_http_server_start(&ho, err, sizeof(err));
+    if (key) memset(key, 0, strlen(key)); /* libmicrohttpd has loaded it */
+    free(cert);
+    free(key);
+    if (!svc.http) {
         k2td_log_error("%s", err);
         serve_close(&svc);
         return K2TD_EXIT_USAGE;
     }
     int ipv6 = strchr(a.host, ':') != NULL;
-    k2td_log_info("k2td serve %s listening on http://%s%s%s:%d (data in %s; %d task(s) resumed)",
-                  K2TD_VERSION, ipv6 ? "[" : "", a.host, ipv6 ? "]" : "",
-                  k2td_http_server_port(svc.http), svc.data_dir, resumed);
+    k2td_log_info("k2td serve %s listening on %s://%s%s%s:%d (data in %s; %d task(s) resumed)",
+                  K2TD_VERSION, tls ? "https" : "http", ipv6 ? "[" : "", a.host,
+                  ipv6 ? "]" : "", k2td_http_server_port(svc.http), svc.data_dir, resumed);
+    if (!tls && !k2td_http_server_loopback(svc.http))
+        k2td_log_warn("--listen %s: other machines can reach this service, and without TLS "
+                      "the password and session cookies cross the network readable; use "
+                      "--tls-cert and --tls-key, or a TLS reverse proxy", a.host);
     int sig = 0;
     sigwait(&stop_sigs, &sig);
     k2td_log_info("%s: stopping: no new requests; every task writes its open batch and "

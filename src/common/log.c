@@ -1,3 +1,6 @@
+/*
+ * log.c - leveled log lines on stderr (see log.h).
+ */
 #include "log.h"
 
 #include <stdarg.h>
@@ -5,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "buf.h"
+#include "utf8.h"
 
 static k2td_log_level_t log_level = K2TD_LOG_INFO;
 static const char *const log_names[] = {"ERROR", "WARN ", "INFO ", "DEBUG"};
@@ -48,10 +54,18 @@ void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
     int n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s",
                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                      tm.tm_sec, ts.tv_nsec / 1000000, log_names[level], hook_prefix);
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* the message may carry names and payloads from outside: control
+     * characters are escaped so a line cannot forge another or drive the
+     * terminal */
+    k2td_buf_t esc = K2TD_BUF_INIT;
+    k2td_utf8_escape_controls(&esc, msg, strlen(msg));
+    snprintf(line + n, sizeof(line) - (size_t)n - 1, "%s", esc.data ? esc.data : "");
+    k2td_buf_free(&esc);
     if (hook_fn && level <= hook_level)
         hook_fn(hook_ctx, level, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
                 line + n);

@@ -2,7 +2,10 @@
  * log.h - leveled log lines on stderr.
  *
  * One line per event: "2026-11-24T11:40:43.123Z WARN  <message>". Messages
- * must never contain secrets; callers log redacted DSNs only.
+ * must never contain secrets; callers log redacted DSNs only. Control
+ * characters in a message (newline, ESC, ...) and bytes that are not UTF-8
+ * are written escaped (\n, \x1b), so text from outside (a task's name, a
+ * payload) cannot forge a line or reach the terminal as a control sequence.
  */
 #ifndef K2TD_LOG_H
 #define K2TD_LOG_H

@@ -19,4 +19,19 @@ size_t k2td_utf8_seq_len(const unsigned char *s, size_t n);
  * text without NULs (safe for JSON and terminals). */
 void k2td_utf8_escape(k2td_buf_t *b, const char *s, size_t n);
 
+/* Returns 1 when the well-formed sequence s[0..len) (from k2td_utf8_seq_len)
+ * is a control character: C0 (NUL to U+001F), DEL or C1 (U+0080 to
+ * U+009F); 0 otherwise. */
+int k2td_utf8_is_control(const unsigned char *s, size_t len);
+
+/* Returns the length of the longest prefix of s[0..n) that is well-formed
+ * UTF-8 without control characters: n when all of it is. */
+size_t k2td_utf8_text_len(const char *s, size_t n);
+
+/* Appends s[0..n) to b as k2td_utf8_escape does, and control characters
+ * escaped too: newline, carriage return and tab as \n, \r, \t, the others
+ * as \xNN per byte. b then holds one line of printable text (a log line
+ * cannot be forged or carry terminal escapes). */
+void k2td_utf8_escape_controls(k2td_buf_t *b, const char *s, size_t n);
+
 #endif

@@ -40,7 +40,8 @@ void k2td_api_login(k2td_api_call_t *c) {
         cJSON_AddStringToObject(doc, "token", token);
         cJSON_AddStringToObject(doc, "user", user);
         k2td_buf_t cookie = K2TD_BUF_INIT;
-        k2td_buf_printf(&cookie, "k2td_session=%s; HttpOnly; SameSite=Strict; Path=/", token);
+        k2td_buf_printf(&cookie, "k2td_session=%s; HttpOnly; SameSite=Strict; Path=/%s", token,
+                        c->req->tls ? "; Secure" : "");
         c->resp->set_cookie = k2td_buf_detach(&cookie);
         k2td_api_reply(c, 200, doc);
     }
@@ -49,8 +50,10 @@ void k2td_api_login(k2td_api_call_t *c) {
 
 void k2td_api_logout(k2td_api_call_t *c) {
     k2td_auth_logout(c->svc->auth, c->token);
-    c->resp->set_cookie =
-        k2td_strdup("k2td_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    k2td_buf_t cookie = K2TD_BUF_INIT;
+    k2td_buf_printf(&cookie, "k2td_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",
+                    c->req->tls ? "; Secure" : "");
+    c->resp->set_cookie = k2td_buf_detach(&cookie);
     k2td_api_reply(c, 204, NULL);
 }
 

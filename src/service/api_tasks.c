@@ -339,14 +339,20 @@ void k2td_api_task_stop(k2td_api_call_t *c) {
         task_reply(c, c->match->id, 200);
 }
 
-/* Writes into out the first free name of "<name> (copy)", "<name> (copy 2)"...
- * Returns 0, or -1 with errstr. */
+/* Writes into out the first free name of "<name> (copy)", "<name> (copy 2)"...,
+ * name cut (at a character boundary) so that the copy's name stays within
+ * K2TD_TASK_NAME_MAX. Returns 0, or -1 with errstr. */
 static int task_copy_name(k2td_api_call_t *c, const char *name, k2td_buf_t *out, char *errstr,
                           size_t errstr_size) {
     for (int n = 1;; n++) {
+        char suffix[32];
+        if (n == 1) snprintf(suffix, sizeof(suffix), " (copy)");
+        else snprintf(suffix, sizeof(suffix), " (copy %d)", n);
+        size_t keep = strlen(name), room = K2TD_TASK_NAME_MAX - strlen(suffix);
+        if (keep > room)
+            for (keep = room; keep > 0 && ((unsigned char)name[keep] & 0xc0) == 0x80;) keep--;
         k2td_buf_reset(out);
-        if (n == 1) k2td_buf_printf(out, "%s (copy)", name);
-        else k2td_buf_printf(out, "%s (copy %d)", name, n);
+        k2td_buf_printf(out, "%.*s%s", (int)keep, name, suffix);
         int taken = k2td_task_store_name_taken(c->svc->store, out->data, errstr, errstr_size);
         if (taken <= 0) return taken;
     }

@@ -55,7 +55,11 @@ cJSON *k2td_api_body(k2td_api_call_t *c) {
     }
     cJSON *doc = k2td_json_parse(c->req->body, c->req->body_len, "body", err, sizeof(err));
     if (!doc) {
-        k2td_api_bad(c, NULL, err);
+        /* "body.name: must not hold ..." names the field name */
+        char field[128] = "";
+        if (strncmp(err, "body.", 5) == 0)
+            snprintf(field, sizeof(field), "%.*s", (int)strcspn(err + 5, ":"), err + 5);
+        k2td_api_bad(c, field[0] ? field : NULL, err);
         return NULL;
     }
     if (!cJSON_IsObject(doc)) {

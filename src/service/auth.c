@@ -121,12 +121,23 @@ static void auth_new_session(k2td_auth_t *a, char token[K2TD_AUTH_TOKEN_LEN + 1]
     slot->last_used_s = now;
 }
 
+/* Counts a failure for c now (lock held). */
+static void auth_fail(auth_client_t *c, int64_t now) {
+    c->failures[c->next] = now;
+    c->next = (c->next + 1) % K2TD_AUTH_MAX_FAILURES;
+    if (c->nfailures < K2TD_AUTH_MAX_FAILURES) c->nfailures++;
+}
+
 int k2td_auth_login(k2td_auth_t *a, const char *client, const char *user, const char *password,
                     char token[K2TD_AUTH_TOKEN_LEN + 1], int *retry_after) {
     int64_t now = k2td_clock_mono_ms() / 1000;
     pthread_mutex_lock(&a->lock);
     auth_client_t *c = auth_client(a, client, now);
     int wait = auth_wait(c, now);
+    /* the attempt counts as a failure before the hash runs, in the same
+     * locked step as the check: parallel attempts cannot all pass the
+     * check before any of them is counted */
+    if (wait == 0) auth_fail(c, now);
     k2td_admin_cred_t cred = a->cred;
     pthread_mutex_unlock(&a->lock);
     if (wait > 0) {
@@ -139,17 +150,12 @@ int k2td_auth_login(k2td_auth_t *a, const char *client, const char *user, const 
     ok &= CRYPTO_memcmp(got, cred.hash, sizeof(got)) == 0;
     ok &= strcmp(user, cred.user) == 0;
     OPENSSL_cleanse(got, sizeof(got));
-    pthread_mutex_lock(&a->lock);
-    c = auth_client(a, client, now);
     if (ok) {
-        c->nfailures = 0;
+        pthread_mutex_lock(&a->lock);
+        auth_client(a, client, now)->nfailures = 0; /* the reserved failure too */
         auth_new_session(a, token, now);
-    } else {
-        c->failures[c->next] = now;
-        c->next = (c->next + 1) % K2TD_AUTH_MAX_FAILURES;
-        if (c->nfailures < K2TD_AUTH_MAX_FAILURES) c->nfailures++;
+        pthread_mutex_unlock(&a->lock);
     }
-    pthread_mutex_unlock(&a->lock);
     return ok ? 0 : K2TD_AUTH_WRONG;
 }
 

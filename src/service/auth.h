@@ -7,7 +7,9 @@
  * written as 64 hex digits; tokens live in memory (a restart logs everyone
  * out) and expire 12 hours after their last use. Five failed logins within
  * 60 seconds from one client address block further attempts from it until
- * the oldest of them is 60 seconds old. Thread-safe.
+ * the oldest of them is 60 seconds old. An attempt is counted as a failure
+ * when it is let through, before its password is hashed, and forgotten when
+ * it succeeds: parallel attempts cannot outrun the limit. Thread-safe.
  */
 #ifndef K2TD_AUTH_H
 #define K2TD_AUTH_H

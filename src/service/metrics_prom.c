@@ -7,19 +7,27 @@
 #include <string.h>
 
 #include "../common/alloc.h"
+#include "../common/utf8.h"
 #include "api.h"
 
-/* Appends s as a label value: backslash, quote and newline escaped. */
+/* Appends s as a label value by the text format's rules (backslash, quote
+ * and newline escaped); any other control character and any byte that is
+ * not UTF-8 becomes U+FFFD, so the exposition stays valid UTF-8 on lines of
+ * their own. */
 static void prom_label(k2td_buf_t *b, const char *s) {
-    for (; *s; s++) {
-        if (*s == '\\' || *s == '"') {
-            k2td_buf_putc(b, '\\');
-            k2td_buf_putc(b, *s);
-        } else if (*s == '\n') {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t len = k2td_utf8_seq_len(u + i, n - i);
+        if (len == 1 && (u[i] == '\\' || u[i] == '"'))
+            k2td_buf_printf(b, "\\%c", u[i]);
+        else if (len == 1 && u[i] == '\n')
             k2td_buf_puts(b, "\\n");
-        } else {
-            k2td_buf_putc(b, *s);
-        }
+        else if (!len || k2td_utf8_is_control(u + i, len))
+            k2td_buf_puts(b, "\xef\xbf\xbd");
+        else
+            k2td_buf_append(b, s + i, len);
+        i += len ? len : 1;
     }
 }
 

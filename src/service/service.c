@@ -1,6 +1,7 @@
 /*
- * service.c - request dispatch: the route table, login checks, the origin
- * check for cookie sessions, and the embedded web page (see service.h).
+ * service.c - request dispatch: the route table, the login and origin
+ * checks made from the headers before a body is read, and the embedded web
+ * page (see service.h).
  */
 #include "service.h"
 
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "origin.h"
 #include "web_assets.h"
 
 #define R(fn) ((void (*)(void *))(fn))
@@ -75,21 +77,46 @@ static const char *service_token(const k2td_http_req_t *req, int *by_cookie) {
 }
 
 /* Returns 1 when a cookie-authenticated request that changes something
- * comes from this service's own page: its Origin (when sent) names the
- * host the request was sent to. */
-static int service_same_origin(const k2td_http_req_t *req) {
+ * comes from this service's own page: its Origin (when sent) is one of the
+ * service's (see origin.h). */
+static int service_same_origin(const k2td_service_t *svc, const k2td_http_req_t *req) {
     if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) return 1;
     const char *origin = k2td_http_header(req, "Origin");
-    const char *host = k2td_http_header(req, "Host");
-    if (!origin) return 1;
-    const char *sep = strstr(origin, "://");
-    return host && sep && strcmp(sep + 3, host) == 0;
+    return !origin ||
+           k2td_origin_allowed(req, origin, (const char *const *)svc->public_origins);
+}
+
+/* Returns 1 when req is for the API (or /metrics), 0 for the web page. */
+static int service_is_api(const k2td_http_req_t *req) {
+    return strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0 ||
+           strcmp(req->path, "/metrics") == 0;
+}
+
+int k2td_service_admit(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t *resp) {
+    k2td_service_t *svc = ctx;
+    k2td_route_match_t m;
+    if (!service_is_api(req) || !k2td_router_match(service_routes, req->method, req->path, &m) ||
+        (m.route->flags & K2TD_ROUTE_PUBLIC))
+        return K2TD_HTTP_PUBLIC;
+    int by_cookie;
+    const char *token = service_token(req, &by_cookie);
+    char user[128];
+    if (!token || !k2td_auth_check(svc->auth, token, user, sizeof(user))) {
+        k2td_http_error(resp, 401, NULL, "not logged in");
+        return K2TD_HTTP_ANSWERED;
+    }
+    if (by_cookie && !service_same_origin(svc, req)) {
+        k2td_http_error(resp, 403, NULL,
+                        "the request's Origin is not this service; use the page or a "
+                        "bearer token");
+        return K2TD_HTTP_ANSWERED;
+    }
+    return K2TD_HTTP_SESSION;
 }
 
 void k2td_service_handle(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t *resp) {
     k2td_service_t *svc = ctx;
-    if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0 &&
-        strcmp(req->path, "/metrics") != 0) {
+    if (!service_is_api(req)) {
         service_static(req, resp);
         return;
     }
@@ -108,20 +135,13 @@ void k2td_service_handle(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t
     }
     k2td_api_call_t call = {svc, req, resp, &m, NULL};
     if (!(m.route->flags & K2TD_ROUTE_PUBLIC)) {
+        /* k2td_service_admit checked the session before the body was read */
         int by_cookie;
-        const char *token = service_token(req, &by_cookie);
-        char user[128];
-        if (!token || !k2td_auth_check(svc->auth, token, user, sizeof(user))) {
+        if (!req->session) {
             k2td_http_error(resp, 401, NULL, "not logged in");
             return;
         }
-        if (by_cookie && !service_same_origin(req)) {
-            k2td_http_error(resp, 403, NULL,
-                            "the request's Origin is not this service; use the page or a "
-                            "bearer token");
-            return;
-        }
-        call.token = token;
+        call.token = service_token(req, &by_cookie);
     }
     m.route->fn(&call);
 }

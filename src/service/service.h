@@ -24,6 +24,7 @@ typedef struct k2td_service {
     k2td_auth_t *auth;
     k2td_task_manager_t *tasks;
     k2td_http_server_t *http;
+    char **public_origins; /* NULL-terminated origins of --public-url; NULL = none */
 } k2td_service_t;
 
 /* One request on its way through a handler. */
@@ -34,6 +35,13 @@ typedef struct k2td_api_call {
     const k2td_route_match_t *match; /* match->id: the {id} segment, -1 when bad */
     const char *token;               /* the session token, NULL for public routes */
 } k2td_api_call_t;
+
+/* The admit callback given to the HTTP server (ctx is the service): a
+ * route that needs a login is answered 401 without a live session (bearer
+ * token or cookie) and 403 for a cookie sent from a foreign Origin, before
+ * its body is read. Returns K2TD_HTTP_ANSWERED, K2TD_HTTP_SESSION, or
+ * K2TD_HTTP_PUBLIC (public routes, the web page, unknown paths). */
+int k2td_service_admit(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t *resp);
 
 /* The request handler given to the HTTP server (ctx is the service). */
 void k2td_service_handle(void *ctx, const k2td_http_req_t *req, k2td_http_resp_t *resp);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,52 @@
 #include "../common/errstr.h"
 
 #define JSON_FILE_MAX (16u << 20)
+
+/* Rewrites, in the well-formed JSON text[0..len), every escaped NUL
+ * (\u0000) in a string into \u0001, which keeps the rest of the string.
+ * Returns how many there were. */
+static size_t json_mark_nuls(char *text, size_t len) {
+    int in_string = 0;
+    size_t found = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && text[i] == '\\') {
+            if (len - i >= 6 && strncmp(text + i + 1, "u0000", 5) == 0) {
+                text[i + 5] = '1';
+                found++;
+            }
+            i++; /* the escaped character */
+        }
+    }
+    return found;
+}
+
+/* Appends ".key" to path with each \x01 byte of key (a marked NUL) written
+ * as \u0000; returns the length to cut back to. */
+static size_t json_push_marked_key(k2td_buf_t *path, const char *key) {
+    size_t mark = path->len;
+    k2td_buf_putc(path, '.');
+    for (; *key; key++) {
+        if (*key == '\x01') k2td_buf_puts(path, "\\u0000");
+        else k2td_buf_putc(path, *key);
+    }
+    return mark;
+}
+
+/* Appends to path the JSON path of the first key or string value under
+ * item holding a \x01 byte. Returns 1 when there is one, else 0. */
+static int json_find_mark(const cJSON *item, k2td_buf_t *path) {
+    if (cJSON_IsString(item) && strchr(item->valuestring, '\x01')) return 1;
+    size_t i = 0;
+    for (const cJSON *it = item->child; it; it = it->next, i++) {
+        size_t mark = cJSON_IsObject(item) ? json_push_marked_key(path, it->string)
+                                           : k2td_json_path_index(path, i);
+        if ((it->string && strchr(it->string, '\x01')) || json_find_mark(it, path)) return 1;
+        k2td_buf_truncate(path, mark);
+    }
+    return 0;
+}
 
 cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *errstr,
                        size_t errstr_size) {
@@ -26,8 +73,25 @@ cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *err
         const char *end = NULL;
         cJSON *root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
         if (!root && end) at = (size_t)(end - copy);
+        /* cJSON would decode \u0000 into the end of its string, losing the
+         * rest: marked instead, the message names where it is */
+        if (root && json_mark_nuls(copy, len)) {
+            cJSON_Delete(root);
+            root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+            k2td_buf_t path = K2TD_BUF_INIT;
+            k2td_buf_puts(&path, what);
+            if (root) json_find_mark(root, &path);
+            k2td_errstr_set(errstr, errstr_size,
+                            "%s: must not hold a NUL character (\\u0000)", path.data);
+            k2td_buf_free(&path);
+            cJSON_Delete(root);
+            root = NULL;
+            end = NULL;
+            at = SIZE_MAX;
+        }
         free(copy);
         if (root) return root;
+        if (at == SIZE_MAX) return NULL;
         if (at > len) at = len;
     }
     size_t line = 1, col = 1;

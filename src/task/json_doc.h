@@ -20,7 +20,9 @@
 
 /* Parses text[0..len) as one JSON document. Returns the tree (the caller frees
  * it with cJSON_Delete), or NULL with "<what>: invalid JSON near line L,
- * column C" (what names the source: a file path, "parser", ...). */
+ * column C" (what names the source: a file path, "parser", ...). A NUL byte
+ * is refused so, and a string or key holding \u0000 (which cJSON would cut
+ * short) with "<what>.<JSON path>: must not hold a NUL character". */
 cJSON *k2td_json_parse(const char *text, size_t len, const char *what, char *errstr,
                        size_t errstr_size);
 

@@ -9,6 +9,7 @@
 
 #include "../common/alloc.h"
 #include "../common/log.h"
+#include "../common/utf8.h"
 #include "../model/timestamp.h"
 #include "json_doc.h"
 
@@ -85,6 +86,21 @@ static int task_finish(k2td_task_t *t, const char *from_label, const k2td_dsn_po
     return 0;
 }
 
+int k2td_task_name_check(const char *name, char *errstr, size_t errstr_size) {
+    size_t n = strlen(name);
+    if (n == 0)
+        k2td_errstr_set(errstr, errstr_size, "must not be empty");
+    else if (n > K2TD_TASK_NAME_MAX)
+        k2td_errstr_set(errstr, errstr_size, "longer than %d bytes", K2TD_TASK_NAME_MAX);
+    else if (k2td_utf8_text_len(name, n) != n)
+        k2td_errstr_set(errstr, errstr_size,
+                        "must be UTF-8 text without control characters (byte %zu is not)",
+                        k2td_utf8_text_len(name, n) + 1);
+    else
+        return 0;
+    return -1;
+}
+
 /* Reads the required non-empty string task.<key> into *out. */
 static int read_string(const cJSON *root, const char *key, char **out, char *errstr,
                        size_t errstr_size) {
@@ -104,6 +120,13 @@ static int read_string(const cJSON *root, const char *key, char **out, char *err
     }
     *out = k2td_strdup(item->valuestring);
     return 0;
+}
+
+/* Checks name by k2td_task_name_check; errstr starts with label. */
+static int read_name(const char *name, const char *label, char *errstr, size_t errstr_size) {
+    if (k2td_task_name_check(name, errstr, errstr_size) == 0) return 0;
+    k2td_errstr_prefix(errstr, errstr_size, "%s", label);
+    return -1;
 }
 
 /* Reads the optional task.id: text or an integer; "" means none. */
@@ -196,12 +219,8 @@ static int task_check_client(const cJSON *root, const k2td_task_t *t, char *errs
     if (cJSON_GetObjectItemCaseSensitive(options, "plugins_home"))
         return k2td_errstr_set(errstr, errstr_size,
                                "task.options.plugins_home: set by the service's operator");
-    const char *loc = t->parser.policy.archive.location;
-    if (loc && (loc[0] == '/' || strstr(loc, "..")))
-        return k2td_errstr_set(errstr, errstr_size,
-                               "task.parser.global.archive.location: must be a folder inside "
-                               "the task's own (no leading `/`, no `..`)");
-    return 0;
+    return k2td_write_policy_check_confined(&t->parser.policy, "task.parser.global", errstr,
+                                            errstr_size);
 }
 
 int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
@@ -215,6 +234,7 @@ int k2td_task_read(const cJSON *root, const char *base_dir, int parser_flags,
                        k2td_json_kind(root));
     else if (k2td_json_check_keys(root, "task", task_keys, NULL, errstr, errstr_size) == 0 &&
              read_string(root, "name", &out->name, errstr, errstr_size) == 0 &&
+             read_name(out->name, "task.name: ", errstr, errstr_size) == 0 &&
              read_string(root, "from", &out->from, errstr, errstr_size) == 0 &&
              read_string(root, "to", &out->to, errstr, errstr_size) == 0 &&
              read_id(root, &out->id, errstr, errstr_size) == 0 &&
@@ -273,6 +293,7 @@ int k2td_task_from_cli(const char *name, const char *from, const char *to, const
         k2td_errstr_set(errstr, errstr_size, "%s is required", missing);
         return -1;
     }
+    if (name && *name && read_name(name, "--name: ", errstr, errstr_size) != 0) return -1;
     k2td_cm_set_defaults(option_keys, &out->options);
     out->name = k2td_strdup(name && *name ? name : "k2td");
     out->from = k2td_strdup(from);

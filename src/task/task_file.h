@@ -12,6 +12,8 @@
  *      "options": {"status_interval": "5s", "log_level": "info", "timezone": "UTC"}}
  *
  * Unknown or repeated keys anywhere are errors naming the key's JSON path.
+ * A name is 1 to K2TD_TASK_NAME_MAX bytes of UTF-8 text without control
+ * characters (it reaches logs, file names, metrics labels and answers).
  * The same task can be built from command-line arguments (--from, --to,
  * --parser @file.json). The `to` text holds a password: never log it.
  */
@@ -26,6 +28,8 @@
 #include "config_map.h"
 #include "kafka_dsn.h"
 #include "parser_config.h"
+
+#define K2TD_TASK_NAME_MAX 128 /* bytes */
 
 typedef struct k2td_task_options {
     int64_t status_interval_ms; /* how often the task's status is reported */
@@ -84,6 +88,10 @@ int k2td_task_from_cli(const char *name, const char *from, const char *to, const
  * ("--from: key `topics` is required"). */
 int k2td_task_set_from(k2td_task_t *t, const char *from, const char *label, char *errstr,
                        size_t errstr_size);
+
+/* Checks a task name (see above). Returns 0, or -1 with errstr saying why
+ * ("longer than 128 bytes"), without a key name. */
+int k2td_task_name_check(const char *name, char *errstr, size_t errstr_size);
 
 /* Releases everything *t owns and zeroes it; safe on a zeroed struct. */
 void k2td_task_free(k2td_task_t *t);

@@ -179,6 +179,19 @@ void k2td_write_policy_free(k2td_write_policy_t *p) {
     memset(p, 0, sizeof(*p));
 }
 
+int k2td_write_policy_check_confined(const k2td_write_policy_t *p, const char *path,
+                                     char *errstr, size_t errstr_size) {
+    const char *loc = p->archive.location;
+    int up = 0;
+    for (const char *seg = loc; *seg; seg += strcspn(seg, "/"), seg += *seg == '/')
+        up |= strncmp(seg, "..", 2) == 0 && (seg[2] == '/' || seg[2] == '\0');
+    if (loc[0] != '/' && !up) return 0;
+    return k2td_errstr_set(errstr, errstr_size,
+                           "%s.archive.location: `%s` leaves the task's folder; give a "
+                           "relative path without `..`",
+                           path, loc);
+}
+
 uint64_t k2td_write_policy_archive_file_bytes(const k2td_write_policy_t *p) {
     return p->archive.max_size_bytes / ((uint64_t)p->archive.rotate_count + 1);
 }

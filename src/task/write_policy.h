@@ -202,4 +202,11 @@ const char *k2td_policy_action_name(k2td_policy_action_t a);
  * 0 = unlimited. The engine passes it to k2td_archive_open. */
 uint64_t k2td_write_policy_archive_file_bytes(const k2td_write_policy_t *p);
 
+/* Checks that archive.location stays inside the task's folder, as tasks
+ * from API clients must: a relative path without a ".." segment. path is
+ * the JSON path of the global object ("task.parser.global"). Returns 0, or
+ * -1 with "<path>.archive.location: ..." in errstr. */
+int k2td_write_policy_check_confined(const k2td_write_policy_t *p, const char *path,
+                                     char *errstr, size_t errstr_size);
+
 #endif

@@ -5,7 +5,8 @@ of tests/integration/conftest.py (re-exported here). This file adds:
 
   Serve        one `k2td serve` process on its own data directory:
                Serve(binary, data_dir, password="...").start() -> self
-               .url, .port, .data_dir, .user, .password
+               .url, .port, .data_dir, .user, .password, .scheme ("https" when
+               it serves TLS; set .ssl_context to trust its certificate)
                .login(user=None, password=None) -> token (also kept as .token)
                .call(method, path, body=None, token=<.token>, headers=None, raw=None)
                    -> Answer(status, headers, body bytes, .json())
@@ -86,7 +87,8 @@ class Serve:
     """One `k2td serve` child process. The first start picks a free port;
     later starts reuse it, so a restarted service is found at the same .url."""
 
-    LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+    # any listen address (0.0.0.0 too): the tests reach it on 127.0.0.1
+    LISTENING = re.compile(r"listening on (https?)://\S*:(\d+) ")
 
     def __init__(self, binary, data_dir, password=DEFAULT_PASSWORD, env=None, args=()):
         self.binary = str(binary)
@@ -96,6 +98,8 @@ class Serve:
         self.env = dict(env or {})
         self.args = list(args)
         self.port = 0
+        self.scheme = "http"
+        self.ssl_context = None
         self.proc = None
         self.token = None
         os.makedirs(os.path.dirname(self.data_dir.rstrip("/")), exist_ok=True)
@@ -104,7 +108,7 @@ class Serve:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None
@@ -132,7 +136,8 @@ class Serve:
                 f.seek(offset)
                 m = self.LISTENING.search(f.read())
             if m:
-                return int(m.group(1))
+                self.scheme = m.group(1)
+                return int(m.group(2))
             if self.proc.poll() is not None:
                 raise RuntimeError(f"k2td serve exited ({self.proc.returncode}):\n"
                                    f"{helpers.tail(self.log_path)}")
@@ -168,7 +173,7 @@ class Serve:
             hdrs.setdefault("Content-Type", "application/json")
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout, context=self.ssl_context) as resp:
                 return Answer(resp.status, dict(resp.headers), resp.read())
         except urllib.error.HTTPError as e:
             return Answer(e.code, dict(e.headers), e.read())

@@ -2,6 +2,8 @@
 
 import os
 import stat
+import subprocess
+import threading
 
 import pytest
 
@@ -157,3 +159,77 @@ def test_bad_arguments_exit_2(k2td_bin, tmp_path, args):
     p = subprocess.run([k2td_bin, "serve", "--data-dir", str(tmp_path / "d")] + args,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2, p.stderr
+
+
+def test_parallel_wrong_logins_are_counted_before_hashing(serve):
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def attempt():
+        barrier.wait()
+        a = serve.call("POST", "/api/login", {"user": "admin", "password": "wrong"}, token=None)
+        statuses.append(a.status)
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [401] * 5 + [429] * 7
+
+
+def test_origin_is_compared_with_the_service_not_with_host(serve_factory):
+    s = serve_factory(args=["--public-url", "https://k2td.example.com/k2td/"])
+    s.login()
+    cookie = f"k2td_session={s.token}"
+
+    def post(origin, host=None):
+        headers = {"Cookie": cookie, "Origin": origin}
+        if host:
+            headers["Host"] = host
+        return s.call("POST", "/api/tasks/1/copy", token=None, headers=headers).status
+
+    assert post("http://evil.example", host="evil.example") == 403
+    assert post(f"https://127.0.0.1:{s.port}") == 403  # not the scheme it serves
+    assert post(f"http://127.0.0.1:{s.port + 1}") == 403
+    # 404: past the origin check (task 1 does not exist)
+    assert post(f"http://127.0.0.1:{s.port}") == 404
+    assert post(f"http://localhost:{s.port}") == 404
+    assert post("https://k2td.example.com", host="evil.example") == 404
+
+
+def test_a_loose_data_directory_is_tightened(serve_factory, tmp_path):
+    d = tmp_path / "loose"
+    d.mkdir(mode=0o755)
+    os.chmod(d, 0o755)
+    s = serve_factory(data_dir=d)
+    assert stat.S_IMODE(os.stat(d).st_mode) == 0o700
+    assert "had mode 0755; set to 0700" in s.log()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the directory away")
+def test_a_data_directory_of_another_user_is_refused(k2td_bin, tmp_path):
+    d = tmp_path / "theirs"
+    d.mkdir(mode=0o700)
+    os.chown(d, 65534, 65534)
+    p = subprocess.run([k2td_bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(d)],
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, K2TD_ADMIN_PASSWORD="x"))
+    assert p.returncode == 2, p.stderr
+    assert "not by this user" in p.stderr
+
+
+def test_public_urls_from_the_config_file(serve_factory, tmp_path):
+    cfg = tmp_path / "serve.json"
+    cfg.write_text('{"password": "from-config-3", "public_urls": ["https://proxy.example"]}')
+    s = serve_factory(args=["--config", str(cfg), "--public-url", "http://other.example:8080"],
+                      password=None)
+    s.login(password="from-config-3")
+
+    def post(origin):
+        return s.call("POST", "/api/tasks/1/copy", token=None,
+                      headers={"Cookie": f"k2td_session={s.token}", "Origin": origin}).status
+
+    assert post("https://proxy.example") == 404  # past the origin check
+    assert post("http://other.example:8080") == 404
+    assert post("https://other.example") == 403

@@ -132,6 +132,11 @@ static void test_ids(void) {
     }
 }
 
+/* 128 bytes: the longest name */
+#define LONG_NAME                                                                        \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"                   \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static void test_errors(void) {
     static const struct {
         const char *json, *err;
@@ -150,6 +155,16 @@ static void test_errors(void) {
         {"{\"name\":5," FROM "," TO ",\"parser\":" PARSER "}", "task.name: must be a string, not a "
          "number"},
         {"{\"name\":\"\"," FROM "," TO ",\"parser\":" PARSER "}", "task.name: must not be empty"},
+        {"{\"name\":\"a\\u001b[2J\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 2 is not)"},
+        {"{\"name\":\"two\\nlines\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 4 is not)"},
+        {"{\"name\":\"bad\xff\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 4 is not)"},
+        {"{\"name\":\"c1\\u009b\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: must be UTF-8 text without control characters (byte 3 is not)"},
+        {"{\"name\":\"" LONG_NAME "x\"," FROM "," TO ",\"parser\":" PARSER "}",
+         "task.name: longer than 128 bytes"},
         {"{\"name\":\"n\",\"from\":\"\"," TO ",\"parser\":" PARSER "}", "task.from: must not be "
          "empty"},
         {"{\"name\":\"n\"," FROM ",\"to\":{},\"parser\":" PARSER "}",
@@ -213,6 +228,28 @@ static void test_to_password_never_in_errors(void) {
                              &t, err, sizeof(err)),
               -1);
     CHECK(strstr(err, "hunter2") == NULL && strstr(err, "hunter3") == NULL);
+}
+
+/* \u0000 would cut a string short in cJSON: refused, naming where it is */
+static void test_escaped_nul_is_refused(void) {
+    char want[600], err[512];
+    k2td_task_t t;
+    const char *path = write_file("nul.json", "{\"name\":\"a\\u0000b\"," FROM "," TO
+                                              ",\"parser\":" PARSER "}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s.name: must not hold a NUL character (\\u0000)", path);
+    CHECK_STR(err, want);
+    path = write_file("nul2.json", "{\"name\":\"n\"," FROM "," TO ",\"parser\":{\"x\":[1,"
+                                   "{\"k\\u0000\":2}]}}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s.parser.x[1].k\\u0000: must not hold a NUL character (\\u0000)",
+             path);
+    CHECK_STR(err, want);
+    path = write_file("esc.json",
+                      "{\"name\":\"a\\\\u0000\"," FROM "," TO ",\"parser\":" PARSER "}");
+    CHECK_INT(k2td_task_load_file(path, &t, err, sizeof(err)), 0); /* a backslash, then text */
+    CHECK_STR(t.name, "a\\u0000");
+    k2td_task_free(&t);
 }
 
 static void test_files(void) {
@@ -292,6 +329,14 @@ static void test_from_cli(void) {
               0);
     CHECK_STR(t.name, "mine");
     k2td_task_free(&t);
+    CHECK_INT(k2td_task_from_cli("a\x1b[2J", "kafka://h:9092?topics=t", "taos+http://td:6041/db",
+                                 PARSER, &t, err, sizeof(err)),
+              -1);
+    CHECK_STR(err, "--name: must be UTF-8 text without control characters (byte 2 is not)");
+    CHECK_INT(k2td_task_from_cli(LONG_NAME, "kafka://h:9092?topics=t", "taos+http://td:6041/db",
+                                 PARSER, &t, err, sizeof(err)),
+              0);
+    k2td_task_free(&t);
 
     static const struct {
         const char *from, *to, *parser, *err;
@@ -335,6 +380,7 @@ int main(void) {
         return 1;
     }
     RUN(test_full_task);
+    RUN(test_escaped_nul_is_refused);
     RUN(test_defaults_and_option_values);
     RUN(test_ids);
     RUN(test_errors);

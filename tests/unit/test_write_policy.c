@@ -539,7 +539,27 @@ static void test_action_names(void) {
     CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)-1), "?");
 }
 
+static void test_archive_location_confined(void) {
+    static const struct {
+        const char *location;
+        int ok;
+    } cases[] = {{"archived", 1}, {"a/b", 1}, {"..x/y", 1}, {"a/..b", 1}, {"/var/k2td", 0},
+                 {"..", 0}, {"../x", 0}, {"a/../../x", 0}, {"a/..", 0}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char json[128], err[256] = "";
+        snprintf(json, sizeof(json), "{\"archive\": {\"location\": \"%s\"}}",
+                 cases[i].location);
+        k2td_write_policy_t p = load_ok(json); /* the CLI's operator may say anything */
+        int rc = k2td_write_policy_check_confined(&p, "task.parser.global", err, sizeof(err));
+        CHECK_INT(rc, cases[i].ok ? 0 : -1);
+        if (!cases[i].ok)
+            CHECK(strncmp(err, "task.parser.global.archive.location: `", 38) == 0);
+        k2td_write_policy_free(&p);
+    }
+}
+
 int main(void) {
+    RUN(test_archive_location_confined);
     RUN(test_every_policy_against_every_name);
     RUN(test_policy_defaults_and_null);
     RUN(test_replace_to);

@@ -1,0 +1,42 @@
+/*
+ * serve_conf.h - the config file of `k2td serve` (--config FILE):
+ *
+ *     {"user": "admin",                      optional, default admin
+ *      "password": "...",                    required: the login
+ *      "tls_cert": "/etc/k2td/cert.pem",     optional, with tls_key: HTTPS
+ *      "tls_key": "/etc/k2td/key.pem",       (PEM files; --tls-cert/--tls-key win)
+ *      "public_urls": ["https://k2td.example.com"],  optional: the URLs browsers
+ *                                            use when they are not the listen
+ *                                            address (added to --public-url)
+ *      "kafka": {"sasl.kerberos.kinit.cmd": "...",   optional: every task's
+ *                "allow_kinit_override": false}}     kinit command (docs/security.md)
+ *
+ * The password may be "${env:NAME}" or "${file:PATH}" (common/secret_source.h).
+ *
+ * Unknown keys are errors.
+ */
+#ifndef K2TD_SERVE_CONF_H
+#define K2TD_SERVE_CONF_H
+
+#include <stddef.h>
+
+#include "../task/config_map.h"
+
+typedef struct k2td_serve_conf {
+    char user[128];           /* "" when not given */
+    char *password;           /* owned; wiped by k2td_serve_conf_free */
+    char *tls_cert, *tls_key; /* owned file paths, NULL when not given */
+    k2td_strlist_t public_urls;
+    char *kinit_cmd;          /* owned; kafka."sasl.kerberos.kinit.cmd", NULL when not given */
+    int allow_kinit_override; /* kafka.allow_kinit_override */
+} k2td_serve_conf_t;
+
+/* Reads the config file at path into *conf (zeroed first). Returns 0, or -1
+ * with errstr naming the file and the key. */
+int k2td_serve_conf_load(const char *path, k2td_serve_conf_t *conf, char *errstr,
+                         size_t errstr_size);
+
+/* Releases what conf owns, wiping the password; safe on a zeroed struct. */
+void k2td_serve_conf_free(k2td_serve_conf_t *conf);
+
+#endif
