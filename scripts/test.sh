@@ -8,6 +8,8 @@
 #      with the sanitizer build of k2td and then with the release build
 #   5. service API tests: `k2td serve` over HTTP with the broker and the
 #      stand-in (pytest), with the sanitizer build and then the release build
+#   (the million-message scenarios, marked `heavy`, run with the release build
+#   only)
 #   6. browser tests: the web page in headless Chromium, with the release build
 #
 #   scripts/test.sh
@@ -33,7 +35,7 @@ bash scripts/fuzz.sh
 
 echo "== integration tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/integration
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider -m "not heavy" tests/integration
 
 echo "== stand-in and integration tests"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider \
@@ -41,7 +43,7 @@ K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovide
 
 echo "== service API tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/service
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider -m "not heavy" tests/service
 
 echo "== service API tests with the release build"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/service

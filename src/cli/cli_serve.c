@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../common/alloc.h"
+#include "../common/file_read.h"
 #include "../common/log.h"
 #include "../service/origin.h"
 #include "../service/service.h"
@@ -254,22 +255,12 @@ static int serve_open(const serve_args_t *a, const k2td_serve_conf_t *conf,
 /* Reads the PEM file at path (label names it in errors) into a new string
  * the caller frees. Returns it, or NULL (printed). */
 static char *serve_read_pem(const char *path, const char *label) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "k2td serve: %s %s: %s\n", label, path, strerror(errno));
-        return NULL;
-    }
     k2td_buf_t text = K2TD_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len <= SERVE_PEM_MAX)
-        k2td_buf_append(&text, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (!failed && text.len <= SERVE_PEM_MAX && text.data && strstr(text.data, "-----BEGIN "))
-        return k2td_buf_detach(&text);
+    char err[256];
+    int rc = k2td_file_read(path, SERVE_PEM_MAX, &text, err, sizeof(err));
+    if (rc == 0 && strstr(text.data, "-----BEGIN ")) return k2td_buf_detach(&text);
     fprintf(stderr, "k2td serve: %s %s: %s\n", label, path,
-            failed ? "cannot read it" : "not a PEM file of at most 1 MiB");
+            rc == -1 ? err : "not a PEM file of at most 1 MiB");
     k2td_buf_free(&text);
     return NULL;
 }

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "errstr.h"
+#include "file_read.h"
 
 #define SECRET_FILE_MAX (64 * 1024)
 
@@ -30,33 +31,25 @@ int k2td_secret_source_is_ref(const char *value) {
     return secret_ref(value, "env", &name) > 0 || secret_ref(value, "file", &name) > 0;
 }
 
-/* Reads file path into *out (one trailing "\n" or "\r\n" dropped). */
+/* Reads file path into *out (one trailing "\n" or "\r\n" dropped). Returns
+ * 1, or -1 with errstr naming the file and why. */
 static int secret_file(const char *path, char **out, char *errstr, size_t errstr_size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return k2td_errstr_set(errstr, errstr_size, "secret file %s: %s", path, strerror(errno));
     k2td_buf_t b = K2TD_BUF_INIT;
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= SECRET_FILE_MAX)
-        k2td_buf_append(&b, chunk, got);
-    int failed = ferror(f);
-    fclose(f);
+    char err[256];
+    int rc = k2td_file_read(path, SECRET_FILE_MAX, &b, err, sizeof(err));
     if (b.len && b.data[b.len - 1] == '\n') b.len--;
     if (b.len && b.data[b.len - 1] == '\r') b.len--;
-    const char *why = failed                          ? "cannot be read"
+    const char *why = rc == -1                        ? err
+                      : rc == -2                      ? "is larger than 64 KiB"
                       : b.len == 0                    ? "is empty"
-                      : b.len > SECRET_FILE_MAX       ? "is larger than 64 KiB"
                       : memchr(b.data, '\0', b.len) ? "holds a NUL byte"
                                                       : NULL;
-    if (why) {
-        if (b.data) memset(b.data, 0, b.len);
-        k2td_buf_free(&b);
-        return k2td_errstr_set(errstr, errstr_size, "secret file %s %s", path, why);
-    }
-    *out = k2td_strndup(b.data, b.len);
-    memset(b.data, 0, b.len);
+    if (!why) *out = k2td_strndup(b.data, b.len);
+    else k2td_errstr_set(errstr, errstr_size, "secret file %s%s%s", path, rc == -1 ? ": " : " ",
+                         why);
+    if (b.data) memset(b.data, 0, b.cap);
     k2td_buf_free(&b);
-    return 1;
+    return why ? -1 : 1;
 }
 
 int k2td_secret_source_read(const char *value, char **out, char *errstr, size_t errstr_size) {

@@ -14,6 +14,12 @@ import pytest
 from helpers import REPO, K2td, Kafka, Kdc, Standin, unique_name
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "heavy: a million-message scenario; scripts/test.sh runs it with the "
+        "release build only (the sanitizer pass covers the same code on smaller runs)")
+
+
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory):
     """The session's broker (.bootstrap, .produce(), .create_topic(), .admin()):

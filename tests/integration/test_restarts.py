@@ -6,6 +6,8 @@ when it held its partitions and read them to their end."""
 import random
 import time
 
+import pytest
+
 import helpers
 import meters
 from test_group import committed_offsets
@@ -22,6 +24,7 @@ def consumed_in_summary(stderr):
     return int(summary[-1].split("consumed ")[1].split(" messages")[0])
 
 
+@pytest.mark.heavy
 def test_five_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
                                                         k2td):
     meters.setup_target(standin)
@@ -61,20 +64,27 @@ def test_five_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produ
     assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
 
 
-def test_a_restart_after_kill_9_gets_its_partitions_at_once(kafka, make_topic, produce,
-                                                            standin, k2td):
+def crash_then_restart(kafka, make_topic, produce, standin, k2td, timeout, **dsn_keys):
+    """Runs a task on 100 messages until they landed, kills it with SIGKILL,
+    produces 100 more and runs it again at once with `timeout`; returns that
+    second run (ended)."""
     meters.setup_target(standin)
     topic = make_topic(partitions=PARTITIONS)
     produce(topic, [meters.message(i) for i in range(100)])
-    task = meters.task(kafka, standin, [topic], group="rejoin", timeout="0")
+    task = meters.task(kafka, standin, [topic], timeout="0", **dsn_keys)
     first = k2td.start(task)
     helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
     first.kill()
     produce(topic, [meters.message(i) for i in range(100, 200)])
-    # a restart 8 s after the crash, far inside the 45 s session of the dead
-    # member: it takes its place instead of waiting for it
-    second = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=8s")},
-                      timeout=120)
+    return k2td.run({**task, "from": task["from"].replace("timeout=0", f"timeout={timeout}")},
+                    timeout=120)
+
+
+def test_a_restart_after_kill_9_gets_its_partitions_at_once(kafka, make_topic, produce,
+                                                            standin, k2td):
+    # the restart comes far inside the 45 s session of the dead member: it
+    # takes its place instead of waiting for it
+    second = crash_then_restart(kafka, make_topic, produce, standin, k2td, "8s")
     assert second.returncode == 0, second.stderr()[-3000:]
     assert f"assigned {PARTITIONS} partition(s)" in second.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(200))
@@ -82,19 +92,10 @@ def test_a_restart_after_kill_9_gets_its_partitions_at_once(kafka, make_topic, p
 
 def test_without_static_membership_a_timeout_without_partitions_is_not_a_finish(
         kafka, make_topic, produce, standin, k2td):
-    meters.setup_target(standin)
-    topic = make_topic(partitions=PARTITIONS)
-    produce(topic, [meters.message(i) for i in range(100)])
-    task = meters.task(kafka, standin, [topic], group="dynamic", timeout="0",
-                       enable_group_instance_id="false")
-    first = k2td.start(task)
-    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
-    first.kill()
-    produce(topic, [meters.message(i) for i in range(100, 200)])
     # the dead member holds the partitions for its 45 s session: the 6 s
     # timeout passes without a partition
-    second = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=6s")},
-                      timeout=120)
+    second = crash_then_restart(kafka, make_topic, produce, standin, k2td, "6s",
+                                group="dynamic", enable_group_instance_id="false")
     assert second.returncode == 9, second.stderr()[-3000:]
     assert "not finished: no message for 6000 ms and no partition assigned" in second.stderr()
     assert "waiting for partitions: group `taosxdynamic` is joining or rebalancing" in \

@@ -56,21 +56,11 @@ heap=${K2TD_KAFKA_HEAP:-512m}
 if [[ -d $run_dir ]]; then run_dir=$(cd "$run_dir" && pwd); fi
 
 die() { echo "broker.sh: $*" >&2; exit 1; }
+# shellcheck source=daemon.sh
+source "$here/daemon.sh"
 
 # Prints the broker's PID when the run directory's broker is alive, else fails.
-# A PID is only trusted when that process is a Kafka JVM of this run directory,
-# so a recycled PID is never mistaken for (or killed as) the broker.
-running_pid() {
-    local pid state
-    [[ -s $run_dir/pid ]] || return 1
-    pid=$(<"$run_dir/pid")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
-    [[ $state != Z ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
-        grep -qF -- "kafka.Kafka $run_dir/server.properties" || return 1
-    echo "$pid"
-}
+running_pid() { daemon_pid "kafka.Kafka $run_dir/server.properties"; }
 
 # Copies the jars named in pom.xml into the cache unless a copy made from the
 # same pom.xml is already there. Fails when Maven fails.
@@ -95,19 +85,6 @@ fetch() {
     echo "$want" >"$tmp/.pom.sha256"
     rm -rf "$libs"
     mv "$tmp" "$libs"
-}
-
-# Prints six distinct TCP ports that are free on 127.0.0.1 right now.
-free_ports() {
-    python3 - <<'EOF'
-import socket
-socks = []
-for _ in range(6):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
 }
 
 # The SASL listeners' test user (written to the run directory's sasl file
@@ -224,7 +201,7 @@ set_java_opts() {
 # caller retries on new ports), 1 on any other failure.
 start_once() {
     local port cport sport tport ssport mport bootstrap pid deadline
-    if ! read -r port cport sport tport ssport mport < <(free_ports) || [[ -z $mport ]]; then
+    if ! read -r port cport sport tport ssport mport < <(free_ports 6) || [[ -z $mport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
     fi
@@ -274,7 +251,6 @@ start_once() {
 # Starts a broker in the run directory unless one already runs there; either
 # way prints its bootstrap address. Fails when it cannot start or answer.
 start() {
-    local rc
     if running_pid >/dev/null; then
         cat "$run_dir/bootstrap"
         return 0
@@ -285,36 +261,13 @@ start() {
     mkdir -p "$run_dir"
     run_dir=$(cd "$run_dir" && pwd)
     set_java_opts
-    for _ in 1 2 3; do
-        rc=0
-        start_once || rc=$?
-        [[ $rc -eq 2 ]] || return "$rc"
-        echo "broker.sh: a port was taken meanwhile, retrying on new ports" >&2
-    done
-    die "no free ports after 3 tries"
+    start_retrying broker.sh
 }
 
 # Stops the run directory's broker: SIGTERM, then SIGKILL after 30 s. Succeeds
 # when none runs.
 stop() {
-    local pid i
-    if ! pid=$(running_pid); then
-        rm -f "$run_dir/pid" "$run_dir/bootstrap"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do
-        running_pid >/dev/null || break
-        sleep 0.1
-    done
-    if running_pid >/dev/null; then
-        echo "broker.sh: broker $pid ignored SIGTERM for 30s, killing it" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            running_pid >/dev/null || break
-            sleep 0.1
-        done
-    fi
+    daemon_stop "kafka.Kafka $run_dir/server.properties" 30 "broker.sh: broker"
     rm -f "$run_dir/pid" "$run_dir/bootstrap"
 }
 

@@ -29,20 +29,11 @@ run_dir=$(cd "$run_dir" && pwd)
 export KRB5_CONFIG=$run_dir/krb5.conf KRB5_KDC_PROFILE=$run_dir/kdc.conf
 
 die() { echo "kdc.sh: $*" >&2; exit 1; }
+# shellcheck source=daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 
-# Prints the KDC's PID when it is alive; a PID counts only when that process
-# is a krb5kdc writing this run directory's pid file.
-running_pid() {
-    local pid state
-    [[ -s $run_dir/pid ]] || return 1
-    pid=$(<"$run_dir/pid")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
-    [[ $state != Z ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
-        grep -qF -- "krb5kdc -n -P $run_dir/krb5kdc.pid" || return 1
-    echo "$pid"
-}
+# Prints the KDC's PID when it is alive, else fails.
+running_pid() { daemon_pid "krb5kdc -n -P $run_dir/krb5kdc.pid"; }
 
 # Writes krb5.conf (clients: the realm's KDC on the port, TCP preferred, host
 # names taken as written) and kdc.conf (the KDC: database, ports, log).
@@ -89,16 +80,11 @@ EOF
     : >"$run_dir/kadm5.acl"
 }
 
-# Prints a TCP port free on 127.0.0.1 right now.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Creates the realm and starts the KDC; returns 0 once it listens, 2 when
 # the port was taken meanwhile (the caller retries), 1 on other failures.
 start_once() {
     local port pid deadline
-    port=$(free_port) || return 1
+    port=$(free_ports 1) || return 1
     rm -rf "$run_dir/db" "$run_dir/kdc.log" "$run_dir/pid" "$run_dir/port"
     mkdir -p "$run_dir/db"
     write_config "$port"
@@ -129,7 +115,6 @@ start_once() {
 }
 
 start() {
-    local rc
     if running_pid >/dev/null; then
         echo "$realm $(<"$run_dir/port")"
         return 0
@@ -138,13 +123,7 @@ start() {
         command -v "$tool" >/dev/null ||
             die "$tool not found (run scripts/install-deps.sh --test: krb5-kdc, krb5-admin-server)"
     done
-    for _ in 1 2 3; do
-        rc=0
-        start_once || rc=$?
-        [[ $rc -eq 2 ]] || return "$rc"
-        echo "kdc.sh: the port was taken meanwhile, retrying on a new one" >&2
-    done
-    die "no free port after 3 tries"
+    start_retrying kdc.sh
 }
 
 # Adds the principal (random key) unless it exists and exports its current
@@ -172,17 +151,7 @@ rekey() {
 
 # Stops the KDC: SIGTERM, SIGKILL after 10 s. Succeeds when none runs.
 stop() {
-    local pid i
-    if pid=$(running_pid); then
-        kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < 100; i++)); do
-            running_pid >/dev/null || break
-            sleep 0.1
-        done
-        if running_pid >/dev/null; then
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
+    daemon_stop "krb5kdc -n -P $run_dir/krb5kdc.pid" 10 "kdc.sh: krb5kdc"
     rm -f "$run_dir/pid"
 }
 

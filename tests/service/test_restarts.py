@@ -6,6 +6,8 @@ partitions to their end; its last run counts exactly what it consumed."""
 import random
 import time
 
+import pytest
+
 import helpers
 import meters
 from test_group import committed_offsets
@@ -16,6 +18,7 @@ DEVICES = 1000
 PARTITIONS = 4
 
 
+@pytest.mark.heavy
 def test_five_kill_9_of_the_service_then_the_task_finishes(serve, kafka, make_topic, produce,
                                                            standin):
     meters.setup_target(standin)
