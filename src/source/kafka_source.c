@@ -23,6 +23,9 @@ struct k2td_kafka_source {
     size_t assigned;
     int ever_assigned;
     int paused;
+    int fatal;                /* librdkafka reported a fatal error (error callback) */
+    char cause[512];          /* the last broker failure librdkafka reported, or "" */
+    int cause_is_login;       /* cause is a refused login or TLS handshake */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
     rd_kafka_topic_partition_list_t *start;  /* committed offsets read at assignment */
 };
@@ -96,6 +99,26 @@ static int64_t source_position(const k2td_kafka_source_t *s, const rd_kafka_topi
         s->stored ? rd_kafka_topic_partition_list_find(s->stored, p->topic, p->partition) : NULL;
     if (st && st->offset >= 0) return st->offset;
     return source_committed_at_start(s, p->topic, p->partition);
+}
+
+/* librdkafka's error callback (served by polling, on the polling thread):
+ * counts and logs the error as the consumer's errors, remembers a fatal
+ * one for k2td_kafka_source_poll, and keeps the reason of the last broker
+ * failure for the messages of failed checks; a refused login or TLS
+ * handshake is kept over the disconnections that follow it. */
+static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+    k2td_kafka_source_t *s = opaque;
+    s->errors++;
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        s->fatal = 1;
+        return;
+    }
+    k2td_log_warn("kafka: %s", reason);
+    int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
+    if (login || !s->cause_is_login) {
+        snprintf(s->cause, sizeof(s->cause), "%s", reason);
+        s->cause_is_login = login;
+    }
 }
 
 /* Gives partitions without a committed offset (read into s->start just
@@ -291,25 +314,26 @@ static char *source_instance_id(const k2td_kafka_conf_t *c, const char *group_id
     return b.data;
 }
 
-/* Warns when c asks for SCRAM from a librdkafka older than 2.6.1: its SCRAM
- * proof repeats the client nonce, which brokers of Apache Kafka 4.0 and
- * later refuse as invalid credentials (confluentinc/librdkafka#4895; older
- * brokers accept it). */
-static void source_warn_scram(const k2td_kafka_conf_t *c) {
-    if (rd_kafka_version() >= 0x020601ff) return;
+/* Returns 1 when c asks for SCRAM from a librdkafka older than 2.6.1: its
+ * SCRAM proof repeats the client nonce, which brokers of Apache Kafka 4.0
+ * and later refuse as invalid credentials (confluentinc/librdkafka#4895;
+ * older brokers accept it). */
+static int source_scram_at_risk(const k2td_kafka_conf_t *c) {
+    if (rd_kafka_version() >= 0x020601ff) return 0;
     for (size_t i = 0; i < c->npassthrough; i++) {
         const k2td_kv_t *kv = &c->passthrough[i];
         if ((strcmp(kv->key, "sasl.mechanisms") == 0 || strcmp(kv->key, "sasl.mechanism") == 0) &&
-            strncasecmp(kv->value, "SCRAM", 5) == 0) {
-            k2td_log_warn("kafka: SCRAM with librdkafka %s: brokers of Apache Kafka 4.0 and "
-                          "later refuse its SCRAM login as invalid credentials (fixed in "
-                          "librdkafka 2.6.1, confluentinc/librdkafka#4895); older brokers "
-                          "accept it. With Kafka 4 use PLAIN over SSL, or a newer librdkafka",
-                          rd_kafka_version_str());
-            return;
-        }
+            strncasecmp(kv->value, "SCRAM", 5) == 0)
+            return 1;
     }
+    return 0;
 }
+
+/* What a SCRAM login refused for source_scram_at_risk() may mean. */
+#define SOURCE_SCRAM_HINT                                                                      \
+    "brokers of Apache Kafka 4.0 and later refuse this librdkafka's SCRAM login as invalid " \
+    "credentials (fixed in librdkafka 2.6.1, confluentinc/librdkafka#4895); older brokers "  \
+    "accept it. With Kafka 4 use PLAIN over SSL, or a newer librdkafka"
 
 /* Builds the librdkafka configuration for c with the given ids (instance_id
  * may be NULL), without a rebalance callback. Returns NULL with errstr set. */
@@ -354,7 +378,9 @@ static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *grou
         if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
             goto fail;
     rd_kafka_conf_set_log_cb(rc, source_log_cb);
-    source_warn_scram(c);
+    if (source_scram_at_risk(c))
+        k2td_log_warn("kafka: SCRAM with librdkafka %s: " SOURCE_SCRAM_HINT,
+                      rd_kafka_version_str());
     return rc;
 fail:
     rd_kafka_conf_destroy(rc);
@@ -381,6 +407,7 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
         source_conf(conf, s->group_id, s->client_id, s->instance_id, errstr, errstr_size);
     if (!rc) goto fail;
     rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
+    rd_kafka_conf_set_error_cb(rc, source_error_cb);
     rd_kafka_conf_set_opaque(rc, s);
     /* librdkafka's log lines are served by the thread that polls, so they
      * reach that thread's log hook (a service task's activity) */
@@ -423,13 +450,35 @@ int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr
     return k2td_kafka_source_topics(s, timeout_ms, NULL, NULL, errstr, errstr_size);
 }
 
+/* Returns the monotonic clock in milliseconds. */
+static int64_t source_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
                              void *ctx, char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(s->rk, 1, NULL, &md, timeout_ms);
+    rd_kafka_resp_err_t err;
+    /* in steps, serving librdkafka's callbacks in between: a refused login
+     * or TLS handshake ends the wait as soon as it is reported */
+    int64_t deadline = source_now_ms() + timeout_ms;
+    for (;;) {
+        int64_t left = deadline - source_now_ms();
+        err = rd_kafka_metadata(s->rk, 1, NULL, &md, left < 250 ? (int)(left > 0 ? left : 1) : 250);
+        rd_kafka_message_t *m;
+        while ((m = rd_kafka_consumer_poll(s->rk, 0)) != NULL) rd_kafka_message_destroy(m);
+        if (!err || s->cause_is_login || source_now_ms() >= deadline) break;
+    }
     if (err) {
-        snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
-                 s->conf->brokers, timeout_ms, rd_kafka_err2str(err));
+        if (s->cause_is_login)
+            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s",
+                     s->conf->brokers, s->cause, source_scram_at_risk(s->conf) ? "; " : "",
+                     source_scram_at_risk(s->conf) ? SOURCE_SCRAM_HINT : "");
+        else
+            snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
+                     s->conf->brokers, timeout_ms, s->cause[0] ? s->cause : rd_kafka_err2str(err));
         return -1;
     }
     int rc = 0;
@@ -466,30 +515,40 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
     return 0;
 }
 
+/* Logs librdkafka's fatal error, naming the usual cause of a fenced one. */
+static void source_log_fatal(k2td_kafka_source_t *s) {
+    char fatal_err[512];
+    rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
+    if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
+        k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
+                       "and took this one's place: each member of a task running at the "
+                       "same time needs its own instance_name", s->group_id, s->instance_id);
+    else
+        k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
+}
+
 rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal) {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(s->rk, timeout_ms);
-    if (!m || !m->err) return m;
-    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    if (m && m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         s->errors++;
-        char fatal_err[512];
-        rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
-        if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
-            k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
-                           "and took this one's place: each member of a task running at the "
-                           "same time needs its own instance_name", s->group_id, s->instance_id);
-            if (fatal) *fatal = 1;
-        } else if (ferr) {
-            k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
-            if (fatal) *fatal = 1;
-        } else if (m->rkt) {
+        if (rd_kafka_fatal_error(s->rk, NULL, 0))
+            s->fatal = s->fatal ? s->fatal : 1;
+        else if (m->rkt)
             k2td_log_warn("kafka: %s [%d]: %s", rd_kafka_topic_name(m->rkt), (int)m->partition,
                           rd_kafka_message_errstr(m));
-        } else {
+        else
             k2td_log_warn("kafka: %s", rd_kafka_message_errstr(m));
-        }
     }
-    rd_kafka_message_destroy(m);
-    return NULL;
+    if (s->fatal) { /* from the message above or from the error callback */
+        if (s->fatal == 1) source_log_fatal(s);
+        s->fatal = 2; /* logged once */
+        if (fatal) *fatal = 1;
+    }
+    if (m && m->err) {
+        rd_kafka_message_destroy(m);
+        return NULL;
+    }
+    return m;
 }
 
 uint64_t k2td_kafka_source_epoch(const k2td_kafka_source_t *s) {

@@ -62,8 +62,11 @@ const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
 
 /*
  * Checks that the brokers answer and every configured topic exists.
- * Returns 0; -1 when no broker answered within timeout_ms; -2 when a topic is
- * missing. errstr names the brokers or the topic.
+ * Returns 0; -1 when no broker answered within timeout_ms, or at once when
+ * a broker refused the login or the TLS handshake; -2 when a topic is
+ * missing. errstr names the brokers and the cause librdkafka reported (the
+ * refused login, the certificate that failed, the refused connection), or
+ * the topic.
  */
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);
