@@ -64,6 +64,8 @@ standin_factory = _ic.standin_factory
 standin = _ic.standin
 k2td_bin = _ic.k2td_bin
 k2td = _ic.k2td
+kdc = _ic.kdc
+kafka3 = _ic.kafka3
 pytest_configure = _ic.pytest_configure
 
 DEFAULT_PASSWORD = "service-test-password"

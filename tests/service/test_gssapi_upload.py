@@ -1,0 +1,60 @@
+"""GSSAPI through the service as the page does it: the keytab is uploaded
+(POST /api/uploads), the task names it by its reference (@upload:<id>), and
+the service's task logs in to a real Kafka 3 broker with k2td's own kinit
+command against a real KDC and writes every message; with a keytab whose key
+the KDC changed, the start fails and the task's error names the refusal."""
+
+import meters
+from helpers import unique_name
+from test_run import status, wait_status
+
+
+def upload_keytab(serve, path):
+    """Uploads the keytab file at path; returns its reference."""
+    with open(path, "rb") as f:
+        a = serve.call("POST", "/api/uploads?name=client.keytab", raw=f.read())
+    assert a.status == 201, a
+    return a.json()["ref"]
+
+
+def gssapi_task(serve, kafka3, standin, topic, principal, keytab_path):
+    task = meters.secure_task(kafka3, standin, [topic], kafka3.sasl()[0],
+                              sasl_mechanism="GSSAPI", sasl_kerberos_service_name="kafka",
+                              sasl_kerberos_principal=principal,
+                              sasl_kerberos_keytab=upload_keytab(serve, keytab_path))
+    a = serve.call("POST", "/api/tasks", task)
+    assert a.status == 201, a
+    return a.json()["id"]
+
+
+def test_an_uploaded_keytab_logs_the_task_in(serve_factory, kafka3, kdc, standin, tmp_path,
+                                             request):
+    serve = serve_factory(env=dict(kdc.env, KRB5CCNAME=f"FILE:{tmp_path}/krb5cc"))
+    serve.login()
+    meters.setup_target(standin)
+    topic = kafka3.create_topic(unique_name(request.node.name), 2)
+    kafka3.produce(topic, [meters.message(i) for i in range(30)])
+    principal = kdc.keytab("k2td-svc", tmp_path / "client.keytab")
+    task_id = gssapi_task(serve, kafka3, standin, topic, principal, tmp_path / "client.keytab")
+    assert serve.call("POST", f"/api/tasks/{task_id}/start").status == 200
+    wait_status(serve, task_id, lambda s: s["run"]["written_rows"] == 30, "30 rows written")
+    assert meters.rows(standin) == meters.expected_rows(range(30))
+    assert serve.call("POST", f"/api/tasks/{task_id}/stop").status == 200
+
+
+def test_a_stale_uploaded_keytab_is_a_named_failure(serve_factory, kafka3, kdc, standin,
+                                                    tmp_path, request):
+    serve = serve_factory(env=dict(kdc.env, KRB5CCNAME=f"FILE:{tmp_path}/krb5cc"))
+    serve.login()
+    meters.setup_target(standin)
+    topic = kafka3.create_topic(unique_name(request.node.name), 1)
+    principal = kdc.keytab("k2td-stale", tmp_path / "stale.keytab")
+    kdc.rekey(principal)
+    task_id = gssapi_task(serve, kafka3, standin, topic, principal, tmp_path / "stale.keytab")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    s = wait_status(serve, task_id, lambda s: s["state"] == "failed", "the start to fail",
+                    timeout=180)
+    error = serve.call("GET", f"/api/tasks/{task_id}").json()["last_error"]["message"]
+    assert "refused the connection" in error and "GSSAPI" in error, error
+    assert s["health"] != "Ready"
+    assert status(serve, task_id)["run"]["written_rows"] == 0
