@@ -387,6 +387,15 @@ fail:
     return NULL;
 }
 
+void k2td_kafka_source_new_failed(const char *err, char *errstr, size_t errstr_size) {
+    /* librdkafka 2.0.2 says only "PEM lib" when it cannot decrypt the key */
+    int key = strstr(err, "ssl.key") && strstr(err, "PEM lib");
+    snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s%s", err,
+             key ? " (the client key cannot be read: a wrong key password, ca_password, or "
+                   "a key that is not PEM)"
+                 : "");
+}
+
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
                                         char *errstr, size_t errstr_size) {
     char *group_id, *client_id;
@@ -419,7 +428,7 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
         rd_kafka_conf_destroy(rc); /* rd_kafka_new owns rc only on success */
-        snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s", err);
+        k2td_kafka_source_new_failed(err, errstr, errstr_size);
         goto fail;
     }
     rd_kafka_set_log_queue(s->rk, NULL); /* the main queue, which polling serves */

@@ -52,6 +52,11 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
                                         char *errstr, size_t errstr_size);
 
+/* Writes the error of a consumer librdkafka refused to create (its message
+ * err) to errstr, with the likely cause when librdkafka's words hide it (a
+ * client key it could not decrypt). */
+void k2td_kafka_source_new_failed(const char *err, char *errstr, size_t errstr_size);
+
 /* Returns the effective group id and client id ("" when unset). */
 const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s);
 const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
