@@ -62,6 +62,9 @@ source "$here/daemon.sh"
 # Prints the broker's PID when the run directory's broker is alive, else fails.
 running_pid() { daemon_pid "kafka.Kafka $run_dir/server.properties"; }
 
+# Succeeds when the broker at bootstrap address $1 answers a metadata request.
+answers() { [[ $(kcat -b "$1" -L -m 1 2>/dev/null) == *$'\n 1 brokers:'* ]]; }
+
 # Copies the jars named in pom.xml into the cache unless a copy made from the
 # same pom.xml is already there. Fails when Maven fails.
 fetch() {
@@ -200,7 +203,7 @@ set_java_opts() {
 # request. Returns 0 when it does, 2 when a port was taken meanwhile (the
 # caller retries on new ports), 1 on any other failure.
 start_once() {
-    local port cport sport tport ssport mport bootstrap pid deadline
+    local port cport sport tport ssport mport bootstrap pid
     if ! read -r port cport sport tport ssport mport < <(free_ports 6) || [[ -z $mport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
@@ -222,23 +225,8 @@ start_once() {
         </dev/null >"$run_dir/logs/stdout.log" 2>&1 &
     pid=$!
     echo "$pid" >"$run_dir/pid"
-    deadline=$((SECONDS + start_wait))
-    until [[ $(kcat -b "$bootstrap" -L -m 1 2>/dev/null) == *$'\n 1 brokers:'* ]]; do
-        if ! running_pid >/dev/null; then
-            if grep -qs "Address already in use" "$run_dir/logs/server.log" "$run_dir/logs/stdout.log"; then
-                return 2
-            fi
-            tail -n 40 "$run_dir/logs/server.log" "$run_dir/logs/stdout.log" >&2 || true
-            echo "broker.sh: broker exited during start (logs in $run_dir/logs)" >&2
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            stop
-            echo "broker.sh: broker did not answer within ${start_wait}s (logs in $run_dir/logs)" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
+    daemon_wait_ready "broker.sh: broker" "$run_dir/logs/server.log $run_dir/logs/stdout.log" \
+        answers "$bootstrap" || return
     echo "127.0.0.1:$sport $sasl_user $sasl_password" >"$run_dir/sasl"
     echo "127.0.0.1:$tport $run_dir/ssl/ca.pem" >"$run_dir/ssl-listener"
     echo "127.0.0.1:$ssport" >"$run_dir/sasl-ssl"

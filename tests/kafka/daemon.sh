@@ -48,6 +48,32 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 PY
 }
 
+# Waits up to start_wait seconds until the command "${@:3}" succeeds (the
+# daemon answers). $1 names the daemon in messages, $2 lists its log files
+# (space-separated). Returns 0 once it answers; 2 when it died because a port
+# was taken meanwhile; 1, its logs' tails shown, when it died otherwise or did
+# not answer in time (then it is stopped).
+daemon_wait_ready() {
+    local name=$1 logs=$2 deadline=$((SECONDS + start_wait))
+    shift 2
+    until "$@"; do
+        if ! running_pid >/dev/null; then
+            # shellcheck disable=SC2086  # logs is a list of paths
+            grep -qs "Address already in use" $logs && return 2
+            # shellcheck disable=SC2086
+            tail -n 40 $logs >&2 || true
+            echo "$name exited during start (logs in $run_dir)" >&2
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            stop
+            echo "$name did not answer within ${start_wait}s (logs in $run_dir)" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
 # Runs start_once up to three times while it reports a port taken meanwhile
 # (2); returns its last status, or fails naming $1 after three tries.
 start_retrying() {

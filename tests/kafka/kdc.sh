@@ -80,10 +80,13 @@ EOF
     : >"$run_dir/kadm5.acl"
 }
 
+# Succeeds when something accepts TCP connections on 127.0.0.1 port $1.
+listens() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 # Creates the realm and starts the KDC; returns 0 once it listens, 2 when
 # the port was taken meanwhile (the caller retries), 1 on other failures.
 start_once() {
-    local port pid deadline
+    local port pid
     port=$(free_ports 1) || return 1
     rm -rf "$run_dir/db" "$run_dir/kdc.log" "$run_dir/pid" "$run_dir/port"
     mkdir -p "$run_dir/db"
@@ -93,23 +96,8 @@ start_once() {
     setsid krb5kdc -n -P "$run_dir/krb5kdc.pid" -r "$realm" </dev/null >"$run_dir/stdout.log" 2>&1 &
     pid=$!
     echo "$pid" >"$run_dir/pid"
-    deadline=$((SECONDS + start_wait))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-        if ! running_pid >/dev/null; then
-            if grep -qs "Address already in use" "$run_dir/kdc.log" "$run_dir/stdout.log"; then
-                return 2
-            fi
-            tail -n 20 "$run_dir/kdc.log" "$run_dir/stdout.log" >&2 || true
-            echo "kdc.sh: krb5kdc exited during start (logs in $run_dir)" >&2
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            stop
-            echo "kdc.sh: krb5kdc did not listen within ${start_wait}s (logs in $run_dir)" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
+    daemon_wait_ready "kdc.sh: krb5kdc" "$run_dir/kdc.log $run_dir/stdout.log" listens "$port" ||
+        return
     echo "$port" >"$run_dir/port"
     echo "$realm $port"
 }
