@@ -9,6 +9,7 @@
 #   5. service API tests: `k2td serve` over HTTP with the broker and the
 #      stand-in (pytest), with the sanitizer build and then the release build
 #   6. browser tests: the web page in headless Chromium, with the release build
+#   7. end-to-end tests against a real TDengine server (scripts/test-tdengine.sh)
 #
 #   scripts/test.sh
 #
@@ -48,3 +49,5 @@ K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovide
 
 echo "== browser tests"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
+
+bash scripts/test-tdengine.sh
