@@ -184,6 +184,11 @@ class Handler(BaseHTTPRequestHandler):
         if not self._authorized():
             self._send(401, AUTH_FAILURE)
             return
+        if not body.strip():
+            # taosAdapter answers these itself, with HTTP 400, before TDengine sees them
+            self._send(400, {'code': 0x1106, 'desc': 'request is empty'} if not body
+                       else {'code': 0x1107, 'desc': 'no sql input'})
+            return
         db = unquote(path[len('/rest/sql/'):]) if path.startswith('/rest/sql/') else ''
         with_meta = params.get('row_with_meta', ['false'])[0].lower() == 'true'
         try:
