@@ -93,7 +93,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status, obj):
         """Writes one response with a JSON body (obj None: empty body)."""
-        data = b'' if obj is None else json.dumps(obj, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+        # surrogateescape: stored invalid UTF-8 goes out as its original bytes (query.render)
+        data = b'' if obj is None else json.dumps(obj, ensure_ascii=False, separators=(',', ':')).encode(
+            'utf-8', 'surrogateescape')
         self.send_response(status)
         self.send_header('Content-Type', 'application/json; charset=utf-8')
         self.send_header('Content-Length', str(len(data)))
