@@ -20,11 +20,6 @@ def run_ok(k2td, task, timeout=120):
     return run
 
 
-def select(td, text):
-    """The rows of one SELECT (asserting success)."""
-    return td.ok(text)
-
-
 def json_task(kafka, td, topic, template="d_{id}", stable="meters", workdir=None, db=None,
               source_keys=None, **policies):
     """A JSON task into `stable` (subtables named by `template`) with
