@@ -11,6 +11,7 @@
 #   (the million-message scenarios, marked `heavy`, run with the release build
 #   only)
 #   6. browser tests: the web page in headless Chromium, with the release build
+#   7. end-to-end tests against a real TDengine server (scripts/test-tdengine.sh)
 #
 #   scripts/test.sh
 #
@@ -50,3 +51,5 @@ K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovide
 
 echo "== browser tests"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
+
+bash scripts/test-tdengine.sh

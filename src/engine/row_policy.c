@@ -138,8 +138,12 @@ static k2td_row_verdict_t row_policy_alter(k2td_row_policy_t *rp, const k2td_buf
                                            char *errstr, size_t errstr_size) {
     k2td_rest_answer_t a;
     k2td_rest_class_t c = k2td_rest_exec(rp->rest, sql->data, sql->len, &a, errstr, errstr_size);
-    /* another writer added the column first: TDengine's 0x263C */
-    int duplicate = a.code == 0x263C || (a.desc && strstr(a.desc, "Duplicated column"));
+    /* another writer added the column first: 3.3.7 answers 0x036B "Column
+     * already exists" (older servers' parser said 0x263C "Duplicated column
+     * names") */
+    int duplicate = a.code == 0x036B || a.code == 0x263C ||
+                    (a.desc && (strstr(a.desc, "Column already exists") ||
+                                strstr(a.desc, "Duplicated column")));
     k2td_rest_answer_clear(&a);
     if (c == K2TD_REST_OK || duplicate) {
         k2td_log_info("%s", sql->data);

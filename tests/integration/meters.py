@@ -31,8 +31,10 @@ def setup_target(standin, db="kdb", precision="ms"):
 
 
 def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", parser=None,
-         **dsn_keys):
-    """A task definition (dict) reading `topics` into db.meters."""
+         to=None, **dsn_keys):
+    """A task definition (dict) reading `topics` into db.meters: written to
+    the stand-in, or to the target DSN `to` when given (a real server:
+    taos+http://root:taosdata@127.0.0.1:6041/<db>)."""
     # a group of the test's own (its first topic): members of other tests'
     # groups stay registered for their session after they stop (static
     # membership), and a new member of such a group would wait for them
@@ -43,7 +45,7 @@ def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", par
     return {
         "name": name,
         "from": f"kafka://{kafka.bootstrap}?{query}",
-        "to": f"taos+http://root:taosdata@127.0.0.1:{standin.port}/{db}",
+        "to": to or f"taos+http://root:taosdata@127.0.0.1:{standin.port}/{db}",
         "parser": parser or {"parse": {"value": {"json": ""}},
                              "model": {"name": template, "using": "meters"}},
     }

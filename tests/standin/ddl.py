@@ -40,7 +40,7 @@ def _check_defs(defs, is_tag):
     for d in defs:
         _check_name(d.name, MAX_NAME)
         if d.type in VAR_TYPES and not length_ok(d.type, d.length, is_tag):
-            raise TdError(errors.PAR_VAR_COLUMN_LEN, 'Invalid binary/nchar column/tag length')
+            raise TdError(errors.PAR_VAR_COLUMN_LEN, 'Invalid column length for var length type')
         if d.type == 'JSON' and not is_tag:
             raise TdError(errors.PAR_INVALID_COL_JSON, 'Only tag can be json type')
 
@@ -180,8 +180,11 @@ def alter_stable(ctx, stmt):
     action, is_tag, d = stmt.extra
     _check_defs([d], is_tag)
     if action == 'add':
-        if st.find(d.name) or st.find(d.name, True):
-            raise TdError(errors.PAR_DUPLICATED_COLUMN, 'Duplicated column names')
+        # measured on 3.3.7.5: the kind of the name already there decides, not what is added
+        if st.find(d.name):
+            raise TdError(errors.COLUMN_EXISTS, 'Column already exists')
+        if st.find(d.name, True):
+            raise TdError(errors.TAG_EXISTS, 'Tag already exists')
         if is_tag and (d.type == 'JSON' or any(t.type == 'JSON' for t in st.tags)):
             raise TdError(errors.PAR_ONLY_ONE_JSON_TAG, 'Only one tag if there is a json tag')
         col = _as_column(d, st.new_sqlname(), is_tag)

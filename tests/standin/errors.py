@@ -11,11 +11,13 @@ import codecs
 # Native codes (low 16 bits) used by the stand-in.
 INVALID_OPERATION = 0x0200
 SQL_SYNTAX = 0x0216          # insert-parser syntax errors: syntax error near '..' (..)
-SQL_TOO_LONG = 0x0219
+FUNC_NOT_EXIST = 0x0374
 INVALID_JSON = 0x0221
 AUTH_FAILURE = 0x0357
 STB_EXISTS = 0x0360
 STB_NOT_EXIST = 0x0362
+TAG_EXISTS = 0x0369
+COLUMN_EXISTS = 0x036B
 DB_EXISTS = 0x0381
 DB_NOT_EXIST = 0x0388
 TABLE_EXISTS = 0x0603

@@ -56,7 +56,9 @@ def render(ftype, v, prec):
     if ftype == 'JSON':
         return json.loads(v)
     if isinstance(v, bytes):
-        return v.decode('utf-8', 'go_replace')
+        # taosAdapter 3.3.7.8 sends stored bytes as they are, invalid UTF-8 included
+        # (server._send writes these surrogates back as the original bytes)
+        return v.decode('utf-8', 'surrogateescape')
     if isinstance(v, str):
         return errors.clean_text(v)
     return v

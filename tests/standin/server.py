@@ -93,7 +93,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status, obj):
         """Writes one response with a JSON body (obj None: empty body)."""
-        data = b'' if obj is None else json.dumps(obj, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+        # surrogateescape: stored invalid UTF-8 goes out as its original bytes (query.render)
+        data = b'' if obj is None else json.dumps(obj, ensure_ascii=False, separators=(',', ':')).encode(
+            'utf-8', 'surrogateescape')
         self.send_response(status)
         self.send_header('Content-Type', 'application/json; charset=utf-8')
         self.send_header('Content-Length', str(len(data)))
@@ -183,6 +185,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         if not self._authorized():
             self._send(401, AUTH_FAILURE)
+            return
+        if not body.strip():
+            # taosAdapter answers these itself, with HTTP 400, before TDengine sees them
+            self._send(400, {'code': 0x1106, 'desc': 'request is empty'} if not body
+                       else {'code': 0x1107, 'desc': 'no sql input'})
             return
         db = unquote(path[len('/rest/sql/'):]) if path.startswith('/rest/sql/') else ''
         with_meta = params.get('row_with_meta', ['false'])[0].lower() == 'true'

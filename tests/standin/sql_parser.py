@@ -439,6 +439,9 @@ class Parser:
                 arg = '*' if self.accept(STAR) else self._column_ref()
             end = self.expect(RP)
             item = Item('func', t.kind, arg, rest_of(self.o, t.start, end.end - t.start))
+        elif t.kind == ID and self.peek(1).kind == LP:
+            # TDengine parses any call, then finds no such function
+            raise errors.TdError(errors.FUNC_NOT_EXIST, 'Func not exists')
         elif t.kind == 'tbname' or t.kind == ID:
             name = self._column_ref()
             item = Item('col', name, text=name)

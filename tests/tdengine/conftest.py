@@ -1,0 +1,69 @@
+"""Pytest fixtures for the end-to-end tests against a real TDengine server
+(scripts/test-tdengine.sh runs them inside td.sh's network namespace).
+
+The Kafka broker, topic, producer and k2td fixtures are those of
+tests/integration/conftest.py (re-exported here, as tests/service does).
+This file adds `td`: a RealTd on the server's REST endpoint with a database
+of the test's own, dropped after the test.
+
+Environment:
+  K2TD_TD_URL   REST endpoint of the server (default http://127.0.0.1:6041)
+  K2TD_BIN      the k2td binary (default <repo>/build/k2td)
+"""
+
+import importlib.util
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+INTEGRATION = os.path.join(REPO, "tests", "integration")
+if INTEGRATION not in sys.path:
+    sys.path.insert(0, INTEGRATION)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from realtd import RealTd  # noqa: E402
+
+
+def _integration_fixtures():
+    """Loads tests/integration/conftest.py under a name of its own, so its
+    fixtures can be re-exported here without clashing with this conftest."""
+    spec = importlib.util.spec_from_file_location(
+        "k2td_integration_conftest_td", os.path.join(INTEGRATION, "conftest.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_ic = _integration_fixtures()
+kafka = _ic.kafka
+make_topic = _ic.make_topic
+produce = _ic.produce
+k2td_bin = _ic.k2td_bin
+k2td = _ic.k2td
+
+
+@pytest.fixture(scope="session")
+def td_server():
+    """The real server's REST endpoint; fails the session (never skips)
+    when it does not answer."""
+    server = RealTd(os.environ.get("K2TD_TD_URL", "http://127.0.0.1:6041"))
+    try:
+        answer = server.sql("SELECT server_version()")
+    except OSError as e:
+        pytest.fail(f"no TDengine REST endpoint at {server.url}: {e} "
+                    "(run through scripts/test-tdengine.sh)", pytrace=False)
+    assert answer["code"] == 0, answer
+    return server
+
+
+@pytest.fixture
+def td(td_server, request):
+    """td_server with a fresh ms-precision database of this test's own
+    (.db; td.database(precision) makes more), all dropped after the test."""
+    t = td_server.for_test(request.node.name)
+    yield t
+    t.drop_all()

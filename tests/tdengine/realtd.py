@@ -1,0 +1,75 @@
+"""A client of a real TDengine REST endpoint (taosAdapter /rest/sql) for
+the tests in this directory: SQL in, the parsed JSON answer out, and
+databases of a test's own."""
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from helpers import unique_name
+
+
+class RealTd:
+    """The REST endpoint at `url` (user root, password taosdata). .port and
+    .dsn(db) give what a k2td task's `to` needs."""
+
+    def __init__(self, url, user="root", password="taosdata"):
+        self.url = url.rstrip("/")
+        self.port = urllib.parse.urlsplit(self.url).port
+        self.user = user
+        self.password = password
+        self.db = None
+        self._prefix = "k2td"
+        self._made = []
+
+    def dsn(self, db=None, user=None, password=None):
+        """The k2td target DSN of database `db` (default .db)."""
+        host = urllib.parse.urlsplit(self.url).netloc
+        return (f"taos+http://{user or self.user}:{password or self.password}@{host}/"
+                f"{db or self.db}")
+
+    def sql(self, text, db=None, user=None, password=None, timeout=30):
+        """POSTs one SQL statement to /rest/sql[/db] and returns the parsed
+        JSON answer, also for HTTP error statuses. Raises OSError when the
+        server cannot be reached, ValueError when the answer is not JSON."""
+        path = "/rest/sql" + (f"/{db}" if db else "")
+        cred = f"{user or self.user}:{password or self.password}".encode()
+        req = urllib.request.Request(
+            self.url + path, data=text.encode(), method="POST",
+            headers={"Authorization": "Basic " + base64.b64encode(cred).decode()})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                body = resp.read()
+        except urllib.error.HTTPError as e:
+            body = e.read()
+        return json.loads(body)
+
+    def ok(self, text, db=None):
+        """sql() that asserts success; returns the answer's rows."""
+        answer = self.sql(text, db)
+        assert answer["code"] == 0, (text, answer)
+        return answer.get("data")
+
+    def for_test(self, name):
+        """A handle on the same server for one test, with its own fresh
+        ms-precision database as .db."""
+        t = RealTd(self.url, self.user, self.password)
+        t._prefix = name
+        t.db = t.database()
+        return t
+
+    def database(self, precision="ms"):
+        """Creates a small database (1 vgroup, 16 MB buffer) of this handle's
+        own and returns its name; drop_all() drops it."""
+        name = unique_name("k2td_" + self._prefix[:40]).lower()
+        self.ok(f"CREATE DATABASE {name} VGROUPS 1 BUFFER 16 PRECISION '{precision}'")
+        self._made.append(name)
+        return name
+
+    def drop_all(self):
+        """Drops every database this handle created."""
+        for name in self._made:
+            self.sql(f"DROP DATABASE IF EXISTS {name}")
+        self._made = []

@@ -1,0 +1,46 @@
+"""Helpers shared by the real-TDengine tests: tasks aimed at the test's
+database, runs that must succeed, and exact read-backs."""
+
+import json
+import os
+
+import meters
+
+
+def td_task(kafka, td, topic, parser=None, db=None, **keys):
+    """meters.task() reading `topic` into td's database (or `db`) on the real
+    server, with a parser of its own when given."""
+    return meters.task(kafka, None, [topic], parser=parser, to=td.dsn(db), **keys)
+
+
+def run_ok(k2td, task, timeout=120):
+    """Runs the task to its idle end and asserts it exited 0; returns the run."""
+    run = k2td.run(task, timeout=timeout)
+    assert run.returncode == 0, run.stderr()
+    return run
+
+
+def json_task(kafka, td, topic, template="d_{id}", stable="meters", workdir=None, db=None,
+              source_keys=None, **policies):
+    """A JSON task into `stable` (subtables named by `template`) with
+    parser.global = policies, archiving under `workdir` when given;
+    source_keys (a dict) add to or override the `from` DSN's keys."""
+    parser = {"parse": {"value": {"json": ""}},
+              "model": {"name": template, "using": stable}}
+    if policies:
+        parser["global"] = policies
+    task = td_task(kafka, td, topic, parser=parser, db=db, **(source_keys or {}))
+    if workdir is not None:
+        task["options"] = {"data_dir": str(workdir)}
+    return task
+
+
+def archived(workdir, task_name="meters"):
+    """The task's archive lines as (offset, reason), in offset order; [] when
+    nothing was archived."""
+    path = os.path.join(str(workdir), "tasks", task_name, "archived", "archive.jsonl")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        lines = [json.loads(line) for line in f]
+    return sorted((l["offset"], l["reason"]) for l in lines)
