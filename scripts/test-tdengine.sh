@@ -5,10 +5,9 @@
 #   scripts/test-tdengine.sh [pytest args...]
 #
 # The server comes from the td.sh kit in $K2TD_TDENGINE_HOME, else
-# ../shared/tdengine relative to the repository root (for a git worktree, the
-# main checkout's root when the worktree has none beside it); when that
-# directory is absent the suite is skipped (and the script succeeds). The server runs in a network
-# namespace and a state directory of this run's own (k2td-td-<pid>), where
+# ../shared/tdengine relative to the repository root; when that directory is
+# absent the suite is skipped, saying so (and the script succeeds). The server
+# runs in a network namespace and a state directory of this run's own (k2td-td-<pid>), where
 # the broker, k2td and pytest run too; both are removed on exit, also when a
 # test fails or the script is interrupted. Expects build/k2td (scripts/build.sh
 # release) and the test venv in .cache/venv (scripts/install-deps.sh --test).
@@ -16,15 +15,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-td_home=${K2TD_TDENGINE_HOME:-}
-if [ -z "$td_home" ]; then
-    td_home=$repo/../shared/tdengine
-    main=$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-    main=${main%/.git}
-    if [ ! -d "$td_home" ] && [ -n "$main" ] && [ -d "$main/../shared/tdengine" ]; then
-        td_home=$main/../shared/tdengine
-    fi
-fi
+td_home=${K2TD_TDENGINE_HOME:-$repo/../shared/tdengine}
 if [ ! -d "$td_home" ]; then
     echo "real TDengine suite skipped: $td_home not found"
     exit 0
