@@ -1,5 +1,4 @@
-"""Connections and bodies from clients without a session (security review,
-issue #10): idle sockets cannot lock others out, bodies are not read before
+"""Connections and bodies from clients without a session (security review): idle sockets cannot lock others out, bodies are not read before
 the session is checked, memory stays bounded."""
 
 import http.client

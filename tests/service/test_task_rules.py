@@ -1,6 +1,6 @@
 """What the API refuses in a task that a task file's operator may write or
 that would harm logs and /metrics: names that are not plain text, archive
-locations outside the task's folder (security review, issue #10)."""
+locations outside the task's folder (security review)."""
 
 import json
 import os

@@ -1,6 +1,6 @@
 """HTTPS with a certificate from the arguments or the config file, the
 Secure cookie and HSTS, and the warning for a plain listener beyond
-loopback (security review, issue #10)."""
+loopback (security review)."""
 
 import http.client
 import json
