@@ -3,6 +3,7 @@
 conftest.py turns them into fixtures; tests may import them directly."""
 
 import base64
+import importlib.util
 import json
 import os
 import re
@@ -24,6 +25,33 @@ STANDIN_PY = os.path.join(REPO, "tests", "standin", "tdengine_standin.py")
 
 # How k2td is invoked on a task file: "{task}" stands for the file's path.
 K2TD_TASK_ARGS = ("run", "{task}")
+
+
+def rest_sql(url, user, password, text, db=None, timeout=30):
+    """POSTs one SQL statement to url's /rest/sql[/db] with Basic auth and
+    returns the parsed JSON answer, also for HTTP error statuses. Raises
+    OSError when the server cannot be reached, ValueError when the answer is
+    not JSON."""
+    path = "/rest/sql" + (f"/{db}" if db else "")
+    cred = f"{user}:{password}".encode()
+    req = urllib.request.Request(
+        url + path, data=text.encode(), method="POST",
+        headers={"Authorization": "Basic " + base64.b64encode(cred).decode()})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError as e:
+        body = e.read()
+    return json.loads(body)
+
+
+def load_conftest(name, path):
+    """Loads the conftest.py at path as module `name`, so another suite can
+    re-export its fixtures without clashing with its own conftest."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def wait_until(predicate, timeout, what, interval=0.05):
@@ -324,17 +352,8 @@ class Standin:
         stand-in's own credentials unless given) and returns the parsed JSON
         answer, also for HTTP error statuses. Raises when the answer is not
         JSON or the stand-in cannot be reached."""
-        path = "/rest/sql" + (f"/{db}" if db else "")
-        cred = f"{user or self.user}:{password or self.password}".encode()
-        req = urllib.request.Request(
-            self.url + path, data=text.encode(), method="POST",
-            headers={"Authorization": "Basic " + base64.b64encode(cred).decode()})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                body = resp.read()
-        except urllib.error.HTTPError as e:
-            body = e.read()
-        return json.loads(body)
+        return rest_sql(self.url, user or self.user, password or self.password, text, db,
+                        timeout)
 
 
 class K2tdProcess:

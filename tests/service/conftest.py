@@ -25,7 +25,6 @@ Other suites (tests/browser) import it as a plain module:
 from $K2TD_BIN (default <repo>/build/k2td), as in the integration tests.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -46,17 +45,8 @@ if INTEGRATION not in sys.path:
 import helpers  # noqa: E402  (tests/integration/helpers.py)
 
 
-def _integration_fixtures():
-    """Loads tests/integration/conftest.py under a name of its own, so its
-    fixtures can be re-exported here without clashing with this conftest."""
-    spec = importlib.util.spec_from_file_location(
-        "k2td_integration_conftest", os.path.join(INTEGRATION, "conftest.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_ic = _integration_fixtures()
+_ic = helpers.load_conftest("k2td_integration_conftest",
+                           os.path.join(INTEGRATION, "conftest.py"))
 kafka = _ic.kafka
 make_topic = _ic.make_topic
 produce = _ic.produce

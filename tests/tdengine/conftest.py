@@ -11,7 +11,6 @@ Environment:
   K2TD_BIN      the k2td binary (default <repo>/build/k2td)
 """
 
-import importlib.util
 import os
 import sys
 
@@ -25,20 +24,12 @@ if INTEGRATION not in sys.path:
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+import helpers  # noqa: E402
 from realtd import RealTd  # noqa: E402
 
 
-def _integration_fixtures():
-    """Loads tests/integration/conftest.py under a name of its own, so its
-    fixtures can be re-exported here without clashing with this conftest."""
-    spec = importlib.util.spec_from_file_location(
-        "k2td_integration_conftest_td", os.path.join(INTEGRATION, "conftest.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_ic = _integration_fixtures()
+_ic = helpers.load_conftest("k2td_integration_conftest_td",
+                           os.path.join(INTEGRATION, "conftest.py"))
 kafka = _ic.kafka
 make_topic = _ic.make_topic
 produce = _ic.produce

@@ -2,13 +2,9 @@
 the tests in this directory: SQL in, the parsed JSON answer out, and
 databases of a test's own."""
 
-import base64
-import json
-import urllib.error
 import urllib.parse
-import urllib.request
 
-from helpers import unique_name
+from helpers import rest_sql, unique_name
 
 
 class RealTd:
@@ -34,17 +30,8 @@ class RealTd:
         """POSTs one SQL statement to /rest/sql[/db] and returns the parsed
         JSON answer, also for HTTP error statuses. Raises OSError when the
         server cannot be reached, ValueError when the answer is not JSON."""
-        path = "/rest/sql" + (f"/{db}" if db else "")
-        cred = f"{user or self.user}:{password or self.password}".encode()
-        req = urllib.request.Request(
-            self.url + path, data=text.encode(), method="POST",
-            headers={"Authorization": "Basic " + base64.b64encode(cred).decode()})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                body = resp.read()
-        except urllib.error.HTTPError as e:
-            body = e.read()
-        return json.loads(body)
+        return rest_sql(self.url, user or self.user, password or self.password, text, db,
+                        timeout)
 
     def ok(self, text, db=None):
         """sql() that asserts success; returns the answer's rows."""
