@@ -30,6 +30,9 @@ static const int transient_codes[] = {
     0x0126, /* out of RPC memory queue */
     0x012C, /* timeout */
     0x012E, /* not enough disk space */
+    0x0130, /* "Database is starting up" */
+    0x0131, /* "Database is closing down": taosAdapter's answer to a request
+             * that reached it while taosd was shutting down */
     0x03B1, /* not enough memory in dnode */
     0xE002, /* taosAdapter: connection / pool errors */
     0xE003,
@@ -86,6 +89,10 @@ k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_e
         return K2TD_REST_TRANSIENT;
     if (in_list(code, data_codes, sizeof(data_codes) / sizeof(data_codes[0]))) return K2TD_REST_DATA;
     return K2TD_REST_FATAL;
+}
+
+int k2td_rest_table_missing(int code) {
+    return code == 0x2603 || code == 0x0362;
 }
 
 const char *k2td_rest_class_name(k2td_rest_class_t c) {

@@ -347,6 +347,16 @@ class Standin:
         """Kills the stand-in with SIGKILL (a crash); returns its exit status."""
         return self._end(signal.SIGKILL, 10)
 
+    def fail(self, count, status=503, code=65535, desc="injected failure"):
+        """Makes the next `count` /rest/sql requests answer HTTP `status` with
+        {"code": code, "desc": desc} without running them."""
+        req = urllib.request.Request(
+            self.url + "/_standin/fail", method="POST",
+            data=json.dumps({"count": count, "status": status, "code": code,
+                             "desc": desc}).encode())
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            resp.read()
+
     def sql(self, text, db=None, user=None, password=None, timeout=30):
         """POSTs one SQL statement to /rest/sql[/db] with Basic auth (the
         stand-in's own credentials unless given) and returns the parsed JSON
