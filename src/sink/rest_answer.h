@@ -52,7 +52,8 @@ k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_e
 
 /* Returns 1 when code is TDengine's answer about a table or supertable that
  * does not exist (9731 "Table does not exist", which an INSERT ... USING a
- * dropped supertable gets, or 866 "STable not exist"), else 0. */
+ * dropped supertable gets; 866 "STable not exist"; 1562 "Supertable does not
+ * exist"), else 0. */
 int k2td_rest_table_missing(int code);
 
 /* Returns "ok", "transient", "auth", "data" or "fatal". */

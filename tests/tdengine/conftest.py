@@ -80,15 +80,16 @@ def td_processes(td_server):
 
 @pytest.fixture
 def gateway(td_processes, tmp_path):
-    """gateway(port, flags=()) -> a started tdprocs.Gateway: another
-    taosAdapter on the server's taosd with taosAdapter command-line `flags`
-    on top of the suite's configuration; stopped after the test."""
+    """gateway(port, flags=(), ready=None) -> a started tdprocs.Gateway:
+    another taosAdapter on the server's taosd with taosAdapter command-line
+    `flags` on top of the suite's configuration, once its answer satisfies
+    ready (see Gateway.start); stopped after the test."""
     made = []
 
-    def make(port, flags=()):
+    def make(port, flags=(), ready=None):
         g = Gateway(td_processes, tmp_path / f"gateway-{port}-{len(made)}", port, flags)
         made.append(g)
-        return g.start()
+        return g.start(ready=ready)
 
     yield make
     for g in made:

@@ -121,9 +121,10 @@ class Gateway:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=60):
-        """Starts it and waits until REST answers (anything in JSON);
-        returns self. Raises RuntimeError when it exits first."""
+    def start(self, timeout=60, ready=None):
+        """Starts it and waits until REST answers SELECT server_version()
+        with JSON for which ready(answer) is true (any JSON when ready is
+        None); returns self. Raises RuntimeError when it exits first."""
         home = self.procs.home()
         argv = [os.path.join(home, "bin", "taosadapter"),
                 "-c", os.path.join(self.procs.state, "cfg", "taosadapter.toml"),
@@ -139,11 +140,11 @@ class Gateway:
                 raise RuntimeError(f"taosadapter on port {self.port} exited "
                                    f"({self.proc.returncode}); see {self.run_dir}")
             try:
-                helpers.rest_sql(self.url, "root", "taosdata", "SELECT server_version()",
-                                 timeout=5)
-                return True
+                answer = helpers.rest_sql(self.url, "root", "taosdata",
+                                          "SELECT server_version()", timeout=5)
             except (OSError, ValueError):
                 return False
+            return ready is None or ready(answer)
 
         helpers.wait_until(answers, timeout, f"taosadapter on port {self.port}", interval=0.2)
         return self

@@ -1,10 +1,9 @@
 """Faults of the real server other than an outage: the supertable dropped
 while k2td writes into it, and taosAdapter answering HTTP 5xx."""
 
-import json
-
 import meters
 from helpers import wait_until
+from realtd import RealTd
 from tdcase import archive_lines, json_task, summary
 from test_group import committed_offsets
 
@@ -96,3 +95,42 @@ def test_a_supertable_dropped_mid_run_stops_the_task_under_break(kafka, make_top
     assert "does not exist (policy table_not_exist: break)" in run.stderr()
     assert archive_lines(k2td.workdir) == []
     assert committed_offsets(kafka, "taosx" + topic, topic, PARTITIONS) < FIRST + DROPPED
+
+
+# what taosAdapter answers to every request while its memory use is above
+# monitor.pauseAllMemoryThreshold (per cent of the machine's memory)
+PAUSED = "memory exceeds threshold"
+GATEWAY_PORT = 6045
+
+
+def test_a_gateway_answering_503_is_waited_out(kafka, make_topic, produce, td, k2td, gateway):
+    """taosAdapter answers HTTP 503 with the body "memory exceeds threshold"
+    (a JSON string) to every request while its memory use is above
+    monitor.pauseAllMemoryThreshold; set to 0.01 % here, it always is. k2td,
+    writing through that gateway, retries while its partitions wait and,
+    once a gateway with the normal settings is back on the port, writes
+    every row exactly once."""
+    meters.setup_target(td, db=td.db)
+    topic = make_topic(partitions=PARTITIONS)
+    _produce(produce, topic, 0, 1000)
+    normal = gateway(GATEWAY_PORT)
+    task = json_task(kafka, td, topic, source_keys={"timeout": "5s"})
+    task["to"] = RealTd(normal.url).dsn(td.db)
+    run = k2td.start(task)
+    wait_until(lambda: run.returncode is not None or _count(td) == 1000, 120, "the first rows")
+    normal.stop()
+    paused = gateway(GATEWAY_PORT, ["--monitor.pauseAllMemoryThreshold", "0.01"],
+                     ready=lambda answer: answer == PAUSED)
+    _produce(produce, topic, 1000, 2000)
+    wait_until(lambda: run.returncode is not None or run.stderr().count("HTTP 503: ") >= 3,
+               120, "three retries of a 503")
+    assert run.returncode is None, run.stderr()[-3000:]
+    assert f"'\"{PAUSED}\"'; retrying in" in run.stderr()
+    assert _count(td) == 1000
+    paused.stop()
+    gateway(GATEWAY_PORT)
+    run.wait(120)
+    assert run.returncode == 0, run.stderr()[-3000:]
+    assert summary(run)["wrote"] == 2000
+    assert meters.rows(td, db=td.db) == meters.expected_rows(range(2000), DEVICES)
+    assert committed_offsets(kafka, "taosx" + topic, topic, PARTITIONS) == 2000

@@ -3,20 +3,27 @@ stopped for 60 s while k2td is mid-way through 1,000,000 messages in four
 partitions, then started again. k2td must wait (partitions paused, the write
 retried), lose nothing and write nothing twice: afterwards the target holds
 exactly the 1,000,000 rows, read back in full and compared value by value,
-and the group's committed offsets add up to 1,000,000.
+the run's summary counts 1,000,000 rows written and none refused, skipped or
+archived, and the group's committed offsets add up to 1,000,000.
 
 The outage begins once a tenth of the rows landed, while only the first 30 %
 of the messages are in the topic; the other 70 % are produced while the
 server is down, so the outage always falls in the middle of the ingest.
+
+What the server answers meanwhile (docs/tdengine.md): with taosd down,
+taosAdapter holds each request about 20 s (sometimes 40 or 80) and answers
+HTTP 200 with code 11 "Unable to establish connection"; a request that
+reaches it while taosd shuts down gets 305 "Database is closing down", one
+in flight at that moment may get 1321 "Vnode stopped". With taosAdapter down
+the connection is refused.
 """
 
 import re
 import time
 
-import pytest
-
 import meters
 from helpers import wait_until
+from realtd import RealTd
 from tdcase import summary, td_task
 from test_group import committed_offsets
 
@@ -26,93 +33,137 @@ PARTITIONS = 4
 OUTAGE_S = 60
 BEFORE = N * 3 // 10
 
-
-def _produce(produce, topic, lo, hi):
-    produce(topic, [meters.message(i, DEVICES) for i in range(lo, hi)],
-            partition=[i % PARTITIONS for i in range(lo, hi)])
-
-
-def _count(td):
-    return td.ok(f"SELECT COUNT(*) FROM {td.db}.meters")[0][0]
+# the task beside the main one in the taosd outage, through a taosAdapter
+# set up with httpCodeServerError = true
+SIDE_PORT = 6044
+SIDE_N = 20_000
 
 
-def _stored(td):
+def _messages(lo, hi, devices=DEVICES):
+    return [meters.message(i, devices) for i in range(lo, hi)]
+
+
+def _count(td, db=None):
+    return td.ok(f"SELECT COUNT(*) FROM {db or td.db}.meters")[0][0]
+
+
+def _stored(td, db=None):
     """Every stored row as (tbname, ts in epoch ms, current, voltage, phase,
-    groupid, location), sorted; the timestamps read as integers and sorted
-    here, which keeps the 1,000,000-row read cheap."""
-    ms = td.sql(f"SELECT tbname, CAST(ts AS BIGINT), current, voltage, phase, groupid, "
-                f"location FROM {td.db}.meters", timeout=300)
-    assert ms["code"] == 0, ms
-    return sorted(tuple(r) for r in ms["data"])
+    groupid, location), sorted here (cheaper than ORDER BY on the server for
+    a million rows)."""
+    answer = td.sql(f"SELECT tbname, CAST(ts AS BIGINT), current, voltage, phase, groupid, "
+                    f"location FROM {db or td.db}.meters", timeout=300)
+    assert answer["code"] == 0, answer
+    return sorted(tuple(r) for r in answer["data"])
 
 
-def _expected():
+def _expected(n, devices=DEVICES):
+    """What records 0..n-1 must become, in _stored()'s form and order."""
     out = []
-    for i in range(N):
-        r = meters.record(i, DEVICES)
+    for i in range(n):
+        r = meters.record(i, devices)
         out.append((f"d_{r['id']}", r["ts"], r["current"], r["voltage"], r["phase"],
                     r["groupid"], r["location"]))
     return sorted(out)
 
 
 def _retry_reasons(stderr):
-    """The distinct reasons of k2td's "retrying" warnings, numbers of the
-    backoff left out."""
-    reasons = re.findall(r"tdengine: (.*); retrying in \d+ ms", stderr)
-    return sorted(set(reasons))
+    """The distinct reasons of k2td's "retrying" warnings."""
+    return sorted(set(re.findall(r"tdengine: (.*); retrying in \d+ ms", stderr)))
 
 
-def _ingest_through_an_outage(name, kafka, make_topic, produce, td, k2td, td_processes):
-    """Runs the 1,000,000-message ingest with `name` stopped for OUTAGE_S s
-    mid-way; returns (the finished run, its topic, numbers for the report)."""
-    meters.setup_target(td, db=td.db)
-    topic = make_topic(partitions=PARTITIONS)
-    _produce(produce, topic, 0, BEFORE)
-    task = td_task(kafka, td, topic, group=f"outage_{name}", timeout="10s",
-                   batch_size="10000")
-    run = k2td.start(task)
-    wait_until(lambda: run.returncode is not None or _count(td) >= N // 10, 300,
-               "a tenth of the rows", interval=0.2)
-    assert run.returncode is None, run.stderr()[-3000:]
-    before = _count(td)
-    stopped_at = time.monotonic()
-    stop_s = td_processes.stop(name)
-    _produce(produce, topic, BEFORE, N)
-    wait_until(lambda: run.returncode is not None or "retrying in" in run.stderr(), 120,
-               f"k2td to retry while {name} is down")
-    # the scenario: the server stays down OUTAGE_S s in all while k2td retries
-    wait_until(lambda: run.returncode is not None or
-               time.monotonic() - stopped_at >= OUTAGE_S, OUTAGE_S + 60,
-               f"{OUTAGE_S} s of outage", interval=0.5)
-    assert run.returncode is None, "k2td must wait for TDengine, not exit:\n" + \
-        run.stderr()[-3000:]
-    during = run.stderr()
-    td_processes.start()
-    up_at = time.monotonic()
-    wait_until(lambda: run.returncode is not None or _count(td) == N, 600, "every row",
-               interval=1)
-    caught_up_s = time.monotonic() - up_at
-    run.wait(600)
+def _assert_exact(run, kafka, td, topic, n, db=None, devices=DEVICES, partitions=PARTITIONS):
+    """The finished run wrote the n messages of topic into db exactly once."""
     assert run.returncode == 0, run.stderr()[-3000:]
-    numbers = {"rows before the outage": before, "stop took s": round(stop_s, 1),
-               "outage s": round(up_at - stopped_at, 1),
-               "all rows in s after REST answered again": round(caught_up_s, 1),
-               "retry reasons": _retry_reasons(during)}
-    print(f"\n{name} outage: {numbers}")
-    return run, topic, numbers
-
-
-def _assert_exact(run, kafka, td, group, topic):
-    assert summary(run) == {"consumed": N, "wrote": N, "refused": 0, "skipped": 0,
+    assert summary(run) == {"consumed": n, "wrote": n, "refused": 0, "skipped": 0,
                             "archived": 0}, run.stderr()[-3000:]
-    assert committed_offsets(kafka, group, topic, PARTITIONS) == N
-    assert _stored(td) == _expected()
+    assert committed_offsets(kafka, "taosx" + topic, topic, partitions) == n
+    assert _stored(td, db) == _expected(n, devices)
 
 
-@pytest.mark.parametrize("name", ["taosd", "taosadapter"])
-def test_a_60_s_outage_mid_ingest_loses_nothing(name, kafka, make_topic, produce, td, k2td,
-                                                td_processes):
-    run, topic, numbers = _ingest_through_an_outage(name, kafka, make_topic, produce, td, k2td,
-                                                    td_processes)
-    assert numbers["retry reasons"], run.stderr()[-3000:]
-    _assert_exact(run, kafka, td, f"taosxoutage_{name}", topic)
+class Outage:
+    """The 1,000,000-message ingest of the test, with `name` (taosd or
+    taosadapter) stopped OUTAGE_S s mid-way: .run(while_down) runs it
+    (while_down is called right after the stop) and returns numbers for the
+    report; .task_run is the k2td run, .topic its topic."""
+
+    def __init__(self, name, kafka, make_topic, produce, td, k2td, td_processes):
+        self.name, self.kafka, self.produce, self.td = name, kafka, produce, td
+        self.k2td, self.td_processes = k2td, td_processes
+        meters.setup_target(td, db=td.db)
+        self.topic = make_topic(partitions=PARTITIONS)
+        self.task_run = None
+
+    def _produce(self, lo, hi):
+        self.produce(self.topic, _messages(lo, hi),
+                     partition=[i % PARTITIONS for i in range(lo, hi)])
+
+    def run(self, while_down=lambda: None):
+        self._produce(0, BEFORE)
+        run = self.task_run = self.k2td.start(
+            td_task(self.kafka, self.td, self.topic, timeout="5s", batch_size="10000"))
+        wait_until(lambda: run.returncode is not None or _count(self.td) >= N // 10, 300,
+                   "a tenth of the rows", interval=0.2)
+        assert run.returncode is None, run.stderr()[-3000:]
+        before = _count(self.td)
+        stopped_at = time.monotonic()
+        stop_s = self.td_processes.stop(self.name)
+        self._produce(BEFORE, N)
+        while_down()
+        wait_until(lambda: run.returncode is not None or "retrying in" in run.stderr(), 120,
+                   f"k2td to retry while {self.name} is down")
+        # the scenario: the server stays down OUTAGE_S s in all while k2td retries
+        wait_until(lambda: run.returncode is not None or
+                   time.monotonic() - stopped_at >= OUTAGE_S, OUTAGE_S + 60,
+                   f"{OUTAGE_S} s of outage", interval=0.5)
+        assert run.returncode is None, "k2td must wait for TDengine, not exit:\n" + \
+            run.stderr()[-3000:]
+        during = run.stderr()
+        self.td_processes.start()
+        up_at = time.monotonic()
+        wait_until(lambda: run.returncode is not None or _count(self.td) == N, 600,
+                   "every row", interval=0.5)
+        caught_up_s = time.monotonic() - up_at
+        run.wait(600)
+        return {"rows before the stop": before, "stop took s": round(stop_s, 1),
+                "down s": round(up_at - stopped_at, 1),
+                "every row in, s after REST answered again": round(caught_up_s, 1),
+                "retry reasons": _retry_reasons(during)}
+
+
+def test_taosd_down_60_s_mid_ingest_loses_nothing(kafka, make_topic, produce, td, k2td,
+                                                   td_processes, gateway):
+    """taosd stopped 60 s mid-ingest: taosAdapter stays up and answers with
+    TDengine's errors (HTTP 200). Beside the main task a smaller one writes
+    through a second taosAdapter set up with httpCodeServerError = true,
+    which answers the same outage with HTTP 5xx (502 for code 11, 500 for
+    305): k2td retries those too and loses nothing."""
+    outage = Outage("taosd", kafka, make_topic, produce, td, k2td, td_processes)
+    side_gw = gateway(SIDE_PORT, ["--httpCodeServerError"])
+    side_db = td.database()
+    meters.setup_target(td, db=side_db)
+    side_topic = make_topic(partitions=1)
+    produce(side_topic, _messages(0, SIDE_N // 2, 10))
+    side = k2td.start(td_task(kafka, RealTd(side_gw.url), side_topic, db=side_db,
+                              timeout="5s"))
+    wait_until(lambda: side.returncode is not None or _count(td, side_db) == SIDE_N // 2,
+               120, "the side task's first rows")
+    numbers = outage.run(lambda: produce(side_topic, _messages(SIDE_N // 2, SIDE_N, 10)))
+    side.wait(300)
+    side_reasons = _retry_reasons(side.stderr())
+    print(f"\ntaosd outage: {numbers}; through httpCodeServerError=true: {side_reasons}")
+    _assert_exact(outage.task_run, kafka, td, outage.topic, N)
+    assert any("TDengine error" in r for r in numbers["retry reasons"]), numbers
+    assert any("(HTTP 50" in r for r in side_reasons), side.stderr()[-3000:]
+    _assert_exact(side, kafka, td, side_topic, SIDE_N, db=side_db, devices=10, partitions=1)
+
+
+def test_taosadapter_down_60_s_mid_ingest_loses_nothing(kafka, make_topic, produce, td, k2td,
+                                                         td_processes):
+    """taosAdapter stopped 60 s mid-ingest (taosd stays up): the connection
+    is refused; k2td retries until the gateway is back."""
+    outage = Outage("taosadapter", kafka, make_topic, produce, td, k2td, td_processes)
+    numbers = outage.run()
+    print(f"\ntaosAdapter outage: {numbers}")
+    _assert_exact(outage.task_run, kafka, td, outage.topic, N)
+    assert any("Connection refused" in r for r in numbers["retry reasons"]), numbers

@@ -132,7 +132,8 @@ static void test_classify_ok(void) {
 
 static void test_classify_transient(void) {
     static const int codes[] = {0x000B, 0x000C, 0x0022, 0x0126, 0x0102, 0x0101, 0x0105,
-                                0x012E, 0x0130, 0x0131, 0x03B1, 0xE002, 0xE003, 0xE004};
+                                0x012E, 0x0130, 0x0131, 0x03B1, 0x0408, 0x0529, 0x0903,
+                                0x090C, 0x0911, 0x0914, 0xE002, 0xE003, 0xE004};
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
         CHECK_INT(k2td_rest_classify(200, codes[i], 0), K2TD_REST_TRANSIENT);
     CHECK_INT(k2td_rest_classify(502, 0x000B, 0), K2TD_REST_TRANSIENT); /* httpCodeServerError=true */
@@ -152,6 +153,7 @@ static void test_classify_transient(void) {
 static void test_table_missing(void) {
     CHECK_INT(k2td_rest_table_missing(9731), 1); /* an INSERT ... USING a dropped supertable */
     CHECK_INT(k2td_rest_table_missing(866), 1);
+    CHECK_INT(k2td_rest_table_missing(1562), 1);
     CHECK_INT(k2td_rest_table_missing(904), 0); /* the database: not a table */
     CHECK_INT(k2td_rest_table_missing(0), 0);
 }
