@@ -82,8 +82,8 @@ def td_processes(td_server):
 def gateway(td_processes, tmp_path):
     """gateway(port, flags=(), ready=None) -> a started tdprocs.Gateway:
     another taosAdapter on the server's taosd with taosAdapter command-line
-    `flags` on top of the suite's configuration, once its answer satisfies
-    ready (see Gateway.start); stopped after the test."""
+    `flags` on top of the suite's configuration, once it listens (and its
+    answer satisfies ready: see Gateway.start); stopped after the test."""
     made = []
 
     def make(port, flags=(), ready=None):

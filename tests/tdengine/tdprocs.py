@@ -12,6 +12,7 @@ share it.
 
 import os
 import signal
+import socket
 import subprocess
 import time
 
@@ -121,10 +122,18 @@ class Gateway:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def listening(self):
+        """True when something accepts connections on the port."""
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
     def start(self, timeout=60, ready=None):
-        """Starts it and waits until REST answers SELECT server_version()
-        with JSON for which ready(answer) is true (any JSON when ready is
-        None); returns self. Raises RuntimeError when it exits first."""
+        """Starts it and waits until it listens and, when ready is given,
+        until its answer to SELECT server_version() (parsed JSON) satisfies
+        ready(answer); returns self. Raises RuntimeError when it exits first."""
         home = self.procs.home()
         argv = [os.path.join(home, "bin", "taosadapter"),
                 "-c", os.path.join(self.procs.state, "cfg", "taosadapter.toml"),
@@ -135,18 +144,22 @@ class Gateway:
                                          env=dict(os.environ,
                                                   LD_LIBRARY_PATH=os.path.join(home, "lib")))
 
-        def answers():
+        def up():
             if self.proc.poll() is not None:
                 raise RuntimeError(f"taosadapter on port {self.port} exited "
                                    f"({self.proc.returncode}); see {self.run_dir}")
+            if not self.listening():
+                return False
+            if ready is None:
+                return True
             try:
                 answer = helpers.rest_sql(self.url, "root", "taosdata",
                                           "SELECT server_version()", timeout=5)
             except (OSError, ValueError):
                 return False
-            return ready is None or ready(answer)
+            return ready(answer)
 
-        helpers.wait_until(answers, timeout, f"taosadapter on port {self.port}", interval=0.2)
+        helpers.wait_until(up, timeout, f"taosadapter on port {self.port}", interval=0.2)
         return self
 
     def stop(self):
