@@ -9,7 +9,10 @@
  *                                            use when they are not the listen
  *                                            address (added to --public-url)
  *      "kafka": {"sasl.kerberos.kinit.cmd": "...",   optional: every task's
- *                "allow_kinit_override": false}}     kinit command (docs/security.md)
+ *                "allow_kinit_override": false},     kinit command (docs/security.md)
+ *      "target_ca": "/etc/k2td/td-ca.pem"}   optional: the PEM file of CAs every
+ *                                            https target is checked against
+ *                                            (instead of the system's store)
  *
  * The password may be "${env:NAME}" or "${file:PATH}" (common/secret_source.h).
  *
@@ -28,6 +31,7 @@ typedef struct k2td_serve_conf {
     char *tls_cert, *tls_key; /* owned file paths, NULL when not given */
     k2td_strlist_t public_urls;
     char *kinit_cmd;          /* owned; kafka."sasl.kerberos.kinit.cmd", NULL when not given */
+    char *target_ca;          /* owned file path, NULL when not given */
     int allow_kinit_override; /* kafka.allow_kinit_override */
 } k2td_serve_conf_t;
 

@@ -49,7 +49,7 @@ k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, 
         return K2TD_ENGINE_CONFIG;
     k2td_engine_rc_t rc = runtime_open_parsing(rt, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) return rc;
-    k2td_rest_opts_t ro = {0, timeout_ms};
+    k2td_rest_opts_t ro = {0, timeout_ms, task->options.target_ca};
     rt->rest = k2td_rest_new(&rt->dsn, &ro);
     int64_t now_ms;
     k2td_convert_opts_t co;

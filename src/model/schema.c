@@ -74,7 +74,8 @@ int k2td_column_set_type(k2td_column_t *col, const char *text) {
 const char *k2td_column_type_text(const k2td_column_t *col, char out[K2TD_COLTYPE_TEXT_MAX]) {
     const char *name = k2td_coltype_name(col->type);
     if (col->type == K2TD_COL_DECIMAL)
-        snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s(%d, %d)", name, col->dec_precision, col->dec_scale);
+        snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s(%d, %d)", name, col->dec_precision,
+                 col->dec_scale);
     else if (col->type >= K2TD_COL_VARCHAR && col->type <= K2TD_COL_JSON)
         snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s(%d)", name, (int)col->length);
     else

@@ -20,6 +20,8 @@ typedef struct k2td_rest k2td_rest_t;
 typedef struct k2td_rest_opts {
     long connect_timeout_ms; /* TCP (+TLS) connect; 0 means 5000 */
     long timeout_ms;         /* whole request, answer included; 0 means 60000 */
+    const char *ca_file;     /* https: PEM file of the CAs trusted instead of the
+                                system's store; NULL: the system's store */
 } k2td_rest_opts_t;
 
 /* Returns a client for dsn (which is copied; the caller keeps its own) with
