@@ -1,5 +1,11 @@
 """HTTP front end: TDengine's REST endpoints (POST /rest/sql[/<db>], GET /rest/login/<user>/<pass>,
-GET /-/ping) and test-control endpoints under /_standin/ that need no authentication:
+GET /-/ping) and test-control endpoints under /_standin/ that need no authentication.
+
+Given a cloud token, /rest/sql answers like a TDengine Cloud gateway instead: only requests
+whose `token` query parameter is that token are served, Basic credentials or none; a missing
+or wrong token is HTTP 401 with taosAdapter's authentication failure.
+
+The control endpoints:
 
   POST /_standin/fail   {"count": N, "status": 503[, "code": c, "desc": "..."]}
         the next N /rest/sql requests answer that HTTP status with body
@@ -58,12 +64,13 @@ class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, engine, user, password):
+    def __init__(self, address, engine, user, password, cloud_token=None):
         super().__init__(address, Handler)
         self.engine = engine
         self.user = user
         self.password = password
         self.token = token_for(user, password)
+        self.cloud_token = cloud_token
         self.injector = FailInjector()
 
 
@@ -117,8 +124,11 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length > 0 else b''
 
-    def _authorized(self):
-        """True for valid Basic credentials or the Taosd login token."""
+    def _authorized(self, params=None):
+        """True for valid Basic credentials or the Taosd login token; for a
+        cloud gateway, for its token in the query parameters `params`."""
+        if self.server.cloud_token is not None:
+            return (params or {}).get('token') == [self.server.cloud_token]
         header = self.headers.get('Authorization', '')
         scheme, _, value = header.strip().partition(' ')
         if scheme.lower() == 'basic':
@@ -183,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
         if injected is not None:
             self._send(*injected)
             return
-        if not self._authorized():
+        if not self._authorized(params):
             self._send(401, AUTH_FAILURE)
             return
         if not body.strip():
