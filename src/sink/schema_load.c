@@ -31,8 +31,10 @@ static int run(k2td_rest_t *r, const k2td_buf_t *sql, const char *what, k2td_res
         if (answered)
             snprintf(errstr, errstr_size, "TDengine at %s cannot serve requests now (%s): %s",
                      k2td_rest_base_url(r), what, why);
-        else
+        else if (cls == K2TD_REST_TRANSIENT)
             snprintf(errstr, errstr_size, "TDengine is unreachable (%s): %s", what, why);
+        else /* a connection that cannot work as set up: TLS verification, ... */
+            snprintf(errstr, errstr_size, "no connection to TDengine (%s): %s", what, why);
         return K2TD_SCHEMA_UNREACHABLE;
     }
     if (cls == K2TD_REST_AUTH) {
