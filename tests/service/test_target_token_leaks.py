@@ -22,13 +22,7 @@ def test_the_token_is_used_and_never_shown(serve, kafka, make_topic, produce, tm
         topic = make_topic(partitions=1)
         produce(topic, [meters.message(i) for i in range(20)])
         task = meters.task(kafka, gateway, [topic], name="cloud", to=to)
-        seen = []
-
-        def call(method, path, body=None):
-            a = serve.call(method, path, body)
-            seen.append((f"{method} {path}", a.body))
-            return a
-
+        call = serve.call  # every answer is searched at the end (serve.answers)
         made = call("POST", "/api/tasks", task)
         assert made.status == 201, made
         tid = made.json()["id"]
@@ -71,7 +65,7 @@ def test_the_token_is_used_and_never_shown(serve, kafka, make_topic, produce, tm
         unauthorized = call("POST", "/api/target/stables", {"to": to.replace(TOKEN, WRONG)})
         assert unauthorized.status == 502, unauthorized
 
-        seen.append(("service log", serve.log().encode()))
+        seen = serve.answers + [("service log", serve.log().encode())]
         assert [where for where, text in seen if MARK.encode() in text] == []
     finally:
         gateway.stop()
