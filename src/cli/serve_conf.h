@@ -9,7 +9,10 @@
  *                                            use when they are not the listen
  *                                            address (added to --public-url)
  *      "kafka": {"sasl.kerberos.kinit.cmd": "...",   optional: every task's
- *                "allow_kinit_override": false}}     kinit command (docs/security.md)
+ *                "allow_kinit_override": false},     kinit command (docs/security.md)
+ *      "log_level": "info"}                  optional: error, warn, info or debug
+ *                                            (--log-level wins at start; SIGHUP
+ *                                            sets it from the file again)
  *
  * The password may be "${env:NAME}" or "${file:PATH}" (common/secret_source.h).
  *
@@ -29,6 +32,7 @@ typedef struct k2td_serve_conf {
     k2td_strlist_t public_urls;
     char *kinit_cmd;          /* owned; kafka."sasl.kerberos.kinit.cmd", NULL when not given */
     int allow_kinit_override; /* kafka.allow_kinit_override */
+    int log_level;            /* a k2td_log_level_t, -1 when not given */
 } k2td_serve_conf_t;
 
 /* Reads the config file at path into *conf (zeroed first). Returns 0, or -1

@@ -47,7 +47,7 @@ static cJSON *target_open(k2td_api_call_t *c, target_t *t) {
         cJSON_Delete(body);
         return NULL;
     }
-    k2td_rest_opts_t ro = {0, TARGET_TIMEOUT_MS};
+    k2td_rest_opts_t ro = {.timeout_ms = TARGET_TIMEOUT_MS};
     t->rest = k2td_rest_new(&t->dsn, &ro);
     return body;
 }

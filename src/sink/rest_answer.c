@@ -68,6 +68,7 @@ static k2td_rest_class_t classify_transport(int curl_code) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    case CURLE_ABORTED_BY_CALLBACK: /* the caller gave the request up (rest_client.h) */
         return K2TD_REST_TRANSIENT;
     default: /* TLS verification, bad URL, answer too large ...: retrying cannot help */
         return K2TD_REST_FATAL;
