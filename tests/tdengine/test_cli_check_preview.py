@@ -4,6 +4,7 @@ missing database or supertable, a supertable k2td cannot write) has its own
 exit status and a message naming it."""
 
 import json
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -25,7 +26,7 @@ def _target(td):
     td.ok(f"CREATE TABLE {td.db}.plain (ts TIMESTAMP, v INT)")
 
 
-def _using(td, stable):
+def _using(stable):
     """The meters parser aimed at supertable `stable`."""
     return {"parse": {"value": {"json": ""}}, "model": {"name": "d_{id}", "using": stable}}
 
@@ -43,12 +44,12 @@ CHECK_CASES = {
                            "credentials: TDengine error 519 (0x0207): Invalid user name"),
     "no_database": (lambda td: {"to": td.dsn("k2td_no_such_db")}, 7,
                     "FAIL  tdengine database: database `k2td_no_such_db` does not exist"),
-    "no_supertable": (lambda td: {"parser": _using(td, "nometers")}, 8,
+    "no_supertable": (lambda td: {"parser": _using("nometers")}, 8,
                       "FAIL  tdengine supertable: supertable `{db}`.`nometers` does not exist"),
-    "decimal_column": (lambda td: {"parser": _using(td, "dm")}, 1,
+    "decimal_column": (lambda td: {"parser": _using("dm")}, 1,
                        "FAIL  tdengine supertable schema: column `d` of `{db}`.`dm` has type "
                        "DECIMAL(10, 2), which k2td does not support"),
-    "normal_table": (lambda td: {"parser": _using(td, "plain")}, 1,
+    "normal_table": (lambda td: {"parser": _using("plain")}, 1,
                      "FAIL  tdengine supertable schema: `{db}`.`plain` has no tags: it is not a "
                      "supertable"),
 }
@@ -82,10 +83,9 @@ def test_check_passes_then_names_each_failure(kafka, make_topic, td, k2td):
 def _preview(k2td, task, lines):
     """Runs `k2td preview TASK --sample - --json` on `lines` (one sample
     each) and returns the finished run."""
-    sample = "".join(line + "\n" for line in lines)
-    path = k2td.workdir + f"/samples-{len(k2td.runs) + 1}.txt"
+    path = os.path.join(k2td.workdir, f"samples-{len(k2td.runs) + 1}.txt")
     with open(path, "w") as f:
-        f.write(sample)
+        f.write("".join(line + "\n" for line in lines))
     return k2td.run(task, args=("preview", "{task}", "--sample", path, "--json"), timeout=60)
 
 
@@ -144,7 +144,7 @@ def test_preview_of_a_supertable_k2td_cannot_write(td, k2td):
     """A supertable with a DECIMAL column is refused by `k2td preview` as by
     `k2td run`: exit status 2 naming the column and its type."""
     _target(td)
-    task = dict(td_task(NO_KAFKA, td, "nowhere"), parser=_using(td, "dm"))
+    task = dict(td_task(NO_KAFKA, td, "nowhere"), parser=_using("dm"))
     run = _preview(k2td, task, [meters.message(0)])
     assert run.returncode == 2, run.stderr()
     assert f"column `d` of `{td.db}`.`dm` has type DECIMAL(10, 2), which k2td does not support" \
