@@ -47,6 +47,13 @@ static const int data_codes[] = {
     0x2653, /* value too long for column/tag */
 };
 
+/* TDengine codes meaning "these credentials are refused": the login
+ * failures 0x0350..0x0357, and the client's length checks, which answer
+ * before any login (taosAdapter 3.3.7: a user name of 24 bytes or more, a
+ * password of 256 bytes or more). */
+#define CODE_INVALID_USER_LENGTH 0x0207
+#define CODE_INVALID_PASS_LENGTH 0x0208
+
 /* Returns 1 when code is one of list[0..n). */
 static int in_list(int code, const int *list, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -83,7 +90,9 @@ k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_e
         http_status == 429)
         return K2TD_REST_TRANSIENT;
     if (code == 0) return http_status >= 200 && http_status < 300 ? K2TD_REST_OK : K2TD_REST_FATAL;
-    if (code >= 0x0350 && code <= 0x0357) return K2TD_REST_AUTH;
+    if ((code >= 0x0350 && code <= 0x0357) || code == CODE_INVALID_USER_LENGTH ||
+        code == CODE_INVALID_PASS_LENGTH)
+        return K2TD_REST_AUTH;
     if (in_list(code, transient_codes, sizeof(transient_codes) / sizeof(transient_codes[0])))
         return K2TD_REST_TRANSIENT;
     if (in_list(code, data_codes, sizeof(data_codes) / sizeof(data_codes[0]))) return K2TD_REST_DATA;

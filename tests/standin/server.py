@@ -7,7 +7,6 @@ GET /-/ping) and test-control endpoints under /_standin/ that need no authentica
   POST /_standin/reset  drops every database (and disarms fail injection).
 """
 
-import base64
 import hashlib
 import json
 import socket
@@ -18,10 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import errors
+import rest_auth
 from errors import TdError
 from query import QueryResult
 
-AUTH_FAILURE = {'code': errors.AUTH_FAILURE, 'desc': 'Authentication failure'}
 INTERNAL_FAILURE = {'code': errors.INTERNAL, 'desc': 'internal stand-in error'}
 
 
@@ -117,20 +116,6 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length > 0 else b''
 
-    def _authorized(self):
-        """True for valid Basic credentials or the Taosd login token."""
-        header = self.headers.get('Authorization', '')
-        scheme, _, value = header.strip().partition(' ')
-        if scheme.lower() == 'basic':
-            try:
-                user, _, password = base64.b64decode(value.strip(), validate=True).decode('utf-8').partition(':')
-            except (ValueError, UnicodeDecodeError):
-                return False
-            return user == self.server.user and password == self.server.password
-        if scheme.lower() == 'taosd':
-            return value.strip() == self.server.token
-        return False
-
     def do_GET(self):
         """/-/ping and /rest/login/<user>/<pass>."""
         path = urlsplit(self.path).path
@@ -141,7 +126,7 @@ class Handler(BaseHTTPRequestHandler):
             if unquote(user) == self.server.user and unquote(password) == self.server.password:
                 self._send(200, {'code': 0, 'desc': self.server.token})
             else:
-                self._send(401, AUTH_FAILURE)
+                self._send(401, rest_auth.LOGIN_REFUSED)
         else:
             self._send(404, {'code': errors.INTERNAL, 'desc': 'no such endpoint'})
 
@@ -183,13 +168,20 @@ class Handler(BaseHTTPRequestHandler):
         if injected is not None:
             self._send(*injected)
             return
-        if not self._authorized():
-            self._send(401, AUTH_FAILURE)
+        refusal, credentials = rest_auth.read_header(self.headers.get('Authorization'),
+                                                     self.server.token)
+        if refusal:
+            self._send(401, refusal)
             return
         if not body.strip():
             # taosAdapter answers these itself, with HTTP 400, before TDengine sees them
             self._send(400, {'code': 0x1106, 'desc': 'request is empty'} if not body
                        else {'code': 0x1107, 'desc': 'no sql input'})
+            return
+        refusal = credentials and rest_auth.login_refusal(credentials, self.server.user,
+                                                          self.server.password)
+        if refusal:
+            self._send(200, refusal)
             return
         db = unquote(path[len('/rest/sql/'):]) if path.startswith('/rest/sql/') else ''
         with_meta = params.get('row_with_meta', ['false'])[0].lower() == 'true'

@@ -177,6 +177,10 @@ static void test_classify_auth(void) {
     for (int c = 0x0350; c <= 0x0357; c++) CHECK_INT(k2td_rest_classify(200, c, 0), K2TD_REST_AUTH);
     CHECK_INT(k2td_rest_classify(200, 0x034F, 0), K2TD_REST_FATAL);
     CHECK_INT(k2td_rest_classify(200, 0x0358, 0), K2TD_REST_FATAL);
+    /* taosAdapter 3.3.7: a user name of 24 bytes or more, a password of 256 or more */
+    CHECK_INT(k2td_rest_classify(200, 0x0207, 0), K2TD_REST_AUTH);
+    CHECK_INT(k2td_rest_classify(200, 0x0208, 0), K2TD_REST_AUTH);
+    CHECK_INT(k2td_rest_classify(200, 0x0209, 0), K2TD_REST_FATAL);
 }
 
 static void test_classify_data(void) {
