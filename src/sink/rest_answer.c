@@ -85,6 +85,7 @@ static k2td_rest_class_t classify_transport(int curl_code) {
 k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_error) {
     if (transport_error) return classify_transport(transport_error);
     if (http_status == 401) return K2TD_REST_AUTH;
+    if (code == K2TD_REST_CODE_CUT) return K2TD_REST_TRANSIENT;
     if (http_status == 502 || http_status == 503 || http_status == 504 || http_status == 408 ||
         http_status == 429)
         return K2TD_REST_TRANSIENT;
@@ -128,6 +129,27 @@ static int malformed(k2td_rest_answer_t *a, long http_status, const char *why, c
     return -1;
 }
 
+/* Returns 1 when body[0..len) is JSON text that ends inside an object,
+ * array or string (so it was cut off), 0 otherwise. */
+static int json_ends_open(const char *body, size_t len) {
+    long depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\') i++;
+            else if (c == '"') in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth < 0) return 0;
+        }
+    }
+    return body[0] == '{' && (in_string || depth > 0);
+}
+
 /* Returns the affected-rows count of an INSERT/DDL answer, -1 for a result set. */
 static long affected_rows_of(const cJSON *meta, const cJSON *data) {
     const cJSON *col = cJSON_GetArrayItem(meta, 0);
@@ -143,10 +165,19 @@ static long affected_rows_of(const cJSON *meta, const cJSON *data) {
 int k2td_rest_answer_parse(const char *body, size_t len, long http_status, k2td_rest_answer_t *out) {
     memset(out, 0, sizeof(*out));
     out->affected_rows = -1;
-    if (!body || len == 0) return malformed(out, http_status, "the answer is empty", NULL, 0);
-
+    if (!body || len == 0) {
+        malformed(out, http_status, "the answer is empty (cut short?)", NULL, 0);
+        out->code = K2TD_REST_CODE_CUT;
+        return -1;
+    }
     cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!root) return malformed(out, http_status, "the answer is not JSON", body, len);
+    if (!root) {
+        int cut = json_ends_open(body, len);
+        malformed(out, http_status, cut ? "the answer was cut short" : "the answer is not JSON",
+                  body, len);
+        if (cut) out->code = K2TD_REST_CODE_CUT;
+        return -1;
+    }
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "code");
     if (!cJSON_IsObject(root) || !cJSON_IsNumber(code) || code->valuedouble != (double)code->valueint ||
         code->valueint < 0) {
