@@ -28,8 +28,10 @@ static void put_encoded(k2td_buf_t *b, const char *s) {
     }
 }
 
-/* Parses a GSSAPI DSN whose kinit command is cmd (NULL: none) into *c. */
-static int parse_with(const char *cmd, k2td_kafka_conf_t *c) {
+/* Parses a GSSAPI DSN whose kinit command is cmd (NULL: none) into *c and
+ * returns a capture for it; NULL (a failed check, *c left empty) when either
+ * fails. */
+static k2td_kinit_t *capture_for(const char *cmd, k2td_kafka_conf_t *c) {
     k2td_buf_t dsn = K2TD_BUF_INIT;
     k2td_buf_puts(&dsn, "kafka://h:1?topics=t&sasl_mechanism=GSSAPI");
     if (cmd) {
@@ -38,9 +40,12 @@ static int parse_with(const char *cmd, k2td_kafka_conf_t *c) {
     }
     char err[512];
     int rc = k2td_kafka_dsn_parse(dsn.data, c, err, sizeof(err));
-    if (rc != 0) fprintf(stderr, "bad test DSN: %s\n", err);
     k2td_buf_free(&dsn);
-    return rc;
+    CHECK_STR(rc == 0 ? "" : err, "");
+    k2td_kinit_t *k = rc == 0 ? k2td_kinit_new(c) : NULL;
+    CHECK(k != NULL);
+    if (!k && rc == 0) k2td_kafka_conf_free(c);
+    return k;
 }
 
 /* Returns the capture file's path: the text between the last "2>'" and "'". */
@@ -59,12 +64,7 @@ static void test_the_reason_is_the_last_line_of_the_last_run(void) {
              "echo 'kinit: Cannot contact any KDC for realm' >&2; exit 1; } # a comment",
              mark);
     k2td_kafka_conf_t c;
-    if (parse_with(cmd, &c) != 0) {
-        CHECK(0);
-        return;
-    }
-    k2td_kinit_t *k = k2td_kinit_new(&c);
-    CHECK(k != NULL);
+    k2td_kinit_t *k = capture_for(cmd, &c);
     if (!k) return;
     char reason[256], path[256];
     CHECK_INT(k2td_kinit_reason(k, reason, sizeof(reason)), 0); /* not run yet */
@@ -93,12 +93,7 @@ static void test_the_reason_is_the_last_line_of_the_last_run(void) {
 
 static void test_a_command_without_error_output_is_told_by_its_exit(void) {
     k2td_kafka_conf_t c;
-    if (parse_with("exit 3", &c) != 0) {
-        CHECK(0);
-        return;
-    }
-    k2td_kinit_t *k = k2td_kinit_new(&c);
-    CHECK(k != NULL);
+    k2td_kinit_t *k = capture_for("exit 3", &c);
     if (!k) return;
     CHECK(WEXITSTATUS(system(k2td_kinit_cmd(k))) == 3);
     k2td_buf_t said = K2TD_BUF_INIT;
@@ -112,13 +107,9 @@ static void test_a_command_without_error_output_is_told_by_its_exit(void) {
 
 static void test_k2td_command_is_wrapped_and_other_logins_get_none(void) {
     k2td_kafka_conf_t c;
-    if (parse_with(NULL, &c) != 0) {
-        CHECK(0);
-        return;
-    }
-    k2td_kinit_t *k = k2td_kinit_new(&c);
-    CHECK(k != NULL);
-    if (k) CHECK(strncmp(k2td_kinit_cmd(k), "{ kinit -R -t '%{sasl.kerberos.keytab}'", 39) == 0);
+    k2td_kinit_t *k = capture_for(NULL, &c);
+    if (!k) return;
+    CHECK(strncmp(k2td_kinit_cmd(k), "{ kinit -R -t '%{sasl.kerberos.keytab}'", 39) == 0);
     k2td_kinit_free(k);
     k2td_kafka_conf_free(&c);
     char err[512];
@@ -136,18 +127,15 @@ static void test_a_tmpdir_with_a_quote_falls_back_to_tmp(void) {
     mkdir(odd, 0700);
     setenv("TMPDIR", odd, 1);
     k2td_kafka_conf_t c;
-    if (parse_with("true", &c) != 0) {
-        CHECK(0);
-        return;
+    k2td_kinit_t *k = capture_for("true", &c);
+    if (k) {
+        char path[256];
+        capture_path(k, path, sizeof(path));
+        CHECK(strncmp(path, "/tmp/k2td-kinit-", 16) == 0);
+        CHECK(system(k2td_kinit_cmd(k)) == 0);
+        k2td_kinit_free(k);
+        k2td_kafka_conf_free(&c);
     }
-    k2td_kinit_t *k = k2td_kinit_new(&c);
-    CHECK(k != NULL);
-    char path[256] = "";
-    if (k) capture_path(k, path, sizeof(path));
-    CHECK(strncmp(path, "/tmp/k2td-kinit-", 16) == 0);
-    if (k) CHECK(system(k2td_kinit_cmd(k)) == 0);
-    k2td_kinit_free(k);
-    k2td_kafka_conf_free(&c);
     setenv("TMPDIR", tmp, 1);
     rmdir(odd);
 }
