@@ -61,3 +61,28 @@ def test_slow_answers_keep_the_group_and_lose_nothing(kafka, make_topic, produce
         assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
     finally:
         proxy.stop()
+
+
+def test_5xx_answers_are_retried_and_lose_nothing(kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=4)
+    total = 20_000
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2)])
+    task = meters.task(kafka, standin, [topic], timeout="0", batch_size="1000")
+    run = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) > 0, 120, "the first rows")
+    # a gateway in trouble (503), then taosAdapter's own 500 for a server it
+    # cannot reach (0x000B "Unable to establish connection"); the test sends
+    # no SQL while failures are armed, so k2td's requests take all of them
+    standin.fail(3, status=503)
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2, total * 3 // 4)])
+    helpers.wait_until(lambda: run.stderr().count("retrying in") >= 3, 120, "three retries")
+    standin.fail(3, status=500, code=0x000B, desc="Unable to establish connection")
+    produce(topic, [meters.message(i, DEVICES) for i in range(total * 3 // 4, total)])
+    helpers.wait_until(lambda: run.stderr().count("Unable to establish connection") >= 3, 120,
+                       "three more retries")
+    helpers.wait_until(lambda: meters.count(standin) == total, 180, "every row")
+    assert run.terminate() == 0, run.stderr()
+    assert "(HTTP 503); retrying in" in run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
+    assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
