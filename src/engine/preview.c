@@ -332,7 +332,8 @@ k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sa
     *out = NULL;
     /* a draft parser without a model shows parsing and mutate only */
     int modeled = task->parser.nroutes > 0;
-    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, 10000, errstr, errstr_size)
+    const k2td_rest_opts_t ro = {.timeout_ms = 10000};
+    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, &ro, errstr, errstr_size)
                                   : k2td_runtime_open_parsing(&p.rt, task, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) {
         preview_close(&p);

@@ -50,7 +50,7 @@ static cJSON *target_open(k2td_api_call_t *c, target_t *t) {
         cJSON_Delete(body);
         return NULL;
     }
-    k2td_rest_opts_t ro = {0, TARGET_TIMEOUT_MS, c->svc->target_ca};
+    k2td_rest_opts_t ro = {.timeout_ms = TARGET_TIMEOUT_MS, .ca_file = c->svc->target_ca};
     t->rest = k2td_rest_new(&t->dsn, &ro);
     return body;
 }

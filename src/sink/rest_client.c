@@ -25,6 +25,9 @@ struct k2td_rest {
     int ca_given;                  /* the CAs come from opts->ca_file */
     k2td_buf_t body;               /* the answer being received */
     int too_large;                 /* set when the answer passed ANSWER_MAX */
+    int (*abort)(void *ctx);       /* k2td_rest_opts_t.abort, or NULL */
+    void *abort_ctx;
+    int aborted;                   /* set when abort() gave the request up */
     char curl_err[CURL_ERROR_SIZE];
 };
 
@@ -47,6 +50,18 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     }
     k2td_buf_append(&r->body, data, n);
     return n;
+}
+
+/* libcurl's progress callback: asks the owner's abort hook. Returns
+ * non-zero (libcurl then ends with CURLE_ABORTED_BY_CALLBACK) to give the
+ * request up. */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+    k2td_rest_t *r = userdata;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    if (!r->abort(r->abort_ctx)) return 0;
+    r->aborted = 1;
+    return 1;
 }
 
 /* libcurl fails to initialise only when memory (or the TLS library) is
@@ -111,6 +126,13 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
     if (ok && r->ca_given)
         ok = curl_easy_setopt(curl, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_CAPATH, NULL) == CURLE_OK;
+    if (ok && opts && opts->abort) {
+        r->abort = opts->abort;
+        r->abort_ctx = opts->abort_ctx;
+        ok = curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_XFERINFODATA, r) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L) == CURLE_OK;
+    }
     if (!ok) curl_init_failed("curl_easy_setopt");
     return r;
 }
@@ -161,7 +183,7 @@ k2td_rest_class_t k2td_rest_exec(k2td_rest_t *r, const char *sql, size_t len,
                                  k2td_rest_answer_t *answer, char *errstr, size_t errstr_size) {
     memset(answer, 0, sizeof(*answer));
     k2td_buf_reset(&r->body);
-    r->too_large = 0;
+    r->too_large = r->aborted = 0;
     r->curl_err[0] = '\0';
     /* Never NULL: libcurl would then read the body from stdin. */
     curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, sql ? sql : "");
@@ -172,6 +194,9 @@ k2td_rest_class_t k2td_rest_exec(k2td_rest_t *r, const char *sql, size_t len,
         if (r->too_large)
             snprintf(errstr, errstr_size, "TDengine at %s sent an answer larger than %zu MiB", r->base_url,
                      ANSWER_MAX >> 20);
+        else if (r->aborted)
+            snprintf(errstr, errstr_size, "the request to TDengine at %s was given up unanswered "
+                     "(the task is stopping); its rows may or may not be written", r->base_url);
         else
             snprintf(errstr, errstr_size, "cannot talk to TDengine at %s: %s%s", r->base_url,
                      r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc),

@@ -11,6 +11,7 @@
 #include "../common/buf.h"
 #include "../common/log.h"
 #include "../task/kafka_security.h"
+#include "kafka_kinit.h"
 
 struct k2td_kafka_source {
     rd_kafka_t *rk;
@@ -24,10 +25,11 @@ struct k2td_kafka_source {
     int ever_assigned;
     int paused;
     int fatal;                /* librdkafka reported a fatal error (error callback) */
-    char cause[512];          /* the last broker failure librdkafka reported, or "" */
+    char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
     rd_kafka_topic_partition_list_t *start;  /* committed offsets read at assignment */
+    k2td_kinit_t *kinit;      /* kinit's error output with GSSAPI, else NULL */
 };
 
 /* Sets one librdkafka property; returns 0 or -1 with errstr naming it. */
@@ -50,10 +52,27 @@ static int source_set_int(rd_kafka_conf_t *c, const char *key, long long v, char
     return source_set(c, key, num, errstr, errstr_size);
 }
 
-/* librdkafka's own log lines, routed to ours (they come from its threads). */
+/* librdkafka's own log lines, routed to ours. A source's come through its
+ * log queue, served on the thread that polls it: they are redacted
+ * (k2td_kafka_conf_redact), and a failed kinit run is told by kinit's own
+ * reason instead of the command line. Others (a sample's consumer, no
+ * opaque) come from librdkafka's threads and go to stderr as they are. */
 static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     k2td_log_level_t l = level <= 4 ? K2TD_LOG_WARN : level <= 5 ? K2TD_LOG_INFO : K2TD_LOG_DEBUG;
-    k2td_log(l, "kafka: %s: %s", fac, buf);
+    const k2td_kafka_source_t *s = rk ? rd_kafka_opaque(rk) : NULL;
+    if (!s) {
+        k2td_log(l, "kafka: %s: %s", fac, buf);
+        return;
+    }
+    k2td_buf_t line = K2TD_BUF_INIT, shown = K2TD_BUF_INIT;
+    if (s->kinit && level <= 3 && strcmp(fac, "SASLREFRESH") == 0)
+        k2td_kinit_failed(s->kinit, buf, &line);
+    else
+        k2td_buf_puts(&line, buf);
+    k2td_kafka_conf_redact(s->conf, line.data ? line.data : "", &shown);
+    k2td_log(l, "kafka: %s: %s", fac, shown.data ? shown.data : "");
+    k2td_buf_free(&line);
+    k2td_buf_free(&shown);
 }
 
 /* Reads the committed offsets of the newly assigned parts into s->start
@@ -113,12 +132,16 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
         s->fatal = 1;
         return;
     }
-    k2td_log_warn("kafka: %s", reason);
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(s->conf, reason, &shown);
+    const char *text = shown.data ? shown.data : "";
+    k2td_log_warn("kafka: %s", text);
     int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
     if (login || !s->cause_is_login) {
-        snprintf(s->cause, sizeof(s->cause), "%s", reason);
+        snprintf(s->cause, sizeof(s->cause), "%s", text);
         s->cause_is_login = login;
     }
+    k2td_buf_free(&shown);
 }
 
 /* Gives partitions without a committed offset (read into s->start just
@@ -319,14 +342,8 @@ static char *source_instance_id(const k2td_kafka_conf_t *c, const char *group_id
  * and later refuse as invalid credentials (confluentinc/librdkafka#4895;
  * older brokers accept it). */
 static int source_scram_at_risk(const k2td_kafka_conf_t *c) {
-    if (rd_kafka_version() >= 0x020601ff) return 0;
-    for (size_t i = 0; i < c->npassthrough; i++) {
-        const k2td_kv_t *kv = &c->passthrough[i];
-        if ((strcmp(kv->key, "sasl.mechanisms") == 0 || strcmp(kv->key, "sasl.mechanism") == 0) &&
-            strncasecmp(kv->value, "SCRAM", 5) == 0)
-            return 1;
-    }
-    return 0;
+    const char *mechanism = k2td_kafka_conf_mechanism(c);
+    return rd_kafka_version() < 0x020601ff && mechanism && strncasecmp(mechanism, "SCRAM", 5) == 0;
 }
 
 /* What a SCRAM login refused for source_scram_at_risk() may mean. */
@@ -336,10 +353,12 @@ static int source_scram_at_risk(const k2td_kafka_conf_t *c) {
     "accept it. With Kafka 4 use PLAIN over SSL, or a newer librdkafka"
 
 /* Builds the librdkafka configuration for c with the given ids (instance_id
- * may be NULL), without a rebalance callback. Returns NULL with errstr set. */
+ * may be NULL), without a rebalance callback; kinit (may be NULL) gives the
+ * kinit command, after c's own properties. Returns NULL with errstr set. */
 static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *group_id,
                                     const char *client_id, const char *instance_id,
-                                    char *errstr, size_t errstr_size) {
+                                    const k2td_kinit_t *kinit, char *errstr,
+                                    size_t errstr_size) {
     rd_kafka_conf_t *rc = rd_kafka_conf_new();
     const char *reset = c->fallback_offset == K2TD_KAFKA_OFFSET_LATEST  ? "latest"
                         : c->fallback_offset == K2TD_KAFKA_OFFSET_ERROR ? "error"
@@ -377,6 +396,9 @@ static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *grou
     for (size_t i = 0; i < c->npassthrough; i++)
         if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
             goto fail;
+    if (kinit && source_set(rc, "sasl.kerberos.kinit.cmd", k2td_kinit_cmd(kinit), errstr,
+                            errstr_size))
+        goto fail;
     rd_kafka_conf_set_log_cb(rc, source_log_cb);
     if (source_scram_at_risk(c))
         k2td_log_warn("kafka: SCRAM with librdkafka %s: " SOURCE_SCRAM_HINT,
@@ -387,20 +409,26 @@ fail:
     return NULL;
 }
 
-void k2td_kafka_source_new_failed(const char *err, char *errstr, size_t errstr_size) {
+void k2td_kafka_source_new_failed(const k2td_kafka_conf_t *conf, const char *err, char *errstr,
+                                  size_t errstr_size) {
     /* librdkafka 2.0.2 says only "PEM lib" when it cannot decrypt the key */
     int key = strstr(err, "ssl.key") && strstr(err, "PEM lib");
-    snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s%s", err,
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(conf, err, &shown);
+    snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s%s",
+             shown.data ? shown.data : "",
              key ? " (the client key cannot be read: a wrong key password, ca_password, or "
                    "a key that is not PEM)"
                  : "");
+    k2td_buf_free(&shown);
 }
 
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
                                         char *errstr, size_t errstr_size) {
     char *group_id, *client_id;
     source_ids(conf, task_id, &group_id, &client_id);
-    rd_kafka_conf_t *rc = source_conf(conf, group_id, client_id, NULL, errstr, errstr_size);
+    rd_kafka_conf_t *rc =
+        source_conf(conf, group_id, client_id, NULL, NULL, errstr, errstr_size);
     free(group_id);
     free(client_id);
     return rc;
@@ -412,8 +440,9 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     s->conf = conf;
     source_ids(conf, task_id, &s->group_id, &s->client_id);
     s->instance_id = source_instance_id(conf, s->group_id, task_id);
-    rd_kafka_conf_t *rc =
-        source_conf(conf, s->group_id, s->client_id, s->instance_id, errstr, errstr_size);
+    s->kinit = k2td_kinit_new(conf);
+    rd_kafka_conf_t *rc = source_conf(conf, s->group_id, s->client_id, s->instance_id, s->kinit,
+                                      errstr, errstr_size);
     if (!rc) goto fail;
     rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
     rd_kafka_conf_set_error_cb(rc, source_error_cb);
@@ -428,13 +457,14 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
         rd_kafka_conf_destroy(rc); /* rd_kafka_new owns rc only on success */
-        k2td_kafka_source_new_failed(err, errstr, errstr_size);
+        k2td_kafka_source_new_failed(conf, err, errstr, errstr_size);
         goto fail;
     }
     rd_kafka_set_log_queue(s->rk, NULL); /* the main queue, which polling serves */
     rd_kafka_poll_set_consumer(s->rk);
     return s;
 fail:
+    k2td_kinit_free(s->kinit);
     free(s->group_id);
     free(s->client_id);
     free(s->instance_id);
@@ -481,13 +511,22 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         if (!err || s->cause_is_login || source_now_ms() >= deadline) break;
     }
     if (err) {
+        char kinit[512] = "";
+        if (s->kinit && k2td_kinit_reason(s->kinit, kinit, sizeof(kinit))) {
+            k2td_buf_t shown = K2TD_BUF_INIT;
+            k2td_kafka_conf_redact(s->conf, kinit, &shown);
+            snprintf(kinit, sizeof(kinit), "kinit failed: %s; ", shown.data);
+            k2td_buf_free(&shown);
+        }
         if (s->cause_is_login)
-            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s",
-                     s->conf->brokers, s->cause, source_scram_at_risk(s->conf) ? "; " : "",
+            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s%s",
+                     s->conf->brokers, kinit, s->cause,
+                     source_scram_at_risk(s->conf) ? "; " : "",
                      source_scram_at_risk(s->conf) ? SOURCE_SCRAM_HINT : "");
         else
-            snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
-                     s->conf->brokers, timeout_ms, s->cause[0] ? s->cause : rd_kafka_err2str(err));
+            snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s%s",
+                     s->conf->brokers, timeout_ms, kinit,
+                     s->cause[0] ? s->cause : rd_kafka_err2str(err));
         return -1;
     }
     int rc = 0;
@@ -716,6 +755,7 @@ int k2td_kafka_source_close(k2td_kafka_source_t *s) {
     }
     if (s->stored) rd_kafka_topic_partition_list_destroy(s->stored);
     if (s->start) rd_kafka_topic_partition_list_destroy(s->start);
+    k2td_kinit_free(s->kinit); /* librdkafka's threads are gone: no kinit runs */
     free(s->group_id);
     free(s->client_id);
     free(s->instance_id);

@@ -24,6 +24,11 @@ static const k2td_cm_entry_t option_keys[] = {
     {.key = "status_interval", .type = K2TD_CM_DURATION_MS, .def = "5s",
      .offset = OFF(status_interval_ms), .min = 1000, .max = 86400000,
      .desc = "How often the task reports its status and counters."},
+    {.key = "stop_timeout", .type = K2TD_CM_DURATION_MS, .def = "10s",
+     .offset = OFF(stop_timeout_ms), .min = 0, .max = 3600000,
+     .desc = "On SIGTERM or Stop, how long the open batch's write may still take; an "
+             "unanswered write is then given up and its messages are read again on the "
+             "next start."},
     {.key = "log_level", .type = K2TD_CM_ENUM, .def = "info", .offset = OFF(log_level),
      .names = log_level_names, .desc = "Most verbose log level printed."},
     {.key = "timezone", .type = K2TD_CM_STRING, .def = "UTC", .offset = OFF(timezone),

@@ -352,6 +352,15 @@ class Standin:
         """Kills the stand-in with SIGKILL (a crash); returns its exit status."""
         return self._end(signal.SIGKILL, 10)
 
+    def fail(self, count, status=503, code=0xFFFF, desc="injected failure"):
+        """Makes the next `count` /rest/sql requests answer HTTP `status` with
+        {"code": code, "desc": desc}, without running them."""
+        body = json.dumps({"count": count, "status": status, "code": code,
+                           "desc": desc}).encode()
+        req = urllib.request.Request(self.url + "/_standin/fail", data=body, method="POST")
+        with urllib.request.urlopen(req, timeout=30) as answer:
+            assert answer.status == 200
+
     def sql(self, text, db=None, user=None, password=None, timeout=30):
         """POSTs one SQL statement to /rest/sql[/db] with Basic auth (the
         stand-in's own credentials unless given) and returns the parsed JSON
