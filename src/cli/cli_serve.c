@@ -51,7 +51,8 @@ static const char serve_usage[] =
     "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\"}: the login,\n"
     "                      and optionally \"tls_cert\", \"tls_key\", \"public_urls\" and\n"
     "                      \"kafka\": {\"sasl.kerberos.kinit.cmd\": \"...\",\n"
-    "                      \"allow_kinit_override\": false} (every task's kinit command)\n"
+    "                      \"allow_kinit_override\": false} (every task's kinit command),\n"
+    "                      \"target_ca\": \"FILE\" (PEM CAs for https targets)\n"
     "                      and \"log_level\" (SIGHUP reads it again)\n"
     "  --tls-cert FILE     PEM certificate (chain): serve HTTPS only (with --tls-key)\n"
     "  --tls-key FILE      PEM private key of the certificate, unencrypted\n"
@@ -241,6 +242,7 @@ static int serve_open(const serve_args_t *a, const k2td_serve_conf_t *conf,
     svc->kinit_cmd = conf->kinit_cmd ? k2td_strdup(conf->kinit_cmd) : NULL;
     svc->policy.kinit_cmd = svc->kinit_cmd;
     svc->policy.allow_kinit_override = conf->allow_kinit_override;
+    svc->target_ca = k2td_strdup(conf->target_ca);
     if (serve_mkdirs(svc->uploads_dir) != 0) {
         k2td_log_error("%s: %s", svc->uploads_dir, strerror(errno));
         return -1;
@@ -318,6 +320,7 @@ static void serve_close(k2td_service_t *svc) {
     free(svc->data_dir);
     free(svc->uploads_dir);
     free(svc->kinit_cmd);
+    free(svc->target_ca);
     for (char **o = svc->public_origins; o && *o; o++) free(*o);
     free(svc->public_origins);
 }
@@ -365,7 +368,7 @@ int k2td_cli_serve(int argc, char **argv) {
         return K2TD_EXIT_USAGE;
     }
     k2td_serve_conf_free(&conf);
-    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy);
+    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy, svc.target_ca);
     int resumed = k2td_task_manager_resume(svc.tasks);
     static const char *const upload_paths[] = {"/api/uploads", "/api/samples/upload", NULL};
     k2td_http_opts_t ho = {

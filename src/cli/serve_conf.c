@@ -80,8 +80,9 @@ static int conf_password_source(k2td_serve_conf_t *conf, char *errstr, size_t er
 /* Fills conf from the parsed file root. Returns 0, or -1 with errstr. */
 static int conf_read(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
                      size_t errstr_size) {
-    static const char *const keys[] = {"user",  "password",  "tls_cert", "tls_key",
-                                       "public_urls", "kafka", "log_level", NULL};
+    static const char *const keys[] = {"user",        "password",  "tls_cert", "tls_key",
+                                       "public_urls", "kafka",     "log_level", "target_ca",
+                                       NULL};
     char *user = NULL;
     int rc = -1;
     if (!cJSON_IsObject(root))
@@ -91,6 +92,7 @@ static int conf_read(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
              conf_string(root, "password", &conf->password, errstr, errstr_size) == 0 &&
              conf_string(root, "tls_cert", &conf->tls_cert, errstr, errstr_size) == 0 &&
              conf_string(root, "tls_key", &conf->tls_key, errstr, errstr_size) == 0 &&
+             conf_string(root, "target_ca", &conf->target_ca, errstr, errstr_size) == 0 &&
              conf_kafka(root, conf, errstr, errstr_size) == 0 &&
              conf_log_level(root, conf, errstr, errstr_size) == 0) {
         const cJSON *urls = cJSON_GetObjectItemCaseSensitive(root, "public_urls");
@@ -130,6 +132,7 @@ void k2td_serve_conf_free(k2td_serve_conf_t *conf) {
     free(conf->tls_cert);
     free(conf->tls_key);
     free(conf->kinit_cmd);
+    free(conf->target_ca);
     k2td_strlist_free(&conf->public_urls);
     memset(conf, 0, sizeof(*conf));
 }

@@ -50,7 +50,9 @@ k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
         return K2TD_ENGINE_CONFIG;
     k2td_engine_rc_t rc = runtime_open_parsing(rt, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) return rc;
-    rt->rest = k2td_rest_new(&rt->dsn, rest_opts);
+    k2td_rest_opts_t ro = rest_opts ? *rest_opts : (k2td_rest_opts_t){0};
+    ro.ca_file = task->options.target_ca; /* the operator's CAs for an https target */
+    rt->rest = k2td_rest_new(&rt->dsn, &ro);
     int64_t now_ms;
     k2td_convert_opts_t co;
     int src = k2td_schema_load(rt->rest, rt->dsn.db, NULL, &rt->db, errstr, errstr_size);

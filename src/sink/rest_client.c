@@ -11,6 +11,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/percent.h"
 
 #define ANSWER_MAX ((size_t)64 << 20)
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -21,6 +22,7 @@ struct k2td_rest {
     struct curl_slist *headers;
     char *base_url;
     char *url;                     /* base_url + "/rest/sql/" + db */
+    int ca_given;                  /* the CAs come from opts->ca_file */
     k2td_buf_t body;               /* the answer being received */
     int too_large;                 /* set when the answer passed ANSWER_MAX */
     int (*abort)(void *ctx);       /* k2td_rest_opts_t.abort, or NULL */
@@ -83,6 +85,10 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
     k2td_buf_t url = K2TD_BUF_INIT;
     k2td_buf_printf(&url, "%s/rest/sql/%s", dsn->base_url, db);
     curl_free(db);
+    if (dsn->token) {
+        k2td_buf_puts(&url, "?token=");
+        k2td_percent_encode(&url, dsn->token);
+    }
     r->url = k2td_buf_detach(&url);
 
     /* Without "Expect:" libcurl would wait for a 100-continue before sending
@@ -95,14 +101,18 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
 
     /* Basic authentication is left to libcurl, which encodes user:password
      * and sends it with the first request when Basic is the only scheme
-     * allowed; the credentials never appear in the URL or in our headers. */
+     * allowed; the credentials never appear in the URL or in our headers.
+     * A DSN with a token and no credentials sends none: the token, in the
+     * URL as TDengine Cloud wants it, is all. */
     int ok = r->headers != NULL &&
              curl_easy_setopt(curl, CURLOPT_URL, r->url) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_POST, 1L) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_HTTPHEADER, r->headers) == CURLE_OK &&
-             curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
-             curl_easy_setopt(curl, CURLOPT_USERNAME, dsn->user ? dsn->user : "") == CURLE_OK &&
-             curl_easy_setopt(curl, CURLOPT_PASSWORD, dsn->password ? dsn->password : "") == CURLE_OK &&
+             (!dsn->user ||
+              (curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
+               curl_easy_setopt(curl, CURLOPT_USERNAME, dsn->user) == CURLE_OK &&
+               curl_easy_setopt(curl, CURLOPT_PASSWORD, dsn->password ? dsn->password : "") ==
+                   CURLE_OK)) &&
              curl_easy_setopt(curl, CURLOPT_USERAGENT, "k2td/" K2TD_VERSION) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_WRITEDATA, r) == CURLE_OK &&
@@ -111,6 +121,11 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
              curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
              curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK;
+    /* The operator's CAs replace the system's (file and directory both). */
+    r->ca_given = opts && opts->ca_file;
+    if (ok && r->ca_given)
+        ok = curl_easy_setopt(curl, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK &&
+             curl_easy_setopt(curl, CURLOPT_CAPATH, NULL) == CURLE_OK;
     if (ok && opts && opts->abort) {
         r->abort = opts->abort;
         r->abort_ctx = opts->abort_ctx;
@@ -127,13 +142,27 @@ void k2td_rest_free(k2td_rest_t *r) {
     curl_easy_cleanup(r->curl);
     curl_slist_free_all(r->headers);
     free(r->base_url);
-    free(r->url);
+    k2td_free_secret(r->url); /* may hold the token */
     k2td_buf_free(&r->body);
     free(r);
 }
 
 const char *k2td_rest_base_url(const k2td_rest_t *r) {
     return r->base_url;
+}
+
+/* Returns what to add to libcurl's message for the transport failure cc:
+ * where the trusted CAs come from when the server's certificate is not
+ * trusted or the CA file is unusable; "" otherwise. */
+static const char *tls_advice(CURLcode cc, int ca_given) {
+    if (cc == CURLE_PEER_FAILED_VERIFICATION)
+        return ca_given ? " (the certificate is checked against the CAs of options.target_ca)"
+                        : " (the certificate is checked against the system's CAs; give the CA "
+                          "that signed it with options.target_ca, or target_ca in k2td serve's "
+                          "--config)";
+    if (cc == CURLE_SSL_CACERT_BADFILE)
+        return " (options.target_ca must be a readable PEM file of CA certificates)";
+    return "";
 }
 
 /* Writes the reason of a failed answer: TDengine's code and desc, or the
@@ -169,8 +198,9 @@ k2td_rest_class_t k2td_rest_exec(k2td_rest_t *r, const char *sql, size_t len,
             snprintf(errstr, errstr_size, "the request to TDengine at %s was given up unanswered "
                      "(the task is stopping); its rows may or may not be written", r->base_url);
         else
-            snprintf(errstr, errstr_size, "cannot talk to TDengine at %s: %s", r->base_url,
-                     r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc));
+            snprintf(errstr, errstr_size, "cannot talk to TDengine at %s: %s%s", r->base_url,
+                     r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc),
+                     tls_advice(cc, r->ca_given));
         return k2td_rest_classify(0, 0, (int)cc);
     }
     long status = 0;

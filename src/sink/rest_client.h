@@ -26,6 +26,8 @@ typedef struct k2td_rest_opts {
      * never. */
     int (*abort)(void *ctx);
     void *abort_ctx;
+    const char *ca_file;     /* https: PEM file of the CAs trusted instead of the
+                                system's store; NULL: the system's store */
 } k2td_rest_opts_t;
 
 /* Returns a client for dsn (which is copied; the caller keeps its own) with

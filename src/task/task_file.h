@@ -42,6 +42,8 @@ typedef struct k2td_task_options {
     char *plugins_home;         /* parser plugins live in <plugins_home>/parsers */
     char *data_dir;             /* the task's files (archive) live under
                                    <data_dir>/tasks/<id or name> */
+    char *target_ca;            /* PEM file of the CAs trusted for an https target
+                                   (NULL: the system's store); the operator's */
 } k2td_task_options_t;
 
 typedef struct k2td_task {

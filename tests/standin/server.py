@@ -1,5 +1,11 @@
 """HTTP front end: TDengine's REST endpoints (POST /rest/sql[/<db>], GET /rest/login/<user>/<pass>,
-GET /-/ping) and test-control endpoints under /_standin/ that need no authentication:
+GET /-/ping) and test-control endpoints under /_standin/ that need no authentication.
+
+Given a cloud token, /rest/sql answers like a TDengine Cloud gateway instead: only requests
+whose `token` query parameter is that token are served, Basic credentials or none; a missing
+or wrong token is HTTP 401 with TDengine's authentication failure (CLOUD_REFUSAL).
+
+The control endpoints:
 
   POST /_standin/fail   {"count": N, "status": 503[, "code": c, "desc": "..."]}
         the next N /rest/sql requests answer that HTTP status with body
@@ -22,6 +28,9 @@ from errors import TdError
 from query import QueryResult
 
 INTERNAL_FAILURE = {'code': errors.INTERNAL, 'desc': 'internal stand-in error'}
+# a cloud gateway's answer to a missing or wrong token (HTTP 401); TDengine Cloud's own
+# body was not measured, this is TDengine's authentication failure
+CLOUD_REFUSAL = {'code': errors.AUTH_FAILURE, 'desc': 'Authentication failure'}
 
 
 def token_for(user, password):
@@ -57,12 +66,13 @@ class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, engine, user, password):
+    def __init__(self, address, engine, user, password, cloud_token=None):
         super().__init__(address, Handler)
         self.engine = engine
         self.user = user
         self.password = password
         self.token = token_for(user, password)
+        self.cloud_token = cloud_token
         self.injector = FailInjector()
 
 
@@ -168,11 +178,18 @@ class Handler(BaseHTTPRequestHandler):
         if injected is not None:
             self._send(*injected)
             return
-        refusal, credentials = rest_auth.read_header(self.headers.get('Authorization'),
-                                                     self.server.token)
-        if refusal:
-            self._send(401, refusal)
-            return
+        if self.server.cloud_token is not None:
+            # a cloud gateway: its token alone decides, whatever else is sent
+            if params.get('token') != [self.server.cloud_token]:
+                self._send(401, CLOUD_REFUSAL)
+                return
+            credentials = None
+        else:
+            refusal, credentials = rest_auth.read_header(self.headers.get('Authorization'),
+                                                         self.server.token)
+            if refusal:
+                self._send(401, refusal)
+                return
         if not body.strip():
             # taosAdapter answers these itself, with HTTP 400, before TDengine sees them
             self._send(400, {'code': 0x1106, 'desc': 'request is empty'} if not body

@@ -185,19 +185,18 @@ PREVIEW_FAILURES = {
                     "database `k2td_no_such_db` does not exist"),
     "wrong_password": (lambda t, b: b.update(to=t.dsn(password=PASSWORD)), 502, "to",
                        "rejected the credentials"),
-    "decimal_column": (lambda t, b: b["parser"]["model"].update(using="dm"), 400, "parser",
-                       "column `d` of `{db}`.`dm` has type DECIMAL(10, 2), which k2td does not "
-                       "support"),
+    "normal_table": (lambda t, b: b["parser"]["model"].update(using="plain"), 400, "parser",
+                     "`{db}`.`plain` has no tags: it is not a supertable"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(PREVIEW_FAILURES))
 def test_preview_names_what_the_server_lacks(serve, td, case):
     """A preview whose supertable or database is missing, whose password is
-    refused, or whose supertable has a column k2td cannot write is answered
-    with the cause and the field to fix."""
+    refused, or whose target is a normal table is answered with the cause
+    and the field to fix."""
     change, status, field, why = PREVIEW_FAILURES[case]
-    td.ok(f"CREATE STABLE {td.db}.dm (ts TIMESTAMP, d DECIMAL(10,2)) TAGS (id INT)")
+    td.ok(f"CREATE TABLE {td.db}.plain (ts TIMESTAMP, v INT)")
     body = {"to": td.dsn(), "parser": json.loads(json.dumps(PARSER)),
             "samples": [meters.message(1)]}
     change(td, body)
