@@ -10,6 +10,11 @@
  * a value it stores unchanged. It also refuses text that is not a number,
  * which the server would store as 0 or as the digits before the first
  * stray character.
+ *
+ * Written here rather than with a decimal library (libmpdec): the only
+ * operation is rounding a number's digits to a scale, done on the text
+ * without arithmetic in ~70 lines, while a library would add parsing into
+ * and printing out of its own representation for every value.
  */
 #ifndef K2TD_DECIMAL_H
 #define K2TD_DECIMAL_H
