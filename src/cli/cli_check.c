@@ -36,7 +36,8 @@ static int check_kafka(const k2td_task_t *task) {
 
 static int check_tdengine(const k2td_task_t *task) {
     char err[1024];
-    int rc = k2td_check_tdengine(task->to, &task->parser, 10000, NULL, err, sizeof(err));
+    int rc = k2td_check_tdengine(task->to, task->options.target_ca, &task->parser, 10000,
+                                 NULL, err, sizeof(err));
     if (rc < 0) return check_report(K2TD_EXIT_USAGE, "tdengine target", err);
     static const struct {
         int schema_rc, exit_code;

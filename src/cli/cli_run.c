@@ -8,6 +8,7 @@
 #include "../engine/engine.h"
 #include "cli.h"
 #include "cli_task.h"
+#include "log_reload.h"
 
 static const char run_usage[] =
     "usage: k2td run TASK.json [options]\n"
@@ -17,6 +18,9 @@ static const char run_usage[] =
     "  --status            print a status line every status_interval even when stderr is not a "
     "terminal\n"
     "  --log-level LEVEL   error, warn, info (default) or debug\n"
+    "Signals: SIGTERM or SIGINT stops the task (the open batch is written, within\n"
+    "options.stop_timeout, and the confirmed offsets committed); SIGHUP sets the log\n"
+    "level to the task file's options.log_level again.\n"
     "Secrets: once read, the passwords in --from and --to are overwritten in the\n"
     "process's arguments (ps shows ******). To keep them off the command line\n"
     "altogether, write a secret value as ${env:NAME} or ${file:PATH}\n"
@@ -26,6 +30,17 @@ static volatile sig_atomic_t run_stop;
 
 static void run_on_signal(int sig) {
     run_stop = sig;
+}
+
+/* k2td_log_level_read_fn for SIGHUP: the task file's options.log_level. */
+static int run_read_level(void *ctx, const char *file, k2td_log_level_t *level, char *errstr,
+                          size_t errstr_size) {
+    k2td_task_t t;
+    (void)ctx;
+    if (k2td_task_load_file(file, &t, errstr, errstr_size) != 0) return -1;
+    *level = (k2td_log_level_t)t.options.log_level;
+    k2td_task_free(&t);
+    return 0;
 }
 
 static double run_seconds_since(const struct timespec *t0) {
@@ -41,6 +56,8 @@ int k2td_cli_run(int argc, char **argv) {
     k2td_task_t task;
     if (k2td_cli_task_load(&args, &task) != 0) return K2TD_EXIT_USAGE;
     k2td_cli_hide_secrets(&args);
+    k2td_hup_block(); /* before librdkafka's threads start */
+    k2td_hup_watch_t *hup = k2td_hup_watch_start(args.task_file, run_read_level, NULL);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -56,6 +73,7 @@ int k2td_cli_run(int argc, char **argv) {
     k2td_engine_t *engine = k2td_engine_new(&task, &opts, &rc, err, sizeof(err));
     if (!engine) {
         k2td_log_error("task `%s` cannot start: %s", task.name, err);
+        k2td_hup_watch_stop(hup);
         k2td_task_free(&task);
         return k2td_cli_exit_code(rc);
     }
@@ -63,6 +81,7 @@ int k2td_cli_run(int argc, char **argv) {
     if (rc != K2TD_ENGINE_OK) k2td_log_error("task `%s` failed: %s", task.name, err);
     k2td_engine_stats_t st = *k2td_engine_stats(engine);
     k2td_engine_free(engine); /* commits the confirmed offsets */
+    k2td_hup_watch_stop(hup);
     k2td_log_info("summary: task `%s` %s after %.1f s: consumed %llu messages, wrote %llu rows, "
                   "%llu rows refused by TDengine, %llu rows skipped, %llu rows archived, "
                   "%llu rows repaired, %llu columns altered, %llu rows filtered, "

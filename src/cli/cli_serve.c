@@ -8,6 +8,8 @@
  * either, the HTTP server stops (requests being served finish), every task
  * is stopped (its engine writes its open batch and commits) and keeps the
  * stored state "running", so the next start resumes it; the exit code is 0.
+ * SIGHUP, taken the same way, sets the log level from the --config file
+ * again (log_reload.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,7 @@
 #include "../service/origin.h"
 #include "../service/service.h"
 #include "cli.h"
+#include "log_reload.h"
 #include "serve_conf.h"
 
 #define SERVE_PUBLIC_BODY_LIMIT (64u * 1024) /* without a session: the login */
@@ -48,7 +51,9 @@ static const char serve_usage[] =
     "  --config FILE       JSON {\"user\": \"admin\", \"password\": \"...\"}: the login,\n"
     "                      and optionally \"tls_cert\", \"tls_key\", \"public_urls\" and\n"
     "                      \"kafka\": {\"sasl.kerberos.kinit.cmd\": \"...\",\n"
-    "                      \"allow_kinit_override\": false} (every task's kinit command)\n"
+    "                      \"allow_kinit_override\": false} (every task's kinit command),\n"
+    "                      \"target_ca\": \"FILE\" (PEM CAs for https targets)\n"
+    "                      and \"log_level\" (SIGHUP reads it again)\n"
     "  --tls-cert FILE     PEM certificate (chain): serve HTTPS only (with --tls-key)\n"
     "  --tls-key FILE      PEM private key of the certificate, unencrypted\n"
     "  --public-url URL    a URL browsers reach the service by (a DNS name, a reverse\n"
@@ -237,6 +242,7 @@ static int serve_open(const serve_args_t *a, const k2td_serve_conf_t *conf,
     svc->kinit_cmd = conf->kinit_cmd ? k2td_strdup(conf->kinit_cmd) : NULL;
     svc->policy.kinit_cmd = svc->kinit_cmd;
     svc->policy.allow_kinit_override = conf->allow_kinit_override;
+    svc->target_ca = k2td_strdup(conf->target_ca);
     if (serve_mkdirs(svc->uploads_dir) != 0) {
         k2td_log_error("%s: %s", svc->uploads_dir, strerror(errno));
         return -1;
@@ -314,8 +320,21 @@ static void serve_close(k2td_service_t *svc) {
     free(svc->data_dir);
     free(svc->uploads_dir);
     free(svc->kinit_cmd);
+    free(svc->target_ca);
     for (char **o = svc->public_origins; o && *o; o++) free(*o);
     free(svc->public_origins);
+}
+
+/* k2td_log_level_read_fn for SIGHUP: the config file's log_level (info
+ * when it names none). */
+static int serve_read_level(void *ctx, const char *file, k2td_log_level_t *level, char *errstr,
+                            size_t errstr_size) {
+    k2td_serve_conf_t conf;
+    (void)ctx;
+    if (k2td_serve_conf_load(file, &conf, errstr, errstr_size) != 0) return -1;
+    *level = conf.log_level >= 0 ? (k2td_log_level_t)conf.log_level : K2TD_LOG_INFO;
+    k2td_serve_conf_free(&conf);
+    return 0;
 }
 
 int k2td_cli_serve(int argc, char **argv) {
@@ -328,6 +347,7 @@ int k2td_cli_serve(int argc, char **argv) {
     sigemptyset(&stop_sigs);
     sigaddset(&stop_sigs, SIGTERM);
     sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
 
     k2td_serve_conf_t conf = {0};
@@ -337,6 +357,8 @@ int k2td_cli_serve(int argc, char **argv) {
         fprintf(stderr, "k2td serve: --config: %s\n", err);
         return K2TD_EXIT_USAGE;
     }
+    if (a.config && !a.log_level && conf.log_level >= 0)
+        k2td_log_set_level((k2td_log_level_t)conf.log_level);
     if (serve_tls(&a, &conf, &cert, &key) != 0 || serve_public_origins(&a, &conf, &svc) != 0 ||
         serve_open(&a, &conf, &svc) != 0) {
         k2td_serve_conf_free(&conf);
@@ -346,7 +368,7 @@ int k2td_cli_serve(int argc, char **argv) {
         return K2TD_EXIT_USAGE;
     }
     k2td_serve_conf_free(&conf);
-    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy);
+    svc.tasks = k2td_task_manager_new(svc.store, svc.data_dir, &svc.policy, svc.target_ca);
     int resumed = k2td_task_manager_resume(svc.tasks);
     static const char *const upload_paths[] = {"/api/uploads", "/api/samples/upload", NULL};
     k2td_http_opts_t ho = {
@@ -376,7 +398,8 @@ int k2td_cli_serve(int argc, char **argv) {
                       "the password and session cookies cross the network readable; use "
                       "--tls-cert and --tls-key, or a TLS reverse proxy", a.host);
     int sig = 0;
-    sigwait(&stop_sigs, &sig);
+    while (sigwait(&stop_sigs, &sig) == 0 && sig == SIGHUP)
+        k2td_log_reload(a.config, serve_read_level, NULL);
     k2td_log_info("%s: stopping: no new requests; every task writes its open batch and "
                   "commits", sig == SIGINT ? "SIGINT" : "SIGTERM");
     serve_close(&svc);

@@ -8,6 +8,7 @@
 
 #include "../common/alloc.h"
 #include "../common/errstr.h"
+#include "../common/log.h"
 #include "../common/secret_source.h"
 #include "../task/json_doc.h"
 
@@ -49,6 +50,20 @@ static int conf_kafka(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
     return 0;
 }
 
+/* Reads the optional "log_level" of root into conf->log_level (-1 when
+ * absent). Returns 0, or -1 with errstr. */
+static int conf_log_level(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
+                          size_t errstr_size) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "log_level");
+    conf->log_level = -1;
+    if (!item) return 0;
+    if (cJSON_IsString(item)) conf->log_level = k2td_log_level_from_name(item->valuestring);
+    if (conf->log_level < 0)
+        return k2td_errstr_set(errstr, errstr_size,
+                               "config.log_level: must be one of error, warn, info, debug");
+    return 0;
+}
+
 /* Replaces conf->password by what it names when it is "${env:NAME}" or
  * "${file:PATH}". Returns 0, or -1 with errstr (never the secret). */
 static int conf_password_source(k2td_serve_conf_t *conf, char *errstr, size_t errstr_size) {
@@ -65,8 +80,9 @@ static int conf_password_source(k2td_serve_conf_t *conf, char *errstr, size_t er
 /* Fills conf from the parsed file root. Returns 0, or -1 with errstr. */
 static int conf_read(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
                      size_t errstr_size) {
-    static const char *const keys[] = {"user",        "password", "tls_cert", "tls_key",
-                                       "public_urls", "kafka",    NULL};
+    static const char *const keys[] = {"user",        "password",  "tls_cert", "tls_key",
+                                       "public_urls", "kafka",     "log_level", "target_ca",
+                                       NULL};
     char *user = NULL;
     int rc = -1;
     if (!cJSON_IsObject(root))
@@ -76,7 +92,9 @@ static int conf_read(const cJSON *root, k2td_serve_conf_t *conf, char *errstr,
              conf_string(root, "password", &conf->password, errstr, errstr_size) == 0 &&
              conf_string(root, "tls_cert", &conf->tls_cert, errstr, errstr_size) == 0 &&
              conf_string(root, "tls_key", &conf->tls_key, errstr, errstr_size) == 0 &&
-             conf_kafka(root, conf, errstr, errstr_size) == 0) {
+             conf_string(root, "target_ca", &conf->target_ca, errstr, errstr_size) == 0 &&
+             conf_kafka(root, conf, errstr, errstr_size) == 0 &&
+             conf_log_level(root, conf, errstr, errstr_size) == 0) {
         const cJSON *urls = cJSON_GetObjectItemCaseSensitive(root, "public_urls");
         if (user && strlen(user) >= sizeof(conf->user))
             k2td_errstr_set(errstr, errstr_size, "config.user: longer than %zu bytes",
@@ -114,6 +132,7 @@ void k2td_serve_conf_free(k2td_serve_conf_t *conf) {
     free(conf->tls_cert);
     free(conf->tls_key);
     free(conf->kinit_cmd);
+    free(conf->target_ca);
     k2td_strlist_free(&conf->public_urls);
     memset(conf, 0, sizeof(*conf));
 }

@@ -9,7 +9,13 @@
  *                                            use when they are not the listen
  *                                            address (added to --public-url)
  *      "kafka": {"sasl.kerberos.kinit.cmd": "...",   optional: every task's
- *                "allow_kinit_override": false}}     kinit command (docs/security.md)
+ *                "allow_kinit_override": false},     kinit command (docs/security.md)
+ *      "target_ca": "/etc/k2td/td-ca.pem",   optional: the PEM file of CAs every
+ *                                            https target is checked against
+ *                                            (instead of the system's store)
+ *      "log_level": "info"}                  optional: error, warn, info or debug
+ *                                            (--log-level wins at start; SIGHUP
+ *                                            sets it from the file again)
  *
  * The password may be "${env:NAME}" or "${file:PATH}" (common/secret_source.h).
  *
@@ -28,7 +34,9 @@ typedef struct k2td_serve_conf {
     char *tls_cert, *tls_key; /* owned file paths, NULL when not given */
     k2td_strlist_t public_urls;
     char *kinit_cmd;          /* owned; kafka."sasl.kerberos.kinit.cmd", NULL when not given */
+    char *target_ca;          /* owned file path, NULL when not given */
     int allow_kinit_override; /* kafka.allow_kinit_override */
+    int log_level;            /* a k2td_log_level_t, -1 when not given */
 } k2td_serve_conf_t;
 
 /* Reads the config file at path into *conf (zeroed first). Returns 0, or -1

@@ -37,3 +37,11 @@ char *k2td_strndup(const char *s, size_t n) {
 char *k2td_strdup(const char *s) {
     return s ? k2td_strndup(s, strlen(s)) : NULL;
 }
+
+void k2td_free_secret(char *s) {
+    if (!s) return;
+    /* volatile so the wipe is not optimised away before free() */
+    volatile char *p = s;
+    while (*p) *p++ = '\0';
+    free(s);
+}

@@ -26,4 +26,8 @@ char *k2td_strndup(const char *s, size_t n);
 /* Returns a copy of the NUL-terminated s, or NULL when s is NULL. */
 char *k2td_strdup(const char *s);
 
+/* Overwrites the NUL-terminated s with NULs, so that a secret does not
+ * linger in freed memory, and frees it; NULL is fine. */
+void k2td_free_secret(char *s);
+
 #endif

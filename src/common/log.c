@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -12,17 +13,26 @@
 #include "buf.h"
 #include "utf8.h"
 
-static k2td_log_level_t log_level = K2TD_LOG_INFO;
+/* a k2td_log_level_t; atomic because SIGHUP changes it while threads log */
+static atomic_int log_level = K2TD_LOG_INFO;
 static const char *const log_names[] = {"ERROR", "WARN ", "INFO ", "DEBUG"};
 
 void k2td_log_set_level(k2td_log_level_t level) {
-    log_level = level;
+    atomic_store_explicit(&log_level, (int)level, memory_order_relaxed);
+}
+
+k2td_log_level_t k2td_log_get_level(void) {
+    return (k2td_log_level_t)atomic_load_explicit(&log_level, memory_order_relaxed);
+}
+
+const char *k2td_log_level_name(k2td_log_level_t level) {
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    return level >= K2TD_LOG_ERROR && level <= K2TD_LOG_DEBUG ? names[level] : "?";
 }
 
 int k2td_log_level_from_name(const char *name) {
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    for (int i = 0; i < 4; i++)
-        if (strcasecmp(name, names[i]) == 0) return i;
+    for (int i = K2TD_LOG_ERROR; i <= K2TD_LOG_DEBUG; i++)
+        if (strcasecmp(name, k2td_log_level_name((k2td_log_level_t)i)) == 0) return i;
     return -1;
 }
 
@@ -41,7 +51,7 @@ void k2td_log_set_thread_hook(k2td_log_hook_fn fn, void *ctx, k2td_log_level_t l
 }
 
 int k2td_log_enabled(k2td_log_level_t level) {
-    return level <= log_level || (hook_fn && level <= hook_level);
+    return level <= k2td_log_get_level() || (hook_fn && level <= hook_level);
 }
 
 void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
@@ -69,7 +79,7 @@ void k2td_log(k2td_log_level_t level, const char *fmt, ...) {
     if (hook_fn && level <= hook_level)
         hook_fn(hook_ctx, level, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
                 line + n);
-    if (level > log_level) return;
+    if (level > k2td_log_get_level()) return;
     size_t len = strlen(line);
     line[len++] = '\n';
     /* one write per line so concurrent lines do not interleave */

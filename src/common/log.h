@@ -19,8 +19,15 @@ typedef enum k2td_log_level {
     K2TD_LOG_DEBUG,
 } k2td_log_level_t;
 
-/* Sets the most verbose level that is printed (default INFO). */
+/* Sets the most verbose level that is printed (default INFO); any thread
+ * may call it at any time. */
 void k2td_log_set_level(k2td_log_level_t level);
+
+/* Returns the level set by k2td_log_set_level. */
+k2td_log_level_t k2td_log_get_level(void);
+
+/* Returns "error", "warn", "info" or "debug" ("?" for no level). */
+const char *k2td_log_level_name(k2td_log_level_t level);
 
 /* Returns the level named "error", "warn", "info" or "debug"; -1 if unknown. */
 int k2td_log_level_from_name(const char *name);

@@ -1,6 +1,7 @@
 #include "percent.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc.h"
 
@@ -30,4 +31,15 @@ char *k2td_percent_decode(const char *s, size_t n) {
     }
     out[o] = '\0';
     return out;
+}
+
+void k2td_percent_encode(k2td_buf_t *out, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || (*p && strchr("-._~", *p));
+        if (plain)
+            k2td_buf_putc(out, (char)*p);
+        else
+            k2td_buf_printf(out, "%%%02X", *p);
+    }
 }

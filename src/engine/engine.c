@@ -24,6 +24,7 @@ struct k2td_engine {
     k2td_runtime_t rt;
     k2td_kafka_source_t *source;
     volatile sig_atomic_t *stop;
+    int64_t stop_seen_ms; /* when a request in flight first saw *stop; 0 before */
 
     rd_kafka_message_t **msgs; /* the open batch, owned */
     size_t nmsgs;
@@ -59,6 +60,17 @@ static const char *engine_topic(const rd_kafka_message_t *m) {
     return rd_kafka_topic_name(m->rkt);
 }
 
+/* The REST client's abort hook: a request in flight is given up once a stop
+ * was requested more than the task's stop_timeout ago. Returns non-zero
+ * then. */
+static int engine_abort_request(void *ctx) {
+    k2td_engine_t *e = ctx;
+    if (!e->stop || !*e->stop) return 0;
+    int64_t now = engine_now_ms();
+    if (!e->stop_seen_ms) e->stop_seen_ms = now;
+    return now - e->stop_seen_ms >= e->task->options.stop_timeout_ms;
+}
+
 k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t *opts,
                                k2td_engine_rc_t *rc, char *errstr, size_t errstr_size) {
     k2td_engine_t *e = k2td_calloc(1, sizeof(*e));
@@ -75,7 +87,8 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
         *rc = K2TD_ENGINE_CONFIG;
         goto fail;
     }
-    *rc = k2td_runtime_open(&e->rt, task, 0, errstr, errstr_size);
+    const k2td_rest_opts_t ro = {.abort = engine_abort_request, .abort_ctx = e};
+    *rc = k2td_runtime_open(&e->rt, task, &ro, errstr, errstr_size);
     if (*rc != K2TD_ENGINE_OK) goto fail;
     k2td_buf_t dir = K2TD_BUF_INIT;
     k2td_buf_printf(&dir, "%s/tasks/%s", task->options.data_dir, task->id ? task->id : task->name);

@@ -205,20 +205,17 @@ static void preview_value(const k2td_target_t *t, const k2td_rowset_t *rs, size_
     const k2td_column_t *col = &t->schema.cols[c];
     size_t hint = 0;
     const k2td_field_t *f = k2td_rowset_find_ci(rs, r, col->name, strlen(col->name), &hint);
-    k2td_buf_t lit = K2TD_BUF_INIT, type = K2TD_BUF_INIT;
-    char err[256];
+    k2td_buf_t lit = K2TD_BUF_INIT;
+    char err[256], type[K2TD_COLTYPE_TEXT_MAX];
     if (k2td_convert_append(f ? &f->v : &null_value, col, k2td_mapper_opts(t->mapper), &lit, err,
                             sizeof(err)) != 0)
         k2td_buf_puts(&lit, err); /* not reached: the mapper accepted the row */
-    k2td_buf_puts(&type, k2td_coltype_name(col->type));
-    if (col->type >= K2TD_COL_VARCHAR) k2td_buf_printf(&type, "(%d)", (int)col->length);
     cJSON *j = cJSON_CreateObject();
     preview_add(j, "name", col->name);
-    cJSON_AddStringToObject(j, "type", type.data);
+    cJSON_AddStringToObject(j, "type", k2td_column_type_text(col, type));
     preview_add(j, "value", lit.data ? lit.data : "");
     cJSON_AddItemToArray(arr, j);
     k2td_buf_free(&lit);
-    k2td_buf_free(&type);
 }
 
 /* Adds the values row r maps to on target t, for the columns (tag = 0) or
@@ -335,7 +332,8 @@ k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sa
     *out = NULL;
     /* a draft parser without a model shows parsing and mutate only */
     int modeled = task->parser.nroutes > 0;
-    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, 10000, errstr, errstr_size)
+    const k2td_rest_opts_t ro = {.timeout_ms = 10000};
+    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, &ro, errstr, errstr_size)
                                   : k2td_runtime_open_parsing(&p.rt, task, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) {
         preview_close(&p);

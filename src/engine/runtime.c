@@ -41,15 +41,17 @@ static k2td_engine_rc_t runtime_open_parsing(k2td_runtime_t *rt, char *errstr,
     return rt->router ? K2TD_ENGINE_OK : K2TD_ENGINE_CONFIG;
 }
 
-k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, long timeout_ms,
-                                   char *errstr, size_t errstr_size) {
+k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
+                                   const k2td_rest_opts_t *rest_opts, char *errstr,
+                                   size_t errstr_size) {
     memset(rt, 0, sizeof(*rt));
     rt->task = task;
     if (k2td_taos_dsn_parse(task->to, &rt->dsn, errstr, errstr_size) != 0)
         return K2TD_ENGINE_CONFIG;
     k2td_engine_rc_t rc = runtime_open_parsing(rt, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) return rc;
-    k2td_rest_opts_t ro = {0, timeout_ms};
+    k2td_rest_opts_t ro = rest_opts ? *rest_opts : (k2td_rest_opts_t){0};
+    ro.ca_file = task->options.target_ca; /* the operator's CAs for an https target */
     rt->rest = k2td_rest_new(&rt->dsn, &ro);
     int64_t now_ms;
     k2td_convert_opts_t co;

@@ -45,13 +45,14 @@ typedef enum k2td_map_rc {
 } k2td_map_rc_t;
 
 /*
- * Builds rt for task (which must outlive it), reading the supertable's
- * schema with requests of at most timeout_ms (0: the client's default).
- * Returns K2TD_ENGINE_OK, or the failing part with errstr set; rt must be
- * closed either way.
+ * Builds rt for task (which must outlive it), its REST client made with
+ * rest_opts (copied; NULL for the client's defaults), and reads the
+ * supertable's schema. Returns K2TD_ENGINE_OK, or the failing part with
+ * errstr set; rt must be closed either way.
  */
-k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task, long timeout_ms,
-                                   char *errstr, size_t errstr_size);
+k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
+                                   const k2td_rest_opts_t *rest_opts, char *errstr,
+                                   size_t errstr_size);
 
 /* Builds only the parsing side of rt for task: decoder, payload parser,
  * shared mutate stages and rule router; TDengine is not contacted. Returns

@@ -35,11 +35,12 @@ static int check_targets(k2td_rest_t *rest, const char *db, const k2td_parser_co
     return rc;
 }
 
-int k2td_check_tdengine(const char *to, const k2td_parser_conf_t *pc, long timeout_ms,
-                        k2td_precision_t *precision, char *errstr, size_t errstr_size) {
+int k2td_check_tdengine(const char *to, const char *ca_file, const k2td_parser_conf_t *pc,
+                        long timeout_ms, k2td_precision_t *precision, char *errstr,
+                        size_t errstr_size) {
     k2td_taos_dsn_t dsn;
     if (k2td_taos_dsn_parse(to, &dsn, errstr, errstr_size) != 0) return -1;
-    k2td_rest_opts_t ro = {0, timeout_ms};
+    k2td_rest_opts_t ro = {.timeout_ms = timeout_ms, .ca_file = ca_file};
     k2td_rest_t *rest = k2td_rest_new(&dsn, &ro);
     int rc = check_targets(rest, dsn.db, pc, precision, errstr, errstr_size);
     k2td_rest_free(rest);

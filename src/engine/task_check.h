@@ -26,14 +26,17 @@ k2td_engine_rc_t k2td_check_kafka(const k2td_kafka_conf_t *conf, const char *tas
                                   char *errstr, size_t errstr_size);
 
 /*
- * Checks the target DSN text `to`: TDengine answers within timeout_ms,
- * accepts the credentials, has the database (its precision goes to
- * *precision when not NULL) and, when pc is not NULL, every supertable a
- * model of pc names plainly (a templated `using` is only known per row).
+ * Checks the target DSN text `to` (an https target's certificate against
+ * the CAs of ca_file, NULL for the system's store): TDengine answers
+ * within timeout_ms, accepts the credentials, has the database (its
+ * precision goes to *precision when not NULL) and, when pc is not NULL,
+ * every supertable a model of pc names plainly (a templated `using` is
+ * only known per row).
  * Returns a k2td_schema_rc_t (schema_load.h) with errstr set unless OK, or
  * -1 when the DSN does not parse.
  */
-int k2td_check_tdengine(const char *to, const k2td_parser_conf_t *pc, long timeout_ms,
-                        k2td_precision_t *precision, char *errstr, size_t errstr_size);
+int k2td_check_tdengine(const char *to, const char *ca_file, const k2td_parser_conf_t *pc,
+                        long timeout_ms, k2td_precision_t *precision, char *errstr,
+                        size_t errstr_size);
 
 #endif

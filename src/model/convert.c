@@ -15,6 +15,8 @@
 #include "../common/alloc.h"
 #include "../common/num_text.h"
 #include "../sink/sql_text.h"
+#include "decimal.h"
+#include "num_parts.h"
 #include "timestamp.h"
 
 /* ---- error messages (never on the success path) ---- */
@@ -65,8 +67,11 @@ static int fail(const k2td_column_t *col, char *errstr, size_t errstr_size, cons
 /* Writes "column `name` (TYPE): <reason>" into errstr; returns -1. */
 static int fail(const k2td_column_t *col, char *errstr, size_t errstr_size, const char *fmt, ...) {
     if (!errstr || !errstr_size) return -1;
+    char type[K2TD_COLTYPE_TEXT_MAX];
     int n = snprintf(errstr, errstr_size, "%s `%s` (%s): ", col->is_tag ? "tag" : "column",
-                     col->name ? col->name : "", k2td_coltype_name(col->type));
+                     col->name ? col->name : "",
+                     col->type == K2TD_COL_DECIMAL ? k2td_column_type_text(col, type)
+                                                   : k2td_coltype_name(col->type));
     if (n >= 0 && (size_t)n < errstr_size) {
         va_list ap;
         va_start(ap, fmt);
@@ -112,71 +117,9 @@ const char *k2td_convert_number_text(const k2td_value_t *v, char tmp[32], size_t
     return tmp;
 }
 
-/* A decimal number's text split into its parts:
- * [+-] int_digits [. frac_digits] [e|E [+-] exp_digits]. */
-typedef struct num_text {
-    int neg;
-    const char *ip, *fp; /* integer and fraction digits */
-    size_t ilen, flen;
-    int64_t exp;         /* the exponent, clamped to +-1e6 */
-    int has_exp;
-} num_text_t;
-
-static size_t scan_digits(const char *s, size_t n, size_t i) {
-    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-    return i;
-}
-
-/* Splits s[0..n) into t. Returns 0, or -1 unless the whole text is a decimal
- * number with at least one mantissa digit (no spaces, hex, inf or nan). */
-static int scan_number(const char *s, size_t n, num_text_t *t) {
-    size_t i = 0;
-    memset(t, 0, sizeof(*t));
-    if (i < n && (s[i] == '+' || s[i] == '-')) t->neg = s[i++] == '-';
-    size_t start = i;
-    i = scan_digits(s, n, i);
-    t->ip = s + start;
-    t->ilen = i - start;
-    if (i < n && s[i] == '.') {
-        start = ++i;
-        i = scan_digits(s, n, i);
-        t->fp = s + start;
-        t->flen = i - start;
-    }
-    if (t->ilen + t->flen == 0) return -1;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        int eneg = 0;
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
-        start = i;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-            if (t->exp < 1000000) t->exp = t->exp * 10 + (s[i] - '0');
-        if (i == start) return -1;
-        if (eneg) t->exp = -t->exp;
-        t->has_exp = 1;
-    }
-    return i == n ? 0 : -1;
-}
-
-/* Sets *e10 to the decimal exponent of t's leading non-zero digit (the value
- * lies in [10^e10, 10^(e10+1))). Returns 0, or -1 when the value is zero. */
-static int decimal_exponent(const num_text_t *t, int64_t *e10) {
-    for (size_t k = 0; k < t->ilen; k++)
-        if (t->ip[k] != '0') {
-            *e10 = (int64_t)(t->ilen - 1 - k) + t->exp;
-            return 0;
-        }
-    for (size_t k = 0; k < t->flen; k++)
-        if (t->fp[k] != '0') {
-            *e10 = -(int64_t)(k + 1) + t->exp;
-            return 0;
-        }
-    return -1;
-}
-
 /* Returns strtod() of the number text s[0..n) (already checked by
- * scan_number()), or NAN should strtod not take all of it. k2td never calls
- * setlocale(), so strtod reads '.' as the decimal point. */
+ * k2td_num_parts_scan()), or NAN should strtod not take all of it. k2td
+ * never calls setlocale(), so strtod reads '.' as the decimal point. */
 static double text_to_double(const char *s, size_t n) {
     char stack[128];
     char *buf = n < sizeof(stack) ? stack : k2td_malloc(n + 1);
@@ -220,8 +163,8 @@ static int round_double(double d, int *neg, uint64_t *mag) {
  * from zero (exactly, on the digits). Returns 0, -1 when s is not a number,
  * -2 when its magnitude is 2^64 or more. */
 static int text_to_int(const char *s, size_t n, int *neg, uint64_t *mag) {
-    num_text_t t;
-    if (scan_number(s, n, &t) != 0) return -1;
+    k2td_num_parts_t t;
+    if (k2td_num_parts_scan(s, n, &t) != 0) return -1;
     if (t.has_exp) return round_double(text_to_double(s, n), neg, mag) ? -2 : 0;
     uint64_t m = 0;
     for (size_t k = 0; k < t.ilen; k++) {
@@ -316,23 +259,56 @@ static int append_float(const k2td_value_t *v, const k2td_column_t *col, k2td_bu
         return 0;
     }
     default: {
-        num_text_t t;
+        k2td_num_parts_t t;
         int64_t e10;
-        if (scan_number(v->str, v->len, &t) != 0) return FAILV("is not a number");
+        if (k2td_num_parts_scan(v->str, v->len, &t) != 0) return FAILV("is not a number");
         /* Only a value near the type's limits needs strtod: below 10^38 a
          * FLOAT and below 10^308 a DOUBLE cannot overflow, and from 10^-307
          * up nothing underflows. */
         int64_t safe_max = col->type == K2TD_COL_FLOAT ? 37 : 307;
-        if (decimal_exponent(&t, &e10) == 0 && (e10 < -307 || e10 > safe_max)) {
+        if (k2td_num_parts_exponent(&t, &e10) == 0 && (e10 < -307 || e10 > safe_max)) {
             why = float_problem(text_to_double(v->str, v->len), 1, col->type);
             if (why) return FAILV("%s", why);
         }
         /* Quoted, TDengine reads it with strtod, which takes every form
-         * scan_number() lets through (".5", "5.", "+5"). */
+         * k2td_num_parts_scan() lets through (".5", "5.", "+5"). */
         k2td_sql_append_string(out, v->str, v->len);
         return 0;
     }
     }
+}
+
+/* ---- DECIMAL ---- */
+
+static int append_decimal(const k2td_value_t *v, const k2td_column_t *col, k2td_buf_t *out,
+                          char *errstr, size_t errstr_size) {
+    char tmp[32], fitted[K2TD_DECIMAL_TEXT_MAX];
+    const char *text;
+    size_t len;
+    if (v->type == K2TD_VAL_BOOL) {
+        text = v->n.b ? "1" : "0";
+        len = 1;
+    } else if (v->type == K2TD_VAL_STRING) {
+        text = v->str;
+        len = v->len;
+    } else {
+        if (v->type == K2TD_VAL_FLOAT && !isfinite(v->n.f) && !(v->str && v->len))
+            return FAILV("is not a finite number");
+        text = k2td_convert_number_text(v, tmp, &len); /* a number's own text when it has one */
+    }
+    int n = k2td_decimal_fit(text, len, col->dec_precision, col->dec_scale, fitted);
+    if (n == K2TD_DECIMAL_NOT_A_NUMBER) return FAILV("is not a decimal number");
+    if (n == K2TD_DECIMAL_OVERFLOW) {
+        int before = col->dec_precision - col->dec_scale;
+        if (col->dec_scale == 0)
+            return FAILV("is out of range: at most %d digits (after rounding to an integer)",
+                         before);
+        return FAILV("is out of range: at most %d digit%s before the point (after rounding to %d "
+                     "decimal place%s)",
+                     before, before == 1 ? "" : "s", col->dec_scale, col->dec_scale == 1 ? "" : "s");
+    }
+    k2td_buf_append(out, fitted, (size_t)n);
+    return 0;
 }
 
 /* ---- BOOL ---- */
@@ -544,6 +520,7 @@ int k2td_convert_append(const k2td_value_t *v, const k2td_column_t *col,
     case K2TD_COL_UBIGINT: rc = append_integer(v, col, out, errstr, errstr_size); break;
     case K2TD_COL_FLOAT:
     case K2TD_COL_DOUBLE: rc = append_float(v, col, out, errstr, errstr_size); break;
+    case K2TD_COL_DECIMAL: rc = append_decimal(v, col, out, errstr, errstr_size); break;
     case K2TD_COL_VARCHAR:
     case K2TD_COL_NCHAR:
     case K2TD_COL_VARBINARY:

@@ -49,6 +49,10 @@ void k2td_convert_opts_init(k2td_convert_opts_t *opts, k2td_precision_t prec, in
  *                      give 1/0; the result must fit the column's range
  *   FLOAT/DOUBLE    -> the number's own literal text (range-checked), a
  *                      decimal string's text, or 1/0 for bools
+ *   DECIMAL(p, s)   -> a number's own text or a decimal string, or 1/0 for
+ *                      bools, rounded half away from zero to s places and
+ *                      written as plain digits; more than p - s digits
+ *                      before the point is out of range (decimal.h)
  *   BOOL            -> true/false from bools, numbers (non-zero is true) and
  *                      the strings true/yes/on/1 false/no/off/0 (any case)
  *   VARCHAR         -> a quoted string (length in bytes); numbers as their

@@ -1,8 +1,11 @@
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "decimal.h"
 
 static const struct {
     const char *name;
@@ -26,6 +29,7 @@ static const struct {
     {"VARBINARY", K2TD_COL_VARBINARY},
     {"GEOMETRY", K2TD_COL_GEOMETRY},
     {"JSON", K2TD_COL_JSON},
+    {"DECIMAL", K2TD_COL_DECIMAL},
 };
 
 k2td_coltype_t k2td_coltype_from_name(const char *name) {
@@ -38,6 +42,45 @@ const char *k2td_coltype_name(k2td_coltype_t t) {
     for (size_t i = 0; i < sizeof(coltype_names) / sizeof(coltype_names[0]); i++)
         if (coltype_names[i].type == t) return coltype_names[i].name;
     return "UNKNOWN";
+}
+
+/* Reads "(p, s)" or "(p)" (spaces allowed) at text into col's DECIMAL
+ * precision and scale. Returns 0, or -1 when malformed or out of range. */
+static int decimal_args(const char *text, k2td_column_t *col) {
+    int p = -1, s = 0, used = 0;
+    if (sscanf(text, " ( %d , %d ) %n", &p, &s, &used) != 2 || text[used] != '\0') {
+        used = 0;
+        s = 0;
+        if (sscanf(text, " ( %d ) %n", &p, &used) != 1 || text[used] != '\0') return -1;
+    }
+    if (p < 1 || p > K2TD_DECIMAL_MAX_PRECISION || s < 0 || s > p) return -1;
+    col->dec_precision = p;
+    col->dec_scale = s;
+    return 0;
+}
+
+int k2td_column_set_type(k2td_column_t *col, const char *text) {
+    size_t n = strcspn(text, "(");
+    while (n > 0 && text[n - 1] == ' ') n--;
+    char name[32];
+    if (n >= sizeof(name)) return -1;
+    memcpy(name, text, n);
+    name[n] = '\0';
+    col->type = k2td_coltype_from_name(name);
+    if (col->type == K2TD_COL_DECIMAL) return decimal_args(text + strcspn(text, "("), col);
+    return col->type == K2TD_COL_UNKNOWN ? -1 : 0;
+}
+
+const char *k2td_column_type_text(const k2td_column_t *col, char out[K2TD_COLTYPE_TEXT_MAX]) {
+    const char *name = k2td_coltype_name(col->type);
+    if (col->type == K2TD_COL_DECIMAL)
+        snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s(%d, %d)", name, col->dec_precision,
+                 col->dec_scale);
+    else if (col->type >= K2TD_COL_VARCHAR && col->type <= K2TD_COL_JSON)
+        snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s(%d)", name, (int)col->length);
+    else
+        snprintf(out, K2TD_COLTYPE_TEXT_MAX, "%s", name);
+    return out;
 }
 
 int k2td_precision_from_name(const char *name) {

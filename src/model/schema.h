@@ -26,6 +26,7 @@ typedef enum k2td_coltype {
     K2TD_COL_VARBINARY,
     K2TD_COL_GEOMETRY,
     K2TD_COL_JSON,
+    K2TD_COL_DECIMAL, /* DECIMAL(p, s): columns only (TDengine refuses DECIMAL tags) */
 } k2td_coltype_t;
 
 typedef enum k2td_precision {
@@ -39,6 +40,8 @@ typedef struct k2td_column {
     k2td_coltype_t type;
     int32_t length;      /* DESCRIBE's length: bytes, or characters for NCHAR */
     int is_tag;
+    int dec_precision;   /* DECIMAL: digits in all (1..38) */
+    int dec_scale;       /* DECIMAL: digits after the point (0..dec_precision) */
 } k2td_column_t;
 
 typedef struct k2td_stable_schema {
@@ -56,6 +59,20 @@ k2td_coltype_t k2td_coltype_from_name(const char *name);
 
 /* Returns the canonical SQL name of t ("TINYINT UNSIGNED", ...). */
 const char *k2td_coltype_name(k2td_coltype_t t);
+
+/* Sets col->type (and for DECIMAL dec_precision and dec_scale) from
+ * DESCRIBE's type text: "INT", "VARCHAR(16)" (the length is DESCRIBE's
+ * own column), "DECIMAL(18, 4)". Returns 0, or -1 when the type is unknown
+ * or a DECIMAL's precision or scale is out of range. */
+int k2td_column_set_type(k2td_column_t *col, const char *text);
+
+/* Room for k2td_column_type_text's text. */
+#define K2TD_COLTYPE_TEXT_MAX 48
+
+/* Writes col's type as TDengine shows it: "INT", "VARCHAR(16)" (the sized
+ * types: VARCHAR, NCHAR, VARBINARY, GEOMETRY, JSON), "DECIMAL(18, 4)".
+ * Returns out. */
+const char *k2td_column_type_text(const k2td_column_t *col, char out[K2TD_COLTYPE_TEXT_MAX]);
 
 /* Returns the precision named "ms"/"us"/"ns"; -1 when unknown. */
 int k2td_precision_from_name(const char *name);

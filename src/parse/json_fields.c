@@ -84,6 +84,7 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
     case K2TD_COL_VARBINARY:
     case K2TD_COL_GEOMETRY:
     case K2TD_COL_JSON:
+    case K2TD_COL_DECIMAL:
         return k2td_errstr_set(why, why_size,
                            "unknown type '%s' (expected bool, tinyint, smallint, int, bigint, "
                            "<int type> unsigned, float, double, varchar, binary, nchar or "

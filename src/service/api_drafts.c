@@ -112,7 +112,8 @@ void k2td_api_check(k2td_api_call_t *c) {
     }
     cJSON *td = cJSON_AddObjectToObject(doc, "tdengine");
     k2td_precision_t prec = K2TD_PREC_MS;
-    int trc = k2td_check_tdengine(to, NULL, DRAFT_CHECK_TIMEOUT_MS, &prec, err, sizeof(err));
+    int trc = k2td_check_tdengine(to, c->svc->target_ca, NULL, DRAFT_CHECK_TIMEOUT_MS, &prec,
+                                  err, sizeof(err));
     cJSON_AddBoolToObject(td, "ok", trc == K2TD_SCHEMA_OK);
     if (trc == K2TD_SCHEMA_OK) {
         cJSON_AddStringToObject(td, "database", dsn.db);

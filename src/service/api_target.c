@@ -4,6 +4,7 @@
  * DESCRIBE reading of sink/schema_load.c), propose a supertable from the
  * rows a parser makes of samples, and create one.
  */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "../common/alloc.h"
 #include "../common/errstr.h"
 #include "../engine/runtime.h"
+#include "../model/decimal.h"
+#include "../model/num_parts.h"
 #include "../model/timestamp.h"
 #include "../sink/rest_client.h"
 #include "../sink/schema_load.h"
@@ -47,7 +50,7 @@ static cJSON *target_open(k2td_api_call_t *c, target_t *t) {
         cJSON_Delete(body);
         return NULL;
     }
-    k2td_rest_opts_t ro = {0, TARGET_TIMEOUT_MS};
+    k2td_rest_opts_t ro = {.timeout_ms = TARGET_TIMEOUT_MS, .ca_file = c->svc->target_ca};
     t->rest = k2td_rest_new(&t->dsn, &ro);
     return body;
 }
@@ -155,7 +158,8 @@ done:
     cJSON_Delete(body);
 }
 
-/* Appends {"name","type","length"} of s's columns (tags 0) or tags (1). */
+/* Appends {"name","type","length"} (and "precision", "scale" for DECIMAL)
+ * of s's columns (tags 0) or tags (1). */
 static cJSON *target_columns(const k2td_stable_schema_t *s, int tags) {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; i < s->ncols; i++) {
@@ -164,6 +168,10 @@ static cJSON *target_columns(const k2td_stable_schema_t *s, int tags) {
         cJSON_AddStringToObject(col, "name", s->cols[i].name);
         cJSON_AddStringToObject(col, "type", k2td_coltype_name(s->cols[i].type));
         cJSON_AddNumberToObject(col, "length", s->cols[i].length);
+        if (s->cols[i].type == K2TD_COL_DECIMAL) {
+            cJSON_AddNumberToObject(col, "precision", s->cols[i].dec_precision);
+            cJSON_AddNumberToObject(col, "scale", s->cols[i].dec_scale);
+        }
         cJSON_AddItemToArray(arr, col);
     }
     return arr;
@@ -213,7 +221,30 @@ typedef struct guess {
     const char *name; /* points into the rowset */
     int seen_bool, seen_int, seen_uint, seen_float, seen_string, is_time;
     size_t max_len;
+    size_t int_digits, frac_digits; /* the most the numbers' own text had */
+    int wide;     /* a fractional number with more digits than a DOUBLE keeps */
+    int exponent; /* a number written with an exponent */
 } guess_t;
+
+/* Adds what the own text of number v shows to x: its digits before and
+ * after the point, and whether a DOUBLE would lose some of them. */
+static void guess_digits(guess_t *x, const k2td_value_t *v) {
+    k2td_num_parts_t t;
+    if (!v->str || !v->len || k2td_num_parts_scan(v->str, v->len, &t) != 0) return;
+    if (t.has_exp) {
+        x->exponent = 1;
+        return;
+    }
+    size_t lead = 0;
+    while (lead < t.ilen && t.ip[lead] == '0') lead++;
+    size_t idigits = t.ilen - lead;
+    if (idigits > x->int_digits) x->int_digits = idigits;
+    if (t.flen > x->frac_digits) x->frac_digits = t.flen;
+    size_t significant = idigits ? idigits + t.flen : t.flen;
+    if (!idigits)
+        for (size_t k = 0; k < t.flen && t.fp[k] == '0'; k++) significant--;
+    if (v->type == K2TD_VAL_FLOAT && significant > DBL_DIG) x->wide = 1;
+}
 
 /* Returns 1 when field f looks like a timestamp: stated as one by a field
  * spec, or a string that reads as RFC 3339. */
@@ -237,9 +268,9 @@ static void guess_add(guess_t **g, size_t *n, const k2td_field_t *f) {
     x->is_time &= f->v.type == K2TD_VAL_NULL || guess_time(f);
     switch (f->v.type) {
     case K2TD_VAL_BOOL: x->seen_bool = 1; break;
-    case K2TD_VAL_INT: x->seen_int = 1; break;
-    case K2TD_VAL_UINT: x->seen_uint = 1; break;
-    case K2TD_VAL_FLOAT: x->seen_float = 1; break;
+    case K2TD_VAL_INT: x->seen_int = 1, guess_digits(x, &f->v); break;
+    case K2TD_VAL_UINT: x->seen_uint = 1, guess_digits(x, &f->v); break;
+    case K2TD_VAL_FLOAT: x->seen_float = 1, guess_digits(x, &f->v); break;
     case K2TD_VAL_STRING:
         x->seen_string = 1;
         if (f->v.len > x->max_len) x->max_len = f->v.len;
@@ -248,17 +279,24 @@ static void guess_add(guess_t **g, size_t *n, const k2td_field_t *f) {
     }
 }
 
-/* Returns {"name","type","length"} for a guess. */
+/* Returns {"name","type","length"} for a guess: DECIMAL (with "precision"
+ * and "scale") for numbers a DOUBLE would round, taking their most
+ * fraction digits and the full precision of their size (18 in 8 bytes, 38
+ * in 16) so that larger values fit too. */
 static cJSON *guess_column(const guess_t *g, int as_time) {
     const char *type;
     long length;
     int numeric = g->seen_int || g->seen_uint || g->seen_float;
+    int decimal = g->wide && !g->exponent &&
+                  g->int_digits + g->frac_digits <= K2TD_DECIMAL_MAX_PRECISION;
+    int precision = g->int_digits + g->frac_digits <= 18 ? 18 : K2TD_DECIMAL_MAX_PRECISION;
     if (as_time) type = "TIMESTAMP", length = 8;
     else if (g->seen_string || (g->seen_bool && numeric) ||
              !(g->seen_bool || numeric)) {
         size_t len = g->max_len < 8 ? 16 : g->max_len * 2;
         type = "VARCHAR", length = (long)(len > 16374 ? 16374 : (len + 15) / 16 * 16);
     } else if (g->seen_bool) type = "BOOL", length = 1;
+    else if (decimal) type = "DECIMAL", length = precision > 18 ? 16 : 8;
     else if (g->seen_float || (g->seen_uint && g->seen_int)) type = "DOUBLE", length = 8;
     else if (g->seen_uint) type = "BIGINT UNSIGNED", length = 8;
     else type = "BIGINT", length = 8;
@@ -266,6 +304,10 @@ static cJSON *guess_column(const guess_t *g, int as_time) {
     cJSON_AddStringToObject(col, "name", g->name);
     cJSON_AddStringToObject(col, "type", type);
     cJSON_AddNumberToObject(col, "length", (double)length);
+    if (strcmp(type, "DECIMAL") == 0) {
+        cJSON_AddNumberToObject(col, "precision", precision);
+        cJSON_AddNumberToObject(col, "scale", (double)g->frac_digits);
+    }
     return col;
 }
 
@@ -342,8 +384,9 @@ done:
     cJSON_Delete(body);
 }
 
-/* Appends "`name` TYPE[(length)]" for each column of arr (found at path)
- * to sql. Returns 0, or -1 after answering 400 naming "path[i].key". */
+/* Appends "`name` TYPE[(length)]" ("DECIMAL(precision, scale)") for each
+ * column of arr (found at path; columns when first_is_time, else tags) to
+ * sql. Returns 0, or -1 after answering 400 naming "path[i].key". */
 static int target_defs(k2td_api_call_t *c, const cJSON *arr, const char *path, k2td_buf_t *sql,
                        int first_is_time) {
     char field[96], err[256];
@@ -357,10 +400,14 @@ static int target_defs(k2td_api_call_t *c, const cJSON *arr, const char *path, k
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(col, "name");
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(col, "type");
         const cJSON *len = cJSON_GetObjectItemCaseSensitive(col, "length");
+        const cJSON *prec = cJSON_GetObjectItemCaseSensitive(col, "precision");
+        const cJSON *scale = cJSON_GetObjectItemCaseSensitive(col, "scale");
         k2td_coltype_t t = cJSON_IsString(type) ? k2td_coltype_from_name(type->valuestring)
                                                 : K2TD_COL_UNKNOWN;
         int needs_len = t == K2TD_COL_VARCHAR || t == K2TD_COL_NCHAR ||
                         t == K2TD_COL_VARBINARY || t == K2TD_COL_GEOMETRY;
+        int p = cJSON_IsNumber(prec) ? prec->valueint : 0;
+        int sc = cJSON_IsNumber(scale) ? scale->valueint : 0;
         const char *bad = NULL, *why = NULL;
         if (!cJSON_IsString(name) || !target_ident_ok(name->valuestring))
             bad = "name", why = "1 to 64 letters, digits or '_', not starting with a digit";
@@ -368,9 +415,17 @@ static int target_defs(k2td_api_call_t *c, const cJSON *arr, const char *path, k
             bad = "type", why = "a TDengine type such as INT, DOUBLE, VARCHAR or TIMESTAMP";
         else if (first_is_time && i == 0 && t != K2TD_COL_TIMESTAMP)
             bad = "type", why = "TIMESTAMP (the first column is the time)";
+        else if (!first_is_time && t == K2TD_COL_DECIMAL) /* the tags */
+            bad = "type", why = "a type TDengine allows for a tag (it refuses DECIMAL tags)";
         else if (needs_len && !(cJSON_IsNumber(len) && len->valuedouble >= 1 &&
                                 len->valuedouble <= 16382))
             bad = "length", why = "an integer from 1 to 16382 for this type";
+        else if (t == K2TD_COL_DECIMAL && !(cJSON_IsNumber(prec) && prec->valuedouble == p &&
+                                           p >= 1 && p <= K2TD_DECIMAL_MAX_PRECISION))
+            bad = "precision", why = "an integer from 1 to 38 for DECIMAL";
+        else if (t == K2TD_COL_DECIMAL && scale &&
+                 !(cJSON_IsNumber(scale) && scale->valuedouble == sc && sc >= 0 && sc <= p))
+            bad = "scale", why = "an integer from 0 to the precision for DECIMAL";
         if (bad) {
             snprintf(field, sizeof(field), "%s[%d].%s", path, i, bad);
             snprintf(err, sizeof(err), "%s must be %s", field, why);
@@ -381,6 +436,7 @@ static int target_defs(k2td_api_call_t *c, const cJSON *arr, const char *path, k
         k2td_sql_append_ident(sql, name->valuestring, strlen(name->valuestring));
         k2td_buf_printf(sql, " %s", k2td_coltype_name(t));
         if (needs_len) k2td_buf_printf(sql, "(%d)", (int)len->valuedouble);
+        if (t == K2TD_COL_DECIMAL) k2td_buf_printf(sql, "(%d, %d)", p, sc);
     }
     return 0;
 }

@@ -250,6 +250,8 @@ static enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, cons
     http_addresses(c, &req);
     k2td_http_resp_t resp = {0};
     s->opts.handler(s->opts.ctx, &req, &resp);
+    /* the path only: libmicrohttpd gives the query string apart */
+    k2td_log_debug("http: %s %s: %d", method, url, resp.status);
     return http_send(s, c, &resp);
 }
 

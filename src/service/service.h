@@ -20,6 +20,7 @@ typedef struct k2td_service {
     char *uploads_dir;
     k2td_dsn_policy_t policy; /* what a client's DSN may ask for (the operator's config) */
     char *kinit_cmd;          /* the operator's kinit command (policy.kinit_cmd), or NULL */
+    char *target_ca;          /* the operator's CA file for https targets, or NULL */
     k2td_task_store_t *store;
     k2td_auth_t *auth;
     k2td_task_manager_t *tasks;

@@ -46,6 +46,7 @@ struct k2td_task_manager {
     char *data_dir;
     char *tasks_dir;
     const k2td_dsn_policy_t *policy; /* what the tasks' DSNs may ask for */
+    char *target_ca;                 /* the operator's CA file for https targets, or NULL */
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a run left the list, or the keeper must wake */
     tm_run_t *runs;
@@ -191,11 +192,13 @@ static void *tm_keeper(void *arg) {
 }
 
 k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir,
-                                           const k2td_dsn_policy_t *policy) {
+                                           const k2td_dsn_policy_t *policy,
+                                           const char *target_ca) {
     k2td_task_manager_t *m = k2td_calloc(1, sizeof(*m));
     m->store = store;
     m->policy = policy;
     m->data_dir = k2td_strdup(data_dir);
+    m->target_ca = k2td_strdup(target_ca);
     size_t n = strlen(data_dir) + sizeof("/tasks");
     m->tasks_dir = k2td_malloc(n);
     snprintf(m->tasks_dir, n, "%s/tasks", data_dir);
@@ -222,15 +225,17 @@ void k2td_task_manager_free(k2td_task_manager_t *m) {
     pthread_mutex_destroy(&m->lock);
     free(m->tasks_dir);
     free(m->data_dir);
+    free(m->target_ca);
     free(m);
 }
 
-/* Builds the runnable task of stored definition def for task id, read as
- * an API client's under policy: the service's id is the task's id, and its
- * files go under <data_dir>/tasks/<id>. Returns 0 or -1 with errstr. */
-static int tm_task(const char *def, int64_t id, const char *data_dir,
-                   const k2td_dsn_policy_t *policy, k2td_task_t *task, char *errstr,
-                   size_t errstr_size) {
+/* Builds the runnable task of stored definition def for task id of m,
+ * read as an API client's under m's policy: the service's id is the task's
+ * id, its files go under <data_dir>/tasks/<id>, and its target's CAs are
+ * the operator's. Returns 0 or -1 with errstr. */
+static int tm_task(const k2td_task_manager_t *m, const char *def, int64_t id, k2td_task_t *task,
+                   char *errstr, size_t errstr_size) {
+    const k2td_dsn_policy_t *policy = m->policy;
     cJSON *root = cJSON_Parse(def);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -249,7 +254,8 @@ static int tm_task(const char *def, int64_t id, const char *data_dir,
     if (rc == 0) {
         /* the task's files (its archive) live in the service's data dir */
         free(task->options.data_dir);
-        task->options.data_dir = k2td_strdup(data_dir);
+        task->options.data_dir = k2td_strdup(m->data_dir);
+        task->options.target_ca = k2td_strdup(m->target_ca);
     }
     return rc;
 }
@@ -281,7 +287,7 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
     r = k2td_calloc(1, sizeof(*r));
     r->m = m;
     r->id = id;
-    if (tm_task(rec.def, id, m->data_dir, m->policy, &r->task, errstr, errstr_size) != 0) {
+    if (tm_task(m, rec.def, id, &r->task, errstr, errstr_size) != 0) {
         k2td_task_store_set_state(m->store, id, "failed", errstr, NULL, 0);
         tm_run_free(r);
         rc = K2TD_TM_ERROR;

@@ -46,9 +46,12 @@ typedef struct k2td_task_live {
 
 /* Returns a manager for store (which must outlive it, as must policy);
  * task folders are made under data_dir/tasks; every task's definition is
- * read as an API client's, under policy. Starts the bookkeeping thread. */
+ * read as an API client's, under policy, and checks an https target's
+ * certificate against the CAs of the operator's target_ca (copied; NULL:
+ * the system's store). Starts the bookkeeping thread. */
 k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char *data_dir,
-                                           const k2td_dsn_policy_t *policy);
+                                           const k2td_dsn_policy_t *policy,
+                                           const char *target_ca);
 
 /* Stops every task (their stored state stays "running"), ends the
  * bookkeeping thread and frees m (NULL is fine). */

@@ -56,6 +56,13 @@ static const int data_codes[] = {
     0x2653, /* value too long for column/tag */
 };
 
+/* TDengine codes meaning "these credentials are refused": the login
+ * failures 0x0350..0x0357, and the client's length checks, which answer
+ * before any login (taosAdapter 3.3.7: a user name of 24 bytes or more, a
+ * password of 256 bytes or more). */
+#define CODE_INVALID_USER_LENGTH 0x0207
+#define CODE_INVALID_PASS_LENGTH 0x0208
+
 /* Returns 1 when code is one of list[0..n). */
 static int in_list(int code, const int *list, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -77,6 +84,7 @@ static k2td_rest_class_t classify_transport(int curl_code) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    case CURLE_ABORTED_BY_CALLBACK: /* the caller gave the request up (rest_client.h) */
         return K2TD_REST_TRANSIENT;
     default: /* TLS verification, bad URL, answer too large ...: retrying cannot help */
         return K2TD_REST_FATAL;
@@ -86,11 +94,14 @@ static k2td_rest_class_t classify_transport(int curl_code) {
 k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_error) {
     if (transport_error) return classify_transport(transport_error);
     if (http_status == 401) return K2TD_REST_AUTH;
+    if (code == K2TD_REST_CODE_CUT) return K2TD_REST_TRANSIENT;
     if (http_status == 502 || http_status == 503 || http_status == 504 || http_status == 408 ||
         http_status == 429)
         return K2TD_REST_TRANSIENT;
     if (code == 0) return http_status >= 200 && http_status < 300 ? K2TD_REST_OK : K2TD_REST_FATAL;
-    if (code >= 0x0350 && code <= 0x0357) return K2TD_REST_AUTH;
+    if ((code >= 0x0350 && code <= 0x0357) || code == CODE_INVALID_USER_LENGTH ||
+        code == CODE_INVALID_PASS_LENGTH)
+        return K2TD_REST_AUTH;
     if (in_list(code, transient_codes, sizeof(transient_codes) / sizeof(transient_codes[0])))
         return K2TD_REST_TRANSIENT;
     if (in_list(code, data_codes, sizeof(data_codes) / sizeof(data_codes[0]))) return K2TD_REST_DATA;
@@ -131,6 +142,27 @@ static int malformed(k2td_rest_answer_t *a, long http_status, const char *why, c
     return -1;
 }
 
+/* Returns 1 when body[0..len) is JSON text that ends inside an object,
+ * array or string (so it was cut off), 0 otherwise. */
+static int json_ends_open(const char *body, size_t len) {
+    long depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\') i++;
+            else if (c == '"') in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth < 0) return 0;
+        }
+    }
+    return body[0] == '{' && (in_string || depth > 0);
+}
+
 /* Returns the affected-rows count of an INSERT/DDL answer, -1 for a result set. */
 static long affected_rows_of(const cJSON *meta, const cJSON *data) {
     const cJSON *col = cJSON_GetArrayItem(meta, 0);
@@ -146,10 +178,19 @@ static long affected_rows_of(const cJSON *meta, const cJSON *data) {
 int k2td_rest_answer_parse(const char *body, size_t len, long http_status, k2td_rest_answer_t *out) {
     memset(out, 0, sizeof(*out));
     out->affected_rows = -1;
-    if (!body || len == 0) return malformed(out, http_status, "the answer is empty", NULL, 0);
-
+    if (!body || len == 0) {
+        malformed(out, http_status, "the answer is empty (cut short?)", NULL, 0);
+        out->code = K2TD_REST_CODE_CUT;
+        return -1;
+    }
     cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!root) return malformed(out, http_status, "the answer is not JSON", body, len);
+    if (!root) {
+        int cut = json_ends_open(body, len);
+        malformed(out, http_status, cut ? "the answer was cut short" : "the answer is not JSON",
+                  body, len);
+        if (cut) out->code = K2TD_REST_CODE_CUT;
+        return -1;
+    }
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "code");
     if (!cJSON_IsObject(root) || !cJSON_IsNumber(code) || code->valuedouble != (double)code->valueint ||
         code->valueint < 0) {

@@ -16,6 +16,11 @@
 
 /* The code k2td_rest_answer_parse() reports when the body is not an answer. */
 #define K2TD_REST_CODE_MALFORMED (-1)
+/* ... and when the answer ends early (empty, or JSON cut off at its end): the
+ * connection broke while the answer came, so whether the statement was
+ * carried out is unknown. libcurl reports a 200 with no body when the
+ * connection closes in the middle of the headers. */
+#define K2TD_REST_CODE_CUT (-2)
 
 typedef enum k2td_rest_class {
     K2TD_REST_OK = 0,
@@ -26,7 +31,7 @@ typedef enum k2td_rest_class {
 } k2td_rest_class_t;
 
 typedef struct k2td_rest_answer {
-    int code;            /* 0 on success; TDengine's code; K2TD_REST_CODE_MALFORMED */
+    int code;            /* 0 on success; TDengine's code; K2TD_REST_CODE_MALFORMED or _CUT */
     char *desc;          /* what went wrong (NULL on success); owned */
     long affected_rows;  /* for INSERT/DDL answers; -1 when the answer is a result set */
     cJSON *column_meta;  /* [[name, type, length], ...] or NULL; owned */
@@ -39,7 +44,8 @@ typedef struct k2td_rest_answer {
  * it is a success answer (status 2xx and code 0); -1 otherwise, with code and
  * desc saying why: TDengine's code and desc for an error answer, or
  * K2TD_REST_CODE_MALFORMED and a desc quoting up to 200 bytes of a body that
- * is not a /rest/sql answer. */
+ * is not a /rest/sql answer, or K2TD_REST_CODE_CUT for an answer that ends
+ * early (classified transient). */
 int k2td_rest_answer_parse(const char *body, size_t len, long http_status, k2td_rest_answer_t *out);
 
 /* Releases what the answer owns and zeroes it; safe on a zeroed answer. */

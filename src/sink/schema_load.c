@@ -29,8 +29,10 @@ static int run(k2td_rest_t *r, const k2td_buf_t *sql, const char *what, k2td_res
         if (answered)
             snprintf(errstr, errstr_size, "TDengine at %s cannot serve requests now (%s): %s",
                      k2td_rest_base_url(r), what, why);
-        else
+        else if (cls == K2TD_REST_TRANSIENT)
             snprintf(errstr, errstr_size, "TDengine is unreachable (%s): %s", what, why);
+        else /* a connection that cannot work as set up: TLS verification, ... */
+            snprintf(errstr, errstr_size, "no connection to TDengine (%s): %s", what, why);
         return K2TD_SCHEMA_UNREACHABLE;
     }
     if (cls == K2TD_REST_AUTH) {
@@ -116,18 +118,6 @@ static int meta_index(const cJSON *meta, const char *name) {
     return -1;
 }
 
-/* Returns the column type of DESCRIBE's type text; a "(...)" suffix is
- * ignored, so "VARCHAR(16)" reads as VARCHAR. */
-static k2td_coltype_t type_of(const char *text) {
-    size_t n = strcspn(text, "(");
-    while (n > 0 && text[n - 1] == ' ') n--;
-    char name[32];
-    if (n >= sizeof(name)) return K2TD_COL_UNKNOWN;
-    memcpy(name, text, n);
-    name[n] = '\0';
-    return k2td_coltype_from_name(name);
-}
-
 /* Reads one DESCRIBE row into *col. Returns 0 or -1 with errstr set. */
 static int read_column(const cJSON *row, const int idx[4], const char *db, const char *stable,
                        k2td_column_t *col, char *errstr, size_t errstr_size) {
@@ -139,8 +129,7 @@ static int read_column(const cJSON *row, const int idx[4], const char *db, const
         snprintf(errstr, errstr_size, "DESCRIBE `%s`.`%s` returned a row k2td cannot read", db, stable);
         return -1;
     }
-    col->type = type_of(type->valuestring);
-    if (col->type == K2TD_COL_UNKNOWN) {
+    if (k2td_column_set_type(col, type->valuestring) != 0) {
         snprintf(errstr, errstr_size, "column `%s` of `%s`.`%s` has type %s, which k2td does not support",
                  field->valuestring, db, stable, type->valuestring);
         return -1;

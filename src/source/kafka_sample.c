@@ -88,7 +88,7 @@ static k2td_kafka_sample_rc_t sample_open(sampler_t *s, const char *task_id, cha
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
         rd_kafka_conf_destroy(rc); /* rd_kafka_new owns rc only on success */
-        k2td_kafka_source_new_failed(err, errstr, errstr_size);
+        k2td_kafka_source_new_failed(s->conf, err, errstr, errstr_size);
         return K2TD_KAFKA_SAMPLE_CONFIG;
     }
     rd_kafka_poll_set_consumer(s->rk);

@@ -3,14 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
 #include "../common/log.h"
 #include "../task/kafka_security.h"
+#include "kafka_consumer_conf.h"
+#include "kafka_kinit.h"
 
 struct k2td_kafka_source {
     rd_kafka_t *rk;
@@ -24,36 +24,34 @@ struct k2td_kafka_source {
     int ever_assigned;
     int paused;
     int fatal;                /* librdkafka reported a fatal error (error callback) */
-    char cause[512];          /* the last broker failure librdkafka reported, or "" */
+    char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
     rd_kafka_topic_partition_list_t *start;  /* committed offsets read at assignment */
+    k2td_kinit_t *kinit;      /* kinit's error output with GSSAPI, else NULL */
 };
 
-/* Sets one librdkafka property; returns 0 or -1 with errstr naming it. */
-static int source_set(rd_kafka_conf_t *c, const char *key, const char *value, char *errstr,
-                      size_t errstr_size) {
-    char err[512];
-    if (rd_kafka_conf_set(c, key, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-        /* librdkafka's message may quote the value: not for a secret */
-        snprintf(errstr, errstr_size, "librdkafka property `%s`: %s", key,
-                 k2td_kafka_key_is_secret(key) ? "the value was rejected" : err);
-        return -1;
-    }
-    return 0;
-}
-
-static int source_set_int(rd_kafka_conf_t *c, const char *key, long long v, char *errstr,
-                          size_t errstr_size) {
-    char num[32];
-    snprintf(num, sizeof(num), "%lld", v);
-    return source_set(c, key, num, errstr, errstr_size);
-}
-
-/* librdkafka's own log lines, routed to ours (they come from its threads). */
+/* librdkafka's own log lines, routed to ours. A source's come through its
+ * log queue, served on the thread that polls it: they are redacted
+ * (k2td_kafka_conf_redact), and a failed kinit run is told by kinit's own
+ * reason instead of the command line. Others (a sample's consumer, no
+ * opaque) come from librdkafka's threads and go to stderr as they are. */
 static void source_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     k2td_log_level_t l = level <= 4 ? K2TD_LOG_WARN : level <= 5 ? K2TD_LOG_INFO : K2TD_LOG_DEBUG;
-    k2td_log(l, "kafka: %s: %s", fac, buf);
+    const k2td_kafka_source_t *s = rk ? rd_kafka_opaque(rk) : NULL;
+    if (!s) {
+        k2td_log(l, "kafka: %s: %s", fac, buf);
+        return;
+    }
+    k2td_buf_t line = K2TD_BUF_INIT, shown = K2TD_BUF_INIT;
+    if (s->kinit && level <= 3 && strcmp(fac, "SASLREFRESH") == 0)
+        k2td_kinit_failed(s->kinit, buf, &line);
+    else
+        k2td_buf_puts(&line, buf);
+    k2td_kafka_conf_redact(s->conf, line.data ? line.data : "", &shown);
+    k2td_log(l, "kafka: %s: %s", fac, shown.data ? shown.data : "");
+    k2td_buf_free(&line);
+    k2td_buf_free(&shown);
 }
 
 /* Reads the committed offsets of the newly assigned parts into s->start
@@ -113,12 +111,16 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
         s->fatal = 1;
         return;
     }
-    k2td_log_warn("kafka: %s", reason);
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(s->conf, reason, &shown);
+    const char *text = shown.data ? shown.data : "";
+    k2td_log_warn("kafka: %s", text);
     int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
     if (login || !s->cause_is_login) {
-        snprintf(s->cause, sizeof(s->cause), "%s", reason);
+        snprintf(s->cause, sizeof(s->cause), "%s", text);
         s->cause_is_login = login;
     }
+    k2td_buf_free(&shown);
 }
 
 /* Gives partitions without a committed offset (read into s->start just
@@ -259,150 +261,29 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     k2td_log_info("kafka: revoked %d partition(s)", parts->cnt);
 }
 
-/* Sets *group_id and *client_id (new strings, "" for no client id) by the id
- * rule of kafka_dsn.h; without a group a stable one is derived, as the
- * high-level consumer needs one. */
-static void source_ids(const k2td_kafka_conf_t *c, const char *task_id, char **group_id,
-                       char **client_id) {
-    const char *tid = c->with_task_id ? task_id : NULL;
-    *group_id = k2td_kafka_id_generate(c->id_prefix, tid, c->group);
-    *client_id = k2td_kafka_id_generate(c->id_prefix, tid, c->client_id);
-    if (!*group_id) *group_id = k2td_kafka_id_generate(c->id_prefix, tid, "k2td");
-    if (!*client_id) *client_id = k2td_strdup("");
-}
-
-/* Returns a 32-bit FNV-1a hash of c's topics, sorted, each followed by ','. */
-static uint32_t source_topics_hash(const k2td_kafka_conf_t *c) {
-    size_t n = c->topics.n;
-    const char **sorted = k2td_malloc((n ? n : 1) * sizeof(*sorted));
-    for (size_t i = 0; i < n; i++) sorted[i] = c->topics.items[i];
-    for (size_t i = 1; i < n; i++) /* a handful of topics: insertion sort */
-        for (size_t j = i; j > 0 && strcmp(sorted[j - 1], sorted[j]) > 0; j--) {
-            const char *t = sorted[j];
-            sorted[j] = sorted[j - 1];
-            sorted[j - 1] = t;
-        }
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        for (const unsigned char *p = (const unsigned char *)sorted[i];; p++) {
-            h = (h ^ (*p ? *p : ',')) * 16777619u;
-            if (!*p) break;
-        }
-    free(sorted);
-    return h;
-}
-
-/* Returns group.instance.id for a member of group_id (a new string), or NULL
- * when c turns static membership off: group_id, the task id when there is
- * one, the instance name (default: the host name) and a hash of the topics,
- * joined by '-'. The hash gives a task whose topics changed a new identity:
- * a static member rejoining under its old one with other topics is handed
- * its old assignment by the coordinator. */
-static char *source_instance_id(const k2td_kafka_conf_t *c, const char *group_id,
-                                const char *task_id) {
-    if (!c->static_membership) return NULL;
-    char host[256] = "";
-    const char *name = c->instance_name;
-    if (!name || !name[0]) {
-        if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
-            snprintf(host, sizeof(host), "k2td");
-        name = host;
-    }
-    k2td_buf_t b = K2TD_BUF_INIT;
-    k2td_buf_printf(&b, "%s-%s%s%s-%08x", group_id, task_id ? task_id : "", task_id ? "-" : "",
-                    name, (unsigned)source_topics_hash(c));
-    return b.data;
-}
-
-/* Returns 1 when c asks for SCRAM from a librdkafka older than 2.6.1: its
- * SCRAM proof repeats the client nonce, which brokers of Apache Kafka 4.0
- * and later refuse as invalid credentials (confluentinc/librdkafka#4895;
- * older brokers accept it). */
-static int source_scram_at_risk(const k2td_kafka_conf_t *c) {
-    if (rd_kafka_version() >= 0x020601ff) return 0;
-    for (size_t i = 0; i < c->npassthrough; i++) {
-        const k2td_kv_t *kv = &c->passthrough[i];
-        if ((strcmp(kv->key, "sasl.mechanisms") == 0 || strcmp(kv->key, "sasl.mechanism") == 0) &&
-            strncasecmp(kv->value, "SCRAM", 5) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* What a SCRAM login refused for source_scram_at_risk() may mean. */
-#define SOURCE_SCRAM_HINT                                                                      \
-    "brokers of Apache Kafka 4.0 and later refuse this librdkafka's SCRAM login as invalid " \
-    "credentials (fixed in librdkafka 2.6.1, confluentinc/librdkafka#4895); older brokers "  \
-    "accept it. With Kafka 4 use PLAIN over SSL, or a newer librdkafka"
-
-/* Builds the librdkafka configuration for c with the given ids (instance_id
- * may be NULL), without a rebalance callback. Returns NULL with errstr set. */
-static rd_kafka_conf_t *source_conf(const k2td_kafka_conf_t *c, const char *group_id,
-                                    const char *client_id, const char *instance_id,
-                                    char *errstr, size_t errstr_size) {
-    rd_kafka_conf_t *rc = rd_kafka_conf_new();
-    const char *reset = c->fallback_offset == K2TD_KAFKA_OFFSET_LATEST  ? "latest"
-                        : c->fallback_offset == K2TD_KAFKA_OFFSET_ERROR ? "error"
-                                                                  : "earliest";
-    if (source_set(rc, "bootstrap.servers", c->brokers, errstr, errstr_size) ||
-        source_set(rc, "group.id", group_id, errstr, errstr_size) ||
-        (client_id[0] && source_set(rc, "client.id", client_id, errstr, errstr_size)) ||
-        (instance_id &&
-         source_set(rc, "group.instance.id", instance_id, errstr, errstr_size)) ||
-        source_set(rc, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        source_set(rc, "enable.auto.commit", "true", errstr, errstr_size) ||
-        source_set_int(rc, "auto.commit.interval.ms", c->commit_interval_ms, errstr,
-                       errstr_size) ||
-        source_set(rc, "auto.offset.reset", reset, errstr, errstr_size) ||
-        source_set_int(rc, "fetch.wait.max.ms", c->fetch_max_wait_ms, errstr, errstr_size) ||
-        source_set_int(rc, "fetch.min.bytes", c->fetch_min_bytes, errstr, errstr_size) ||
-        source_set_int(rc, "fetch.message.max.bytes", c->fetch_max_bytes_per_partition, errstr,
-                       errstr_size) ||
-        /* bounded prefetch: at most 64 MiB of fetched messages wait in memory.
-         * The count threshold is raised so that the byte limit is the one that
-         * applies: at librdkafka's default (100000) a drained partition waited
-         * up to ~0.8 s for its next fetch, capping a 4-partition topic at
-         * ~190k msg/s instead of ~840k (measured with bench/fast_sink.py) */
-        source_set(rc, "queued.max.messages.kbytes", "65536", errstr, errstr_size) ||
-        source_set(rc, "queued.min.messages", "1000000", errstr, errstr_size) ||
-        /* eager assignment: cooperative-sticky aborts on close in librdkafka
-         * 2.0.2 (issue #4312); users may still choose it by passthrough */
-        source_set(rc, "partition.assignment.strategy", "range,roundrobin", errstr,
-                   errstr_size) ||
-        source_set(rc, "socket.keepalive.enable", "true", errstr, errstr_size) ||
-        /* librdkafka's default kinit leaves the principal unquoted in a
-         * shell line; a DSN (operator) or the service's config may replace it */
-        source_set(rc, "sasl.kerberos.kinit.cmd", K2TD_KAFKA_KINIT_CMD, errstr, errstr_size))
-        goto fail;
-    for (size_t i = 0; i < c->npassthrough; i++)
-        if (source_set(rc, c->passthrough[i].key, c->passthrough[i].value, errstr, errstr_size))
-            goto fail;
-    rd_kafka_conf_set_log_cb(rc, source_log_cb);
-    if (source_scram_at_risk(c))
-        k2td_log_warn("kafka: SCRAM with librdkafka %s: " SOURCE_SCRAM_HINT,
-                      rd_kafka_version_str());
-    return rc;
-fail:
-    rd_kafka_conf_destroy(rc);
-    return NULL;
-}
-
-void k2td_kafka_source_new_failed(const char *err, char *errstr, size_t errstr_size) {
+void k2td_kafka_source_new_failed(const k2td_kafka_conf_t *conf, const char *err, char *errstr,
+                                  size_t errstr_size) {
     /* librdkafka 2.0.2 says only "PEM lib" when it cannot decrypt the key */
     int key = strstr(err, "ssl.key") && strstr(err, "PEM lib");
-    snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s%s", err,
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(conf, err, &shown);
+    snprintf(errstr, errstr_size, "kafka: cannot create consumer: %s%s",
+             shown.data ? shown.data : "",
              key ? " (the client key cannot be read: a wrong key password, ca_password, or "
                    "a key that is not PEM)"
                  : "");
+    k2td_buf_free(&shown);
 }
 
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
                                         char *errstr, size_t errstr_size) {
     char *group_id, *client_id;
-    source_ids(conf, task_id, &group_id, &client_id);
-    rd_kafka_conf_t *rc = source_conf(conf, group_id, client_id, NULL, errstr, errstr_size);
+    k2td_kafka_consumer_ids(conf, task_id, &group_id, &client_id);
+    rd_kafka_conf_t *rc =
+        k2td_kafka_consumer_conf(conf, group_id, client_id, NULL, NULL, errstr, errstr_size);
     free(group_id);
     free(client_id);
+    if (rc) rd_kafka_conf_set_log_cb(rc, source_log_cb);
     return rc;
 }
 
@@ -410,17 +291,19 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
                                            char *errstr, size_t errstr_size) {
     k2td_kafka_source_t *s = k2td_calloc(1, sizeof(*s));
     s->conf = conf;
-    source_ids(conf, task_id, &s->group_id, &s->client_id);
-    s->instance_id = source_instance_id(conf, s->group_id, task_id);
-    rd_kafka_conf_t *rc =
-        source_conf(conf, s->group_id, s->client_id, s->instance_id, errstr, errstr_size);
+    k2td_kafka_consumer_ids(conf, task_id, &s->group_id, &s->client_id);
+    s->instance_id = k2td_kafka_consumer_instance_id(conf, s->group_id, task_id);
+    s->kinit = k2td_kinit_new(conf);
+    rd_kafka_conf_t *rc = k2td_kafka_consumer_conf(conf, s->group_id, s->client_id,
+                                                   s->instance_id, s->kinit, errstr, errstr_size);
     if (!rc) goto fail;
+    rd_kafka_conf_set_log_cb(rc, source_log_cb);
     rd_kafka_conf_set_rebalance_cb(rc, source_rebalance_cb);
     rd_kafka_conf_set_error_cb(rc, source_error_cb);
     rd_kafka_conf_set_opaque(rc, s);
     /* librdkafka's log lines are served by the thread that polls, so they
      * reach that thread's log hook (a service task's activity) */
-    if (source_set(rc, "log.queue", "true", errstr, errstr_size)) {
+    if (k2td_kafka_conf_set(rc, "log.queue", "true", errstr, errstr_size)) {
         rd_kafka_conf_destroy(rc);
         goto fail;
     }
@@ -428,13 +311,14 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     s->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rc, err, sizeof(err));
     if (!s->rk) {
         rd_kafka_conf_destroy(rc); /* rd_kafka_new owns rc only on success */
-        k2td_kafka_source_new_failed(err, errstr, errstr_size);
+        k2td_kafka_source_new_failed(conf, err, errstr, errstr_size);
         goto fail;
     }
     rd_kafka_set_log_queue(s->rk, NULL); /* the main queue, which polling serves */
     rd_kafka_poll_set_consumer(s->rk);
     return s;
 fail:
+    k2td_kinit_free(s->kinit);
     free(s->group_id);
     free(s->client_id);
     free(s->instance_id);
@@ -450,7 +334,7 @@ const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s) {
     return s->client_id;
 }
 
-const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s) {
+const char *k2td_kafka_k2td_kafka_consumer_instance_id(const k2td_kafka_source_t *s) {
     return s->instance_id;
 }
 
@@ -481,13 +365,22 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         if (!err || s->cause_is_login || source_now_ms() >= deadline) break;
     }
     if (err) {
+        char kinit[512] = "";
+        if (s->kinit && k2td_kinit_reason(s->kinit, kinit, sizeof(kinit))) {
+            k2td_buf_t shown = K2TD_BUF_INIT;
+            k2td_kafka_conf_redact(s->conf, kinit, &shown);
+            snprintf(kinit, sizeof(kinit), "kinit failed: %s; ", shown.data);
+            k2td_buf_free(&shown);
+        }
         if (s->cause_is_login)
-            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s",
-                     s->conf->brokers, s->cause, source_scram_at_risk(s->conf) ? "; " : "",
-                     source_scram_at_risk(s->conf) ? SOURCE_SCRAM_HINT : "");
+            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s%s",
+                     s->conf->brokers, kinit, s->cause,
+                     k2td_kafka_scram_at_risk(s->conf) ? "; " : "",
+                     k2td_kafka_scram_at_risk(s->conf) ? K2TD_KAFKA_SCRAM_HINT : "");
         else
-            snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
-                     s->conf->brokers, timeout_ms, s->cause[0] ? s->cause : rd_kafka_err2str(err));
+            snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s%s",
+                     s->conf->brokers, timeout_ms, kinit,
+                     s->cause[0] ? s->cause : rd_kafka_err2str(err));
         return -1;
     }
     int rc = 0;
@@ -716,6 +609,7 @@ int k2td_kafka_source_close(k2td_kafka_source_t *s) {
     }
     if (s->stored) rd_kafka_topic_partition_list_destroy(s->stored);
     if (s->start) rd_kafka_topic_partition_list_destroy(s->start);
+    k2td_kinit_free(s->kinit); /* librdkafka's threads are gone: no kinit runs */
     free(s->group_id);
     free(s->client_id);
     free(s->instance_id);

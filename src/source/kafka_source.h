@@ -35,7 +35,10 @@ typedef struct k2td_kafka_source k2td_kafka_source_t;
 /*
  * Returns a consumer for conf (not yet subscribed), or NULL with errstr set
  * (e.g. a passthrough key librdkafka rejects). task_id may be NULL; it is
- * used by the group/client id rule. conf must outlive the source.
+ * used by the group/client id rule. conf must outlive the source. With
+ * GSSAPI its kinit command writes its errors to a private file
+ * (kafka_kinit.h), so the consumer's messages can name kinit's reason.
+ * librdkafka's lines and errors are logged redacted (k2td_kafka_conf_redact).
  */
 k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const char *task_id,
                                            char *errstr, size_t errstr_size);
@@ -52,10 +55,12 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
                                         char *errstr, size_t errstr_size);
 
-/* Writes the error of a consumer librdkafka refused to create (its message
- * err) to errstr, with the likely cause when librdkafka's words hide it (a
- * client key it could not decrypt). */
-void k2td_kafka_source_new_failed(const char *err, char *errstr, size_t errstr_size);
+/* Writes the error of a consumer of conf librdkafka refused to create (its
+ * message err, redacted by k2td_kafka_conf_redact) to errstr, with the
+ * likely cause when librdkafka's words hide it (a client key it could not
+ * decrypt). */
+void k2td_kafka_source_new_failed(const k2td_kafka_conf_t *conf, const char *err, char *errstr,
+                                  size_t errstr_size);
 
 /* Returns the effective group id and client id ("" when unset). */
 const char *k2td_kafka_source_group_id(const k2td_kafka_source_t *s);
@@ -70,8 +75,9 @@ const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
  * Returns 0; -1 when no broker answered within timeout_ms, or at once when
  * a broker refused the login or the TLS handshake; -2 when a topic is
  * missing. errstr names the brokers and the cause librdkafka reported (the
- * refused login, the certificate that failed, the refused connection), or
- * the topic.
+ * refused login, the certificate that failed, the refused connection) -
+ * after kinit's own reason when its last run failed (kafka_kinit.h) - or
+ * the topic. What it quotes is redacted (k2td_kafka_conf_redact).
  */
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);

@@ -87,30 +87,31 @@ static const struct {
     {"broker.address.family", ALLOW_VALUE, "v4, v6 or any"},
 };
 
-int k2td_kafka_allow_check(const char *key, const char *prop, char **value,
-                           const k2td_dsn_policy_t *policy, char *errstr, size_t errstr_size) {
+int k2td_kafka_allow_check(const char *key, k2td_kv_t *kv, const k2td_dsn_policy_t *policy,
+                           char *errstr, size_t errstr_size) {
     size_t i = 0, n = sizeof(allowed) / sizeof(allowed[0]);
-    while (i < n && strcmp(allowed[i].prop, prop) != 0) i++;
+    while (i < n && strcmp(allowed[i].prop, kv->key) != 0) i++;
     if (i == n)
         return k2td_errstr_set(errstr, errstr_size,
                                "key `%s`: librdkafka property %s is set by the service's "
                                "operator only (`k2td keys` lists what a task may set)",
-                               key, prop);
+                               key, kv->key);
     if (allowed[i].kind == ALLOW_KINIT && !policy->allow_kinit_override)
         return k2td_errstr_set(errstr, errstr_size,
                                "key `%s`: the kinit command is set by the service's operator",
                                key);
     if (allowed[i].kind != ALLOW_UPLOAD) return 0;
     char *path;
-    k2td_upload_ref_rc_t rc = k2td_upload_ref_resolve(policy->uploads_dir, *value, &path);
+    k2td_upload_ref_rc_t rc = k2td_upload_ref_resolve(policy->uploads_dir, kv->value, &path);
     if (rc == K2TD_UPLOAD_REF_NOT_A_REF)
         return k2td_errstr_set(errstr, errstr_size,
                                "key `%s`: a file must be an upload (@upload:<id> from "
                                "/api/uploads); paths on the server are not accepted", key);
     if (rc == K2TD_UPLOAD_REF_MISSING)
         return k2td_errstr_set(errstr, errstr_size, "key `%s`: no such upload", key);
-    free(*value);
-    *value = path;
+    free(kv->ref);
+    kv->ref = kv->value;
+    kv->value = path;
     return 0;
 }
 

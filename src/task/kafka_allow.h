@@ -19,17 +19,19 @@
 
 #include "../common/buf.h"
 #include "dsn_policy.h"
+#include "kafka_dsn.h"
 
 /*
- * Checks that an API client may set librdkafka property prop, asked for by
- * the DSN key key (as written), under policy. A file property's value must
- * name an upload ("upload:<id>"); *value is then replaced by the stored
- * file's path (the old string freed). Returns 0, or -1 with errstr naming
- * key; the message never quotes the value and is the same for every path
- * on the host, so it tells nothing about the host's files.
+ * Checks that an API client may set librdkafka property kv->key, asked for
+ * by the DSN key key (as written), under policy. A file property's value
+ * must name an upload ("upload:<id>"); kv->value then becomes the stored
+ * file's path and kv->ref the reference (both owned by kv). Returns 0, or
+ * -1 with errstr naming key; the message never quotes the value and is the
+ * same for every path on the host, so it tells nothing about the host's
+ * files.
  */
-int k2td_kafka_allow_check(const char *key, const char *prop, char **value,
-                           const k2td_dsn_policy_t *policy, char *errstr, size_t errstr_size);
+int k2td_kafka_allow_check(const char *key, k2td_kv_t *kv, const k2td_dsn_policy_t *policy,
+                           char *errstr, size_t errstr_size);
 
 /* Appends the allowlist, one property a line with its reason (for `k2td keys`). */
 void k2td_kafka_allow_help(k2td_buf_t *out);

@@ -111,6 +111,7 @@ void k2td_kafka_conf_free(k2td_kafka_conf_t *c) {
     for (size_t i = 0; i < c->npassthrough; i++) {
         free(c->passthrough[i].key);
         free(c->passthrough[i].value);
+        free(c->passthrough[i].ref);
     }
     free(c->passthrough);
     memset(c, 0, sizeof(*c));
@@ -254,10 +255,21 @@ typedef struct query_state {
     const k2td_dsn_policy_t *policy; /* an API client's DSN; NULL: the operator's */
 } query_state_t;
 
-/* Appends key=value (taking ownership) to the librdkafka properties. */
-static void add_passthrough(k2td_kafka_conf_t *c, char *key, char *value) {
+/* Returns the value of c's last property key (or alias, when not NULL), or
+ * NULL when c sets neither. */
+static const char *conf_last(const k2td_kafka_conf_t *c, const char *key, const char *alias) {
+    const char *v = NULL;
+    for (size_t i = 0; i < c->npassthrough; i++)
+        if (strcmp(c->passthrough[i].key, key) == 0 ||
+            (alias && strcmp(c->passthrough[i].key, alias) == 0))
+            v = c->passthrough[i].value;
+    return v;
+}
+
+/* Appends kv (taking ownership of its strings) to the librdkafka properties. */
+static void add_passthrough(k2td_kafka_conf_t *c, k2td_kv_t kv) {
     c->passthrough = k2td_realloc(c->passthrough, (c->npassthrough + 1) * sizeof(k2td_kv_t));
-    c->passthrough[c->npassthrough++] = (k2td_kv_t){key, value};
+    c->passthrough[c->npassthrough++] = kv;
 }
 
 /* Checks librdkafka property kv, asked for by DSN key key, against what
@@ -268,13 +280,14 @@ static int add_property(k2td_kafka_conf_t *c, const char *key, k2td_kv_t kv,
                         const query_state_t *st, char *errstr, size_t errstr_size) {
     int rc = k2td_kafka_security_check_value(key, kv.key, kv.value, errstr, errstr_size);
     if (rc == 0 && st->policy)
-        rc = k2td_kafka_allow_check(key, kv.key, &kv.value, st->policy, errstr, errstr_size);
+        rc = k2td_kafka_allow_check(key, &kv, st->policy, errstr, errstr_size);
     if (rc != 0) {
         free(kv.key);
         free(kv.value);
+        free(kv.ref);
         return -1;
     }
-    add_passthrough(c, kv.key, kv.value);
+    add_passthrough(c, kv);
     return 0;
 }
 
@@ -307,7 +320,7 @@ static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, query_state_
         return -1;
     }
     if (is_passthrough(key)) {
-        int rc = add_property(c, key, (k2td_kv_t){k2td_strdup(key), value}, st, errstr,
+        int rc = add_property(c, key, (k2td_kv_t){k2td_strdup(key), value, NULL}, st, errstr,
                               errstr_size);
         free(key);
         return rc;
@@ -327,19 +340,17 @@ static int apply_pair(k2td_kafka_conf_t *c, char *key, char *value, query_state_
  * one itself. */
 static void add_security_protocol(k2td_kafka_conf_t *c, unsigned security) {
     const char *protocol = k2td_kafka_security_protocol(security);
-    if (!protocol) return;
-    for (size_t i = 0; i < c->npassthrough; i++)
-        if (strcmp(c->passthrough[i].key, "security.protocol") == 0) return;
-    add_passthrough(c, k2td_strdup("security.protocol"), k2td_strdup(protocol));
+    if (!protocol || conf_last(c, "security.protocol", NULL)) return;
+    add_passthrough(c,
+                    (k2td_kv_t){k2td_strdup("security.protocol"), k2td_strdup(protocol), NULL});
 }
 
 /* Gives a client's DSN the operator's kinit command unless the client may
  * and did set one. */
 static void add_operator_kinit(k2td_kafka_conf_t *c, const k2td_dsn_policy_t *policy) {
-    if (!policy || !policy->kinit_cmd) return;
-    for (size_t i = 0; i < c->npassthrough; i++)
-        if (strcmp(c->passthrough[i].key, "sasl.kerberos.kinit.cmd") == 0) return;
-    add_passthrough(c, k2td_strdup("sasl.kerberos.kinit.cmd"), k2td_strdup(policy->kinit_cmd));
+    if (!policy || !policy->kinit_cmd || k2td_kafka_conf_kinit_cmd(c)) return;
+    add_passthrough(c, (k2td_kv_t){k2td_strdup("sasl.kerberos.kinit.cmd"),
+                              k2td_strdup(policy->kinit_cmd), NULL});
 }
 
 /* Parses the query text q (after '?') into c. */
@@ -554,7 +565,34 @@ void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {
         put_encoded(out, kv->key);
         k2td_buf_putc(out, '=');
         if (k2td_kafka_key_is_secret(kv->key)) k2td_buf_puts(out, "***");
-        else put_encoded(out, kv->value);
+        else put_encoded(out, kv->ref ? kv->ref : kv->value);
         sep = '&';
     }
+}
+
+void k2td_kafka_conf_redact(const k2td_kafka_conf_t *c, const char *text, k2td_buf_t *out) {
+    for (const char *p = text; *p;) {
+        const k2td_kv_t *hit = NULL;
+        for (size_t i = 0; i < c->npassthrough && !hit; i++) {
+            const k2td_kv_t *kv = &c->passthrough[i];
+            if ((kv->ref || k2td_kafka_dsn_key_hides(kv->key)) && kv->value[0] &&
+                strncmp(p, kv->value, strlen(kv->value)) == 0)
+                hit = kv;
+        }
+        if (!hit) {
+            k2td_buf_putc(out, *p++);
+            continue;
+        }
+        if (hit->ref) k2td_buf_printf(out, "@%s", hit->ref);
+        else k2td_buf_puts(out, "***");
+        p += strlen(hit->value);
+    }
+}
+
+const char *k2td_kafka_conf_mechanism(const k2td_kafka_conf_t *c) {
+    return conf_last(c, "sasl.mechanisms", "sasl.mechanism");
+}
+
+const char *k2td_kafka_conf_kinit_cmd(const k2td_kafka_conf_t *c) {
+    return conf_last(c, "sasl.kerberos.kinit.cmd", NULL);
 }

@@ -33,10 +33,11 @@ typedef enum k2td_kafka_offset {
     K2TD_KAFKA_OFFSET_ERROR,        /* fail the task */
 } k2td_kafka_offset_t;
 
-/* One librdkafka property, both strings owned. */
+/* One librdkafka property, its strings owned. */
 typedef struct k2td_kv {
     char *key;
     char *value;
+    char *ref; /* the upload reference value was resolved from ("upload:7"), else NULL */
 } k2td_kv_t;
 
 typedef struct k2td_kafka_conf {
@@ -77,7 +78,8 @@ int k2td_kafka_dsn_parse(const char *dsn, k2td_kafka_conf_t *out, char *errstr,
  * (policy non-NULL): librdkafka properties outside the allowlist, file
  * values that do not name an upload and a kinit command the operator did
  * not allow are errors naming the key; an upload reference becomes the
- * stored file's path; the operator's kinit command, if any, is added.
+ * stored file's path (the reference kept beside it, k2td_kv_t.ref); the
+ * operator's kinit command, if any, is added.
  * NULL policy parses as the operator's own DSN. */
 int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
                             k2td_kafka_conf_t *out, char *errstr, size_t errstr_size);
@@ -85,11 +87,27 @@ int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
 /* Releases everything *c owns and zeroes it; safe on a zeroed struct. */
 void k2td_kafka_conf_free(k2td_kafka_conf_t *c);
 
-/* Appends c as a DSN with every key spelled out, values percent-encoded, and
- * the values of passthrough properties whose key holds "password", "secret",
- * "key" or "jaas" shown as "***". Parsing the output gives the same settings,
- * except for those hidden values. */
+/* Appends c as a DSN with every key spelled out, values percent-encoded, the
+ * values of passthrough properties whose key holds "password", "secret",
+ * "key" or "jaas" shown as "***", and a file resolved from an upload shown
+ * as its reference ("upload:7"), never its path. Parsing the output gives
+ * the same settings, except for those hidden values (a reference parses
+ * back under the service's policy). */
 void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out);
+
+/* Appends text (a message of librdkafka or kinit about a consumer of c) to
+ * out with what a message must not show replaced: the stored file of each
+ * upload reference by the reference ("@upload:7") and the value of each
+ * secret property (k2td_kafka_dsn_key_hides) by "***". */
+void k2td_kafka_conf_redact(const k2td_kafka_conf_t *c, const char *text, k2td_buf_t *out);
+
+/* Returns the SASL mechanism c asks for (the last sasl.mechanisms or
+ * sasl.mechanism property), or NULL for none. */
+const char *k2td_kafka_conf_mechanism(const k2td_kafka_conf_t *c);
+
+/* Returns c's own Kerberos kinit command (the last sasl.kerberos.kinit.cmd
+ * property, the operator's), or NULL when it sets none. */
+const char *k2td_kafka_conf_kinit_cmd(const k2td_kafka_conf_t *c);
 
 /* Returns the key table of the query part (for the help text and the UI). */
 const k2td_cm_entry_t *k2td_kafka_dsn_keys(void);

@@ -48,8 +48,9 @@ int k2td_kafka_security_translate(const char *key, const char *value, k2td_kv_t 
                                        value);
         }
         int file = security_keys[i].file_key && value[0] == '@';
-        out->key = k2td_strdup(file ? security_keys[i].file_key : security_keys[i].inline_key);
-        out->value = k2td_strdup(file ? value + 1 : value);
+        *out = (k2td_kv_t){
+            k2td_strdup(file ? security_keys[i].file_key : security_keys[i].inline_key),
+            k2td_strdup(file ? value + 1 : value), NULL};
         *flags |= security_keys[i].flag;
         return 1;
     }

@@ -15,6 +15,7 @@
 #include "../common/buf.h"
 
 #define DSN_DEFAULT_PORT 6041
+#define DSN_KEY_SHOWN_MAX 32 /* a longer query key is not quoted */
 #define DSN_DB_MAX 64
 #define DSN_HOST_MAX 253
 #define DSN_FORM "taos+http://user:pass@host:6041/db"
@@ -132,7 +133,7 @@ static int parse_hostport(const char *s, size_t n, k2td_taos_dsn_t *out, char *e
         }
     }
     out->host = k2td_strndup(host, hlen);
-    out->port = DSN_DEFAULT_PORT;
+    out->port = 0; /* not given: the caller picks the default */
     if (rest < s + n) { /* *rest == ':' */
         const char *p = rest + 1, *end = s + n;
         long port = 0;
@@ -177,6 +178,50 @@ static int parse_db(const char *s, size_t n, k2td_taos_dsn_t *out, char *errstr,
     return 0;
 }
 
+/* Returns 1 when the query key k[0..n) may be quoted in a message: short
+ * and made of letters, digits, '_', '.' and '-' (a mistyped key, never a
+ * value). */
+static int key_printable(const char *k, size_t n) {
+    if (n == 0 || n > DSN_KEY_SHOWN_MAX) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_alnum(k[i]) && !strchr("_.-", k[i])) return 0;
+    return 1;
+}
+
+/* Reads the query q[0..n) (after the '?'): "token=<value>", percent-decoded
+ * into out->token. Returns 0, or -1 with errstr naming the key that is
+ * wrong (never quoting a value). */
+static int parse_query(const char *q, size_t n, k2td_taos_dsn_t *out, char *errstr,
+                       size_t errstr_size) {
+    const char *end = q + n;
+    for (const char *p = q; p < end;) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        if (klen != 5 || memcmp(p, "token", 5) != 0) {
+            if (key_printable(p, klen))
+                return k2td_errstr_set(errstr, errstr_size,
+                                       "DSN query parameter `%.*s` is not known; the target "
+                                       "takes only token=<token>",
+                                       (int)klen, p);
+            return k2td_errstr_set(errstr, errstr_size,
+                                   "DSN has a query parameter k2td does not know; the target "
+                                   "takes only token=<token>");
+        }
+        if (out->token)
+            return k2td_errstr_set(errstr, errstr_size, "DSN gives token more than once");
+        if (!eq || eq + 1 == p + len)
+            return k2td_errstr_set(errstr, errstr_size, "DSN token is empty");
+        out->token = k2td_percent_decode(eq + 1, len - klen - 1);
+        if (!out->token)
+            return k2td_errstr_set(errstr, errstr_size,
+                                   "DSN token has a bad percent-escape (write '%%' as %%25)");
+        p += len + (amp != NULL);
+    }
+    return 0;
+}
+
 /* Appends "host:port", bracketing an IPv6 host. */
 static void put_host(k2td_buf_t *b, const k2td_taos_dsn_t *d) {
     if (strchr(d->host, ':'))
@@ -185,21 +230,23 @@ static void put_host(k2td_buf_t *b, const k2td_taos_dsn_t *d) {
         k2td_buf_printf(b, "%s:%d", d->host, d->port);
 }
 
-/* Replaces a password that is a reference (${env:NAME}, ${file:PATH}) by
- * the secret for the operator (policy NULL); refuses it for an API client.
- * Returns 0 or -1 with errstr. */
-static int resolve_password(k2td_taos_dsn_t *d, const k2td_dsn_policy_t *policy, char *errstr,
-                            size_t errstr_size) {
-    if (!k2td_secret_source_is_ref(d->password)) return 0;
+/* Replaces the secret *value (the DSN's `what`: password or token) when it
+ * is a reference (${env:NAME}, ${file:PATH}) by what it refers to, for the
+ * operator (policy NULL); refuses it for an API client. Returns 0 or -1
+ * with errstr. */
+static int resolve_secret(char **value, const char *what, const k2td_dsn_policy_t *policy,
+                          char *errstr, size_t errstr_size) {
+    if (!*value || !k2td_secret_source_is_ref(*value)) return 0;
     if (policy)
         return k2td_errstr_set(errstr, errstr_size,
-                               "DSN password: ${env:...} and ${file:...} are for the operator's "
-                               "command line and config; send the password itself");
+                               "DSN %s: ${env:...} and ${file:...} are for the operator's "
+                               "command line and config; send the %s itself",
+                               what, what);
     char *secret, why[512];
-    if (k2td_secret_source_read(d->password, &secret, why, sizeof(why)) < 0)
-        return k2td_errstr_set(errstr, errstr_size, "DSN password: %s", why);
-    free(d->password);
-    d->password = secret;
+    if (k2td_secret_source_read(*value, &secret, why, sizeof(why)) < 0)
+        return k2td_errstr_set(errstr, errstr_size, "DSN %s: %s", what, why);
+    k2td_free_secret(*value);
+    *value = secret;
     return 0;
 }
 
@@ -227,20 +274,24 @@ int k2td_taos_dsn_parse_as(const char *text, const k2td_dsn_policy_t *policy,
     size_t hplen = strcspn(hostpart, "/?#");
     const char *path = hostpart + hplen;
     size_t pathlen = strcspn(path, "?#");
-    if (path[pathlen] != '\0') {
-        snprintf(errstr, errstr_size, "DSN must not have query parameters or a fragment ('%c')",
-                 path[pathlen]);
+    const char *query = path[pathlen] == '?' ? path + pathlen + 1 : NULL;
+    if (strchr(path, '#')) {
+        snprintf(errstr, errstr_size, "DSN must not have a fragment ('#')");
         goto fail;
     }
     if ((at && parse_userinfo(auth, (size_t)(at - auth), out, errstr, errstr_size) != 0) ||
         parse_hostport(hostpart, hplen, out, errstr, errstr_size) != 0 ||
-        parse_db(path, pathlen, out, errstr, errstr_size) != 0)
+        parse_db(path, pathlen, out, errstr, errstr_size) != 0 ||
+        (query && parse_query(query, strlen(query), out, errstr, errstr_size) != 0))
         goto fail;
-    if (!at) {
+    if (!at && !out->token) {
         out->user = k2td_strdup("root");
         out->password = k2td_strdup("taosdata");
     }
-    if (resolve_password(out, policy, errstr, errstr_size) != 0) goto fail;
+    if (!out->port) out->port = !out->token ? DSN_DEFAULT_PORT : out->tls ? 443 : 80;
+    if (resolve_secret(&out->password, "password", policy, errstr, errstr_size) != 0 ||
+        resolve_secret(&out->token, "token", policy, errstr, errstr_size) != 0)
+        goto fail;
     k2td_buf_t b = K2TD_BUF_INIT;
     k2td_buf_puts(&b, out->tls ? "https://" : "http://");
     put_host(&b, out);
@@ -256,12 +307,8 @@ void k2td_taos_dsn_clear(k2td_taos_dsn_t *d) {
     free(d->base_url);
     free(d->host);
     free(d->user);
-    if (d->password) {
-        /* volatile so the wipe is not optimised away before free() */
-        volatile char *p = d->password;
-        while (*p) *p++ = '\0';
-        free(d->password);
-    }
+    k2td_free_secret(d->password);
+    k2td_free_secret(d->token);
     free(d->db);
     memset(d, 0, sizeof(*d));
 }
@@ -269,14 +316,12 @@ void k2td_taos_dsn_clear(k2td_taos_dsn_t *d) {
 char *k2td_taos_dsn_redacted(const k2td_taos_dsn_t *d) {
     k2td_buf_t b = K2TD_BUF_INIT;
     k2td_buf_puts(&b, d->tls ? "taos+https://" : "taos+http://");
-    for (const char *p = d->user ? d->user : ""; *p; p++) {
-        if (is_alnum(*p) || strchr("-._~", *p))
-            k2td_buf_putc(&b, *p);
-        else
-            k2td_buf_printf(&b, "%%%02X", (unsigned char)*p);
+    if (d->user) {
+        k2td_percent_encode(&b, d->user);
+        k2td_buf_puts(&b, ":***@");
     }
-    k2td_buf_puts(&b, ":***@");
     if (d->host) put_host(&b, d);
     k2td_buf_printf(&b, "/%s", d->db ? d->db : "");
+    if (d->token) k2td_buf_puts(&b, "?token=***");
     return k2td_buf_detach(&b);
 }

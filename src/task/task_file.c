@@ -24,6 +24,11 @@ static const k2td_cm_entry_t option_keys[] = {
     {.key = "status_interval", .type = K2TD_CM_DURATION_MS, .def = "5s",
      .offset = OFF(status_interval_ms), .min = 1000, .max = 86400000,
      .desc = "How often the task reports its status and counters."},
+    {.key = "stop_timeout", .type = K2TD_CM_DURATION_MS, .def = "10s",
+     .offset = OFF(stop_timeout_ms), .min = 0, .max = 3600000,
+     .desc = "On SIGTERM or Stop, how long the open batch's write may still take; an "
+             "unanswered write is then given up and its messages are read again on the "
+             "next start."},
     {.key = "log_level", .type = K2TD_CM_ENUM, .def = "info", .offset = OFF(log_level),
      .names = log_level_names, .desc = "Most verbose log level printed."},
     {.key = "timezone", .type = K2TD_CM_STRING, .def = "UTC", .offset = OFF(timezone),
@@ -34,6 +39,9 @@ static const k2td_cm_entry_t option_keys[] = {
     {.key = "data_dir", .type = K2TD_CM_STRING, .def = "k2td-data", .offset = OFF(data_dir),
      .desc = "Folder of the task's files: a relative parser.global.archive.location is "
              "<data_dir>/tasks/<id or name>/<location>."},
+    {.key = "target_ca", .type = K2TD_CM_STRING, .offset = OFF(target_ca),
+     .desc = "PEM file of the CA certificates an https target's certificate is checked "
+             "against, instead of the system's store."},
     {.key = NULL},
 };
 
@@ -210,15 +218,18 @@ static int read_parser(const cJSON *root, const char *base_dir, int parser_flags
 }
 
 /* Refuses what only the operator may set in a task from an API client:
- * options.plugins_home (the folder parser plugins are loaded from) and an
- * archive location outside the task's own folder (absolute, or with "..").
- * Returns 0 or -1 with errstr naming the key. */
+ * options.plugins_home (the folder parser plugins are loaded from),
+ * options.target_ca (a file of the host; the service's config gives it)
+ * and an archive location outside the task's own folder (absolute, or with
+ * ".."). Returns 0 or -1 with errstr naming the key. */
 static int task_check_client(const cJSON *root, const k2td_task_t *t, char *errstr,
                              size_t errstr_size) {
+    static const char *const operator_keys[] = {"plugins_home", "target_ca", NULL};
     const cJSON *options = cJSON_GetObjectItemCaseSensitive(root, "options");
-    if (cJSON_GetObjectItemCaseSensitive(options, "plugins_home"))
-        return k2td_errstr_set(errstr, errstr_size,
-                               "task.options.plugins_home: set by the service's operator");
+    for (const char *const *k = operator_keys; *k; k++)
+        if (cJSON_GetObjectItemCaseSensitive(options, *k))
+            return k2td_errstr_set(errstr, errstr_size,
+                                   "task.options.%s: set by the service's operator", *k);
     return k2td_write_policy_check_confined(&t->parser.policy, "task.parser.global", errstr,
                                             errstr_size);
 }

@@ -33,6 +33,8 @@
 
 typedef struct k2td_task_options {
     int64_t status_interval_ms; /* how often the task's status is reported */
+    int64_t stop_timeout_ms;    /* after a stop request, how long a write
+                                   already sent to TDengine may still take */
     int log_level;              /* k2td_log_level_t */
     char *timezone;             /* as written: "UTC" or an offset such as "+08:00" */
     int32_t timezone_offset_s;  /* timezone in seconds east of UTC: applied to
@@ -40,6 +42,8 @@ typedef struct k2td_task_options {
     char *plugins_home;         /* parser plugins live in <plugins_home>/parsers */
     char *data_dir;             /* the task's files (archive) live under
                                    <data_dir>/tasks/<id or name> */
+    char *target_ca;            /* PEM file of the CAs trusted for an https target
+                                   (NULL: the system's store); the operator's */
 } k2td_task_options_t;
 
 typedef struct k2td_task {

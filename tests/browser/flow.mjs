@@ -7,6 +7,13 @@
 // screenshots (1280x800 and 420x800). Any console error or page error fails
 // the run. Exits 0 when every check passed, 1 with the reason otherwise.
 //
+// With K2TD_FLOW=kinit it checks the GSSAPI kinit command field instead, as
+// the operator's `k2td serve --config` decides it (GET /api/config):
+// K2TD_KINIT_EDITABLE=0 - read-only, showing the operator's command
+// K2TD_KINIT_CMD, and a task sends no command of its own; =1 - editable,
+// the operator's command as its placeholder, and a task sends what was
+// typed.
+//
 // Environment (tests/browser/test_browser.py sets it):
 //   K2TD_URL, K2TD_USER, K2TD_PASSWORD      the service and its login
 //   K2TD_BOOTSTRAP                          the Kafka broker (host:port)
@@ -17,6 +24,8 @@
 //                                           list must show (see the test)
 //   K2TD_ARTIFACTS                          screenshot folder
 //   K2TD_CHROMIUM                           browser (default /usr/bin/chromium)
+//   K2TD_FLOW                               task (default) or kinit
+//   K2TD_KINIT_CMD, K2TD_KINIT_EDITABLE     the kinit flow's expectations
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,9 +38,10 @@ const env = (name, def) => {
   return v;
 };
 const URL_ = env('K2TD_URL');
-const expect = JSON.parse(env('K2TD_EXPECT'));
+const flow = env('K2TD_FLOW', 'task');
+const expect = flow === 'task' ? JSON.parse(env('K2TD_EXPECT')) : null;
+const taskName = flow === 'task' ? env('K2TD_TASK_NAME') : null;
 const artifacts = env('K2TD_ARTIFACTS', path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts'));
-const taskName = env('K2TD_TASK_NAME');
 fs.mkdirSync(artifacts, { recursive: true });
 for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
 
@@ -215,7 +225,8 @@ async function fillForm(page) {
   await shot(page, 'form-filled');
 }
 
-async function run(page) {
+// Opens the page and signs in; ends on the list of data sources.
+async function signIn(page) {
   step(`open ${URL_}`);
   await page.goto(URL_);
   await page.locator('input[name="password"]').waitFor();
@@ -224,6 +235,11 @@ async function run(page) {
   await page.locator('input[name="password"]').fill(env('K2TD_PASSWORD'));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Data sources' }).waitFor();
+}
+
+// The task flow: a data source made through the form, run, stopped, edited.
+async function taskFlow(page) {
+  await signIn(page);
   await shot(page, 'list-empty', false);
 
   await fillForm(page);
@@ -299,6 +315,62 @@ async function run(page) {
   await page.locator('input[name="password"]').waitFor();
 }
 
+// Returns the source DSN the page sends to /api/check (answered here, not
+// by the service) when the Connectivity check button is pressed.
+async function checkedSource(page) {
+  let sent = null;
+  await page.route('**/api/check', async (route) => {
+    sent = route.request().postDataJSON();
+    const no = { ok: false, error: 'not checked by this test' };
+    await route.fulfill({ status: 200, contentType: 'application/json',
+      body: JSON.stringify({ kafka: no, tdengine: no }) });
+  });
+  await page.getByRole('button', { name: 'Connectivity check' }).click();
+  await page.locator('.check-result .notice').nth(1).waitFor();
+  await page.unroute('**/api/check');
+  assert.ok(sent && typeof sent.from === 'string', `no check request: ${JSON.stringify(sent)}`);
+  return sent.from;
+}
+
+// The kinit flow: the GSSAPI kinit command field as the operator's config
+// decides it.
+async function kinitFlow(page) {
+  const operatorCmd = env('K2TD_KINIT_CMD');
+  const editable = env('K2TD_KINIT_EDITABLE') === '1';
+  await signIn(page);
+  await page.getByRole('link', { name: '+ Add data source' }).first().click();
+  await page.getByRole('heading', { name: 'Add data source' }).waitFor();
+
+  step('SASL with GSSAPI');
+  await page.locator('#sec-sasl label.switch').first().click();
+  await page.locator('#sec-sasl').getByText('GSSAPI', { exact: true }).click();
+  const kinit = page.getByLabel('kinit command', { exact: true });
+  await kinit.waitFor();
+  const hint = page.locator('[data-path="from.sasl.kerberos.kinit.cmd"] .hint');
+  const clientCmd = 'kinit -k -t /var/lib/k2td/client.keytab client@EXAMPLE.COM';
+  if (editable) {
+    step('the field is editable, the operator\'s command its placeholder');
+    assert.equal(await kinit.isEditable(), true, 'the kinit field is read-only');
+    assert.equal(await kinit.getAttribute('placeholder'), operatorCmd);
+    assert.equal(await kinit.inputValue(), '');
+    assert.equal(await hint.count(), 0);
+    await kinit.fill(clientCmd);
+  } else {
+    step('the field is read-only and shows the operator\'s command');
+    assert.equal(await kinit.isEditable(), false, 'the kinit field is editable');
+    assert.equal(await kinit.inputValue(), operatorCmd);
+    assert.match(await hint.textContent(), /Set by the operator of the service/);
+  }
+  await sectionShot(page, 'sec-sasl', editable ? 'kinit-editable' : 'kinit-read-only');
+
+  step('what a task sends');
+  const from = await checkedSource(page);
+  const query = new URLSearchParams(from.slice(from.indexOf('?') + 1));
+  assert.equal(query.get('sasl.mechanisms') ?? query.get('sasl_mechanism'), 'GSSAPI', from);
+  const sent = query.get('sasl.kerberos.kinit.cmd') ?? query.get('sasl_kerberos_kinit_cmd');
+  assert.equal(sent, editable ? clientCmd : null, `the kinit command sent: ${from}`);
+}
+
 const browser = await chromium.launch({
   executablePath: env('K2TD_CHROMIUM', '/usr/bin/chromium'),
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
@@ -313,7 +385,7 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   try {
-    await run(page);
+    await (flow === 'kinit' ? kinitFlow : taskFlow)(page);
   } catch (e) {
     failed = e;
     await shot(page, 'failure').catch(() => {});

@@ -2,8 +2,10 @@
 playwright-core) a user creates a Kafka data source through the form with a
 split rule, a filter and a table mapping, checks each preview, submits,
 starts it, watches the rows arrive in the list and stops it; then the rows in
-the TDengine stand-in must be exactly the expected ones. The form's JSON
-builders are also tested on their own (form_json.test.mjs)."""
+the TDengine stand-in must be exactly the expected ones. The GSSAPI kinit
+command field follows the operator's `k2td serve --config` (the same flow,
+K2TD_FLOW=kinit). The form's JSON builders are also tested on their own
+(form_json.test.mjs)."""
 
 import json
 import os
@@ -65,15 +67,29 @@ def test_form_json_round_trip():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_create_preview_run_and_stop_a_task_in_the_page(kafka, make_topic, produce, standin,
-                                                         serve, tmp_path):
+def run_flow(serve, artifacts, **env):
+    """Runs flow.mjs against `serve` signed in as its admin (serve.password),
+    screenshots in the folder `artifacts` under K2TD_ARTIFACTS (default
+    tests/browser/artifacts), with the environment additions env; fails the
+    test with its output and the service's log unless it passes."""
     if not os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")):
         pytest.fail("playwright-core is not installed: run `npm ci --prefix tests/browser`",
                     pytrace=False)
     node = shutil.which("node")
     assert node, "node is not on the PATH"
     assert os.access(CHROMIUM, os.X_OK), f"no browser at {CHROMIUM} (apt-get install chromium)"
+    base = os.environ.get("K2TD_ARTIFACTS") or os.path.join(HERE, "artifacts")
+    env = dict(os.environ, K2TD_URL=serve.url + "/", K2TD_USER=serve.user,
+               K2TD_PASSWORD=serve.password, K2TD_ARTIFACTS=os.path.join(base, artifacts),
+               K2TD_CHROMIUM=CHROMIUM, **env)
+    run = subprocess.run([node, FLOW], cwd=HERE, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, (f"flow.mjs failed ({run.returncode}):\n{run.stdout}\n"
+                                 f"{run.stderr}\nservice log:\n{serve.log()[-4000:]}")
 
+
+def test_create_preview_run_and_stop_a_task_in_the_page(kafka, make_topic, produce, standin,
+                                                         serve):
     meters.setup_target(standin, db=DB)
     answer = standin.sql(f"CREATE STABLE {DB}.{STABLE} (ts TIMESTAMP, message_0 VARCHAR(16), "
                          "message_1 VARCHAR(16), label VARCHAR(32), volt INT) TAGS (id INT)")
@@ -81,21 +97,31 @@ def test_create_preview_run_and_stop_a_task_in_the_page(kafka, make_topic, produ
     topic = make_topic(partitions=2)
     produce(topic, [message(i) for i in range(1, COUNT + 1)])
 
-    artifacts = os.environ.get("K2TD_ARTIFACTS") or os.path.join(HERE, "artifacts")
-    env = dict(os.environ,
-               K2TD_URL=serve.url + "/", K2TD_USER=serve.user, K2TD_PASSWORD=serve.password,
-               K2TD_BOOTSTRAP=kafka.bootstrap, K2TD_STANDIN_HOST="127.0.0.1",
-               K2TD_STANDIN_PORT=str(standin.port), K2TD_STANDIN_USER=standin.user,
-               K2TD_STANDIN_PASSWORD=standin.password, K2TD_DB=DB, K2TD_STABLE=STABLE,
-               K2TD_TOPIC=topic, K2TD_TASK_NAME="kafka_to_seed", K2TD_GROUP=f"browser_{topic}",
-               K2TD_EXPECT=json.dumps(flow_expectations()), K2TD_ARTIFACTS=artifacts,
-               K2TD_CHROMIUM=CHROMIUM)
-    run = subprocess.run([node, FLOW], cwd=HERE, env=env, capture_output=True, text=True,
-                         timeout=600)
-    assert run.returncode == 0, (f"flow.mjs failed ({run.returncode}):\n{run.stdout}\n"
-                                 f"{run.stderr}\nservice log:\n{serve.log()[-4000:]}")
+    run_flow(serve, ".",
+             K2TD_BOOTSTRAP=kafka.bootstrap, K2TD_STANDIN_HOST="127.0.0.1",
+             K2TD_STANDIN_PORT=str(standin.port), K2TD_STANDIN_USER=standin.user,
+             K2TD_STANDIN_PASSWORD=standin.password, K2TD_DB=DB, K2TD_STABLE=STABLE,
+             K2TD_TOPIC=topic, K2TD_TASK_NAME="kafka_to_seed", K2TD_GROUP=f"browser_{topic}",
+             K2TD_EXPECT=json.dumps(flow_expectations()))
 
     got = standin.sql(f"SELECT tbname, ts, message_0, message_1, label, volt, id "
                       f"FROM {DB}.{STABLE} ORDER BY tbname")
     assert got["code"] == 0, got
     assert got["data"] == expected_rows()
+
+
+@pytest.mark.parametrize("allowed", [False, True], ids=["read-only", "override-allowed"])
+def test_the_kinit_field_is_the_operators(serve_factory, tmp_path, allowed):
+    """With GSSAPI the form's kinit command field shows the command of the
+    operator's `--config` read-only, and a task sends none; when the config
+    allows tasks their own (allow_kinit_override), the field is editable
+    with the operator's command as its placeholder, and a task sends what
+    was typed (flow.mjs, K2TD_FLOW=kinit)."""
+    command = "kinit -k -t /etc/k2td/kafka.keytab k2td@EXAMPLE.COM"
+    cfg = tmp_path / "serve.json"
+    cfg.write_text(json.dumps({"password": "Operator-Pa55",
+                               "kafka": {"sasl.kerberos.kinit.cmd": command,
+                                         "allow_kinit_override": allowed}}))
+    serve = serve_factory(args=["--config", str(cfg)], password="Operator-Pa55")
+    run_flow(serve, f"kinit-{'editable' if allowed else 'read-only'}", K2TD_FLOW="kinit",
+             K2TD_KINIT_CMD=command, K2TD_KINIT_EDITABLE="1" if allowed else "0")

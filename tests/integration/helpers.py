@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -27,12 +28,14 @@ STANDIN_PY = os.path.join(REPO, "tests", "standin", "tdengine_standin.py")
 K2TD_TASK_ARGS = ("run", "{task}")
 
 
-def rest_sql(url, user, password, text, db=None, timeout=30):
-    """POSTs one SQL statement to url's /rest/sql[/db] with Basic auth and
-    returns the parsed JSON answer, also for HTTP error statuses. Raises
-    OSError when the server cannot be reached, ValueError when the answer is
-    not JSON."""
+def rest_sql(url, user, password, text, db=None, timeout=30, token=None):
+    """POSTs one SQL statement to url's /rest/sql[/db] with Basic auth (and
+    the query parameter token when given) and returns the parsed JSON answer,
+    also for HTTP error statuses. Raises OSError when the server cannot be
+    reached, ValueError when the answer is not JSON."""
     path = "/rest/sql" + (f"/{db}" if db else "")
+    if token is not None:
+        path += "?token=" + urllib.parse.quote(token, safe="")
     cred = f"{user}:{password}".encode()
     req = urllib.request.Request(
         url + path, data=text.encode(), method="POST",
@@ -271,13 +274,14 @@ class Standin:
     The first start picks a free port; later starts reuse it, so a restarted
     stand-in is found at the same .url."""
 
-    def __init__(self, data_dir, user="root", password="taosdata"):
+    def __init__(self, data_dir, user="root", password="taosdata", cloud_token=None):
         os.makedirs(data_dir, exist_ok=True)
         self.data_dir = str(data_dir)
         self.data_path = os.path.join(self.data_dir, "td.sqlite")
         self.log_path = os.path.join(self.data_dir, "standin.log")
         self.user = user
         self.password = password
+        self.cloud_token = cloud_token  # serve /rest/sql only with ?token= (a cloud gateway)
         self.port = 0
         self.proc = None
 
@@ -301,7 +305,8 @@ class Standin:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, STANDIN_PY, "--host", "127.0.0.1", "--port", str(self.port),
-                 "--data", self.data_path, "--user", self.user, "--password", self.password],
+                 "--data", self.data_path, "--user", self.user, "--password", self.password]
+                + (["--cloud-token", self.cloud_token] if self.cloud_token else []),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env=dict(os.environ, PYTHONUNBUFFERED="1"))
         finally:
@@ -347,15 +352,14 @@ class Standin:
         """Kills the stand-in with SIGKILL (a crash); returns its exit status."""
         return self._end(signal.SIGKILL, 10)
 
-    def fail(self, count, status=503, code=65535, desc="injected failure"):
+    def fail(self, count, status=503, code=0xFFFF, desc="injected failure"):
         """Makes the next `count` /rest/sql requests answer HTTP `status` with
-        {"code": code, "desc": desc} without running them."""
-        req = urllib.request.Request(
-            self.url + "/_standin/fail", method="POST",
-            data=json.dumps({"count": count, "status": status, "code": code,
-                             "desc": desc}).encode())
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            resp.read()
+        {"code": code, "desc": desc}, without running them."""
+        body = json.dumps({"count": count, "status": status, "code": code,
+                           "desc": desc}).encode()
+        req = urllib.request.Request(self.url + "/_standin/fail", data=body, method="POST")
+        with urllib.request.urlopen(req, timeout=30) as answer:
+            assert answer.status == 200
 
     def sql(self, text, db=None, user=None, password=None, timeout=30):
         """POSTs one SQL statement to /rest/sql[/db] with Basic auth (the
@@ -363,7 +367,7 @@ class Standin:
         answer, also for HTTP error statuses. Raises when the answer is not
         JSON or the stand-in cannot be reached."""
         return rest_sql(self.url, user or self.user, password or self.password, text, db,
-                        timeout)
+                        timeout, self.cloud_token)
 
 
 class K2tdProcess:

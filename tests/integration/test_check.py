@@ -28,6 +28,8 @@ def test_check_passes_and_names_each_failure(kafka, make_topic, standin, k2td):
         (variant(to=f"taos+http://root:taosdata@{closed}/kdb"), 5, "tdengine reachable"),
         (variant(to=f"taos+http://root:wrong@127.0.0.1:{standin.port}/kdb"), 6,
          "tdengine credentials"),
+        (variant(to=f"taos+http://{'u' * 24}:wrong@127.0.0.1:{standin.port}/kdb"), 6,
+         "tdengine credentials"),
         (variant(to=f"taos+http://root:taosdata@127.0.0.1:{standin.port}/nodb"), 7,
          "tdengine database"),
         (variant(parser={"parse": {"value": {"json": ""}},

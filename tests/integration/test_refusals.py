@@ -2,17 +2,17 @@
 for a client key it cannot open) and what it prints names the cause: a
 wrong SCRAM or PLAIN password, Kafka 4 refusing librdkafka 2.0.2's SCRAM
 login (confluentinc/librdkafka#4895), a missing or untrusted client
-certificate, a server certificate that is not for the host name used, an
-unknown Kerberos principal, a stale keytab.
+certificate, a server certificate that is not for the host name used, and
+for Kerberos a failed kinit - an unknown principal, a stale keytab, a KDC
+nobody answers at, the operator's own kinit command - named by kinit's own
+reason.
 
 A refused login ends the check as soon as librdkafka reports it, but a
 missing certificate or ticket may last k2td's whole wait for the brokers,
 so all cases run side by side once per module (the `refusals` fixture) and
 the tests read their results. Two things are asserted per case: the cause is named
 somewhere in k2td's output (librdkafka's log lines on stderr), and the
-check's own verdict line names it. Where k2td does not do that today the
-test is an expected failure (xfail, strict) stating the gap, so it turns
-into a pass-required test once the product names the cause."""
+check's own verdict line names it."""
 
 import os
 import subprocess
@@ -22,21 +22,19 @@ import pytest
 import meters
 from helpers import K2TD_TASK_ARGS, K2td, check_all, check_verdict, unique_name
 
-KINIT = ("k2td check's verdict says GSSAPI found no Kerberos credentials; why kinit got "
-         "none (the keytab, the key) is only in kinit's own output on stderr")
-
-# name -> (expected exit status, text naming the cause, why the verdict
-# does not name it today or None, why the log does not name it or None)
+# name -> (expected exit status, text naming the cause)
 CASES = {
-    "scram-wrong-password": (3, "invalid credentials", None, None),
-    "scram-at-kafka4": (3, "confluentinc/librdkafka#4895", None, None),
-    "sasl-ssl-wrong-password": (3, "Invalid username or password", None, None),
-    "mtls-no-client-certificate": (3, "alert bad certificate", None, None),
-    "mtls-untrusted-client-certificate": (3, "alert certificate unknown", None, None),
-    "mtls-wrong-key-password": (2, "a wrong key password, ca_password", None, None),
-    "host-name-mismatch": (3, "certificate verify failed", None, None),
-    "gssapi-unknown-principal": (3, "Keytab contains no suitable keys for nobody@", KINIT, None),
-    "gssapi-stale-keytab": (3, "Password incorrect", KINIT, None),
+    "scram-wrong-password": (3, "invalid credentials"),
+    "scram-at-kafka4": (3, "confluentinc/librdkafka#4895"),
+    "sasl-ssl-wrong-password": (3, "Invalid username or password"),
+    "mtls-no-client-certificate": (3, "alert bad certificate"),
+    "mtls-untrusted-client-certificate": (3, "alert certificate unknown"),
+    "mtls-wrong-key-password": (2, "a wrong key password, ca_password"),
+    "host-name-mismatch": (3, "certificate verify failed"),
+    "gssapi-unknown-principal": (3, "kinit failed: Keytab contains no suitable keys for nobody@"),
+    "gssapi-stale-keytab": (3, "kinit failed: Password incorrect"),
+    "gssapi-kdc-unreachable": (3, "kinit failed: Cannot contact any KDC for realm"),
+    "gssapi-own-kinit-command": (3, "kinit failed: Keytab contains no suitable keys for nobody@"),
 }
 # Cases at the main (Kafka 4) broker's listeners, which a broker given
 # through K2TD_BOOTSTRAP does not have.
@@ -80,20 +78,36 @@ def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
     args = {"run-scram-wrong-password": K2TD_TASK_ARGS}
     env = {}
     # Kerberos: one principal unknown to the KDC (k2td's keytab, another
-    # name), one whose key changed after its keytab was written.
+    # name), one whose key changed after its keytab was written (also through
+    # `k2td run`), a good keytab with a KDC nobody answers at, and the
+    # operator's own kinit command (ending in a comment) for the unknown
+    # principal.
     good_keytab = work / "k2td.keytab"
-    kdc.keytab("k2td", good_keytab)
+    good = kdc.keytab("k2td", good_keytab)
     stale_keytab = work / "stale.keytab"
     stale = kdc.keytab("k2td-stale", stale_keytab)
     kdc.rekey("k2td-stale")
-    for name, principal, keytab in (("gssapi-unknown-principal", f"nobody@{kdc.realm}",
-                                     good_keytab),
-                                    ("gssapi-stale-keytab", stale, stale_keytab)):
+    nobody = f"nobody@{kdc.realm}"
+    no_kdc = work / "no-kdc-krb5.conf"
+    with open(kdc.env["KRB5_CONFIG"]) as f:
+        no_kdc.write_text(f.read().replace(f"127.0.0.1:{kdc.port}", "127.0.0.1:1"))
+    own_kinit = f"kinit -k -t '{good_keytab}' {nobody}  # the operator's own"
+    for name, principal, keytab, more in (
+            ("gssapi-unknown-principal", nobody, good_keytab, {}),
+            ("gssapi-stale-keytab", stale, stale_keytab, {}),
+            ("gssapi-kdc-unreachable", good, good_keytab, {}),
+            ("gssapi-own-kinit-command", nobody, good_keytab,
+             {"sasl_kerberos_kinit_cmd": own_kinit})):
         tasks[name] = at(kafka3, address3, sasl_mechanism="GSSAPI",
                          sasl_kerberos_service_name="kafka", sasl_kerberos_principal=principal,
-                         sasl_kerberos_keytab=f"@{keytab}")
-        os.makedirs(work / name)
-        env[name] = dict(kdc.env, KRB5CCNAME=f"FILE:{work / name}/krb5cc")
+                         sasl_kerberos_keytab=f"@{keytab}", **more)
+        os.makedirs(work / name / "tmp")
+        env[name] = dict(kdc.env, KRB5CCNAME=f"FILE:{work / name}/krb5cc",
+                         TMPDIR=str(work / name / "tmp"))
+    env["gssapi-kdc-unreachable"]["KRB5_CONFIG"] = str(no_kdc)
+    tasks["run-gssapi-stale-keytab"] = tasks["gssapi-stale-keytab"]
+    args["run-gssapi-stale-keytab"] = K2TD_TASK_ARGS
+    env["run-gssapi-stale-keytab"] = env["gssapi-stale-keytab"]
     if kafka.sasl() is not None:
         address, user, password = kafka.sasl()
         _, ca = kafka.ssl()
@@ -135,19 +149,11 @@ def refused(refusals, name):
     return refusals[name]
 
 
-def case_params(gap_index):
-    """CASES as pytest params, marked xfail(strict) with the gap where the
-    CASES entry has one at gap_index (2: the verdict, 3: the log)."""
-    return [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=c[gap_index])]
-                         if c[gap_index] else [])
-            for name, c in CASES.items()]
-
-
-@pytest.mark.parametrize("name", case_params(3))
+@pytest.mark.parametrize("name", CASES)
 def test_refusal_output_names_the_cause(refusals, name):
     """The check fails with the case's exit status, its output (stdout and
     stderr) names the cause, and no password given is shown."""
-    status, cause, _, _ = CASES[name]
+    status, cause = CASES[name]
     run = refused(refusals, name)
     output = run.stdout() + run.stderr()
     assert run.returncode == status, output
@@ -156,11 +162,11 @@ def test_refusal_output_names_the_cause(refusals, name):
     assert cause in output, output
 
 
-@pytest.mark.parametrize("name", case_params(2))
+@pytest.mark.parametrize("name", CASES)
 def test_refusal_verdict_names_the_cause(refusals, name):
     """The check's verdict line on Kafka (what a user reads first, and what
     the check reports as its result) names the cause itself."""
-    _, cause, _, _ = CASES[name]
+    _, cause = CASES[name]
     run = refused(refusals, name)
     verdict = check_verdict(run, "kafka")
     assert verdict.startswith("FAIL"), run.stdout()
@@ -193,10 +199,27 @@ def test_run_with_a_wrong_password_logs_the_cause(refusals):
     assert WRONG_PASSWORD not in run.stdout() + run.stderr()
 
 
-def test_run_error_names_the_cause(refusals):
+@pytest.mark.parametrize("name", ["scram-wrong-password", "gssapi-stale-keytab"])
+def test_run_error_names_the_cause(refusals, name):
     """The error `k2td run` ends with (the task's error, also in the service)
-    names the refusal itself."""
-    run = refusals["run-scram-wrong-password"]
+    names the refusal itself: for Kerberos, kinit's own reason."""
+    run = refusals[f"run-{name}"]
     errors = [line for line in run.stderr().splitlines() if " ERROR " in line]
+    assert run.returncode == 3, run.stderr()
     assert errors, run.stderr()
-    assert "invalid credentials" in errors[-1], errors[-1]
+    assert CASES[name][1] in errors[-1], errors[-1]
+
+
+@pytest.mark.parametrize("name", ["gssapi-stale-keytab", "gssapi-own-kinit-command"])
+def test_kinit_output_is_told_by_k2td(refusals, name):
+    """kinit's error output does not reach stderr raw: k2td tells it in its
+    own line ("kafka: SASLREFRESH: kinit failed: ..."), without the command
+    line librdkafka quotes; the private file it went to (under $TMPDIR, the
+    case's own folder here) is removed when k2td ends."""
+    run = refused(refusals, name)
+    stderr = run.stderr()
+    assert "SASLREFRESH: kinit failed: " in stderr, stderr
+    assert not [line for line in stderr.splitlines() if line.startswith("kinit: ")], stderr
+    assert "kinit -" not in stderr, stderr
+    tmp = os.path.join(os.path.dirname(run.task_path), name, "tmp")
+    assert os.listdir(tmp) == []

@@ -50,22 +50,6 @@ def test_tdengine_down_for_20_seconds_loses_nothing(kafka, make_topic, produce, 
     assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
 
 
-def test_tdengine_closing_down_is_waited_out(kafka, make_topic, produce, standin, k2td):
-    # what a real taosAdapter answers (HTTP 200, code 305) to a request that
-    # reaches it while taosd shuts down (tests/tdengine, docs/tdengine.md)
-    meters.setup_target(standin)
-    topic = make_topic(partitions=1)
-    produce(topic, [meters.message(i) for i in range(100)])
-    run = k2td.start(meters.task(kafka, standin, [topic], timeout="6s"))
-    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
-    standin.fail(3, status=200, code=305, desc="Database is closing down")
-    produce(topic, [meters.message(i) for i in range(100, 200)])
-    run.wait(120)
-    assert run.returncode == 0, run.stderr()
-    assert "TDengine error 305 (0x0131): Database is closing down; retrying in" in run.stderr()
-    assert meters.rows(standin) == meters.expected_rows(range(200))
-
-
 def test_sigterm_writes_the_open_batch_and_commits(kafka, make_topic, produce, standin, k2td):
     from test_group import committed_offsets
     meters.setup_target(standin)

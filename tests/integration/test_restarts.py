@@ -14,7 +14,8 @@ from test_group import committed_offsets
 
 N = 1_000_000
 DEVICES = 1000
-PARTITIONS = 4
+PARTITIONS = 8
+KILLS = 10
 
 
 def consumed_in_summary(stderr):
@@ -25,8 +26,8 @@ def consumed_in_summary(stderr):
 
 
 @pytest.mark.heavy
-def test_five_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
-                                                        k2td):
+def test_ten_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
+                                                       k2td):
     meters.setup_target(standin)
     topic = make_topic(partitions=PARTITIONS)
     # the broker's default session timeout (45 s): a restart that had to wait
@@ -36,19 +37,24 @@ def test_five_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produ
                        batch_size="5000")
     produce(topic, [meters.message(i, DEVICES) for i in range(N)],
             partition=[i % PARTITIONS for i in range(N)])
-    pauses = random.Random(11).sample([x / 10 for x in range(5, 31)], 5)
+    # the kills at seeded random moments (rows landed) of the ingest, each
+    # restart a seeded random 0.5-3 s after its crash
+    rng = random.Random(11)
+    goals = sorted(rng.sample(range(N // 20, N * 9 // 10), KILLS))
+    pauses = [rng.uniform(0.5, 3.0) for _ in range(KILLS)]
     run = k2td.start(task)
-    for k, pause in enumerate(pauses):
-        # each kill when another seventh of the rows landed: mid-ingest
-        goal = N * (k + 1) // 7
+    for goal, pause in zip(goals, pauses):
         helpers.wait_until(lambda: meters.count(standin, timeout=300) >= goal or
-                           run.returncode is not None, 300, f"{goal} rows", interval=0.5)
+                           run.returncode is not None, 300, f"{goal} rows", interval=0.2)
         assert run.returncode is None, run.stderr()[-3000:]
         run.kill()
+        # offsets are stored only for rows TDengine confirmed
+        committed = committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS)
+        assert committed <= meters.count(standin, timeout=300)
         time.sleep(pause)  # the scenario: the restart comes `pause` s after the crash
         run = k2td.start(task)
     helpers.wait_until(lambda: "assigned" in run.stderr() or run.returncode is not None, 60,
-                       "the sixth run to hold partitions")
+                       "the last run to hold partitions")
     run.kill()
     assert meters.count(standin, timeout=300) < N, "the ingest ended before the last kill"
     committed = committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS)

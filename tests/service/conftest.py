@@ -10,6 +10,7 @@ of tests/integration/conftest.py (re-exported here). This file adds:
                .login(user=None, password=None) -> token (also kept as .token)
                .call(method, path, body=None, token=<.token>, headers=None, raw=None)
                    -> Answer(status, headers, body bytes, .json())
+               .answers: ("METHOD path", body bytes) of every call so far
                .kill() (SIGKILL), .stop() (SIGTERM, returns the exit status),
                .restart(), .log()
   serve        fixture: a started Serve on a fresh data dir with a known
@@ -95,6 +96,7 @@ class Serve:
         self.ssl_context = None
         self.proc = None
         self.token = None
+        self.answers = []  # ("METHOD path", body) of every call, for searches of the answers
         os.makedirs(os.path.dirname(self.data_dir.rstrip("/")), exist_ok=True)
         self.log_path = os.path.join(os.path.dirname(self.data_dir.rstrip("/")),
                                      os.path.basename(self.data_dir.rstrip("/")) + ".serve.log")
@@ -167,9 +169,11 @@ class Serve:
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
         try:
             with urllib.request.urlopen(req, timeout=timeout, context=self.ssl_context) as resp:
-                return Answer(resp.status, dict(resp.headers), resp.read())
+                answer = Answer(resp.status, dict(resp.headers), resp.read())
         except urllib.error.HTTPError as e:
-            return Answer(e.code, dict(e.headers), e.read())
+            answer = Answer(e.code, dict(e.headers), e.read())
+        self.answers.append((f"{method} {path}", answer.body))
+        return answer
 
     def login(self, user=None, password=None):
         """Logs in (the service's own credentials unless given) and returns

@@ -29,6 +29,12 @@ def test_check_tells_each_failure_apart(serve, kafka, standin):
     assert "nope_xyz" in a["kafka"]["error"]
     assert a["tdengine"]["ok"] is False and "credentials" in a["tdengine"]["error"]
     assert "wrong" not in a["tdengine"]["error"]
+    # taosAdapter refuses a user name of 24 bytes or more before any login (519)
+    long_user = f"taos+http://{'u' * 24}:taosdata@127.0.0.1:{standin.port}/kdb"
+    a = serve.call("POST", "/api/check", {"from": "kafka://127.0.0.1:1?topics=t",
+                                          "to": long_user}).json()
+    assert a["tdengine"]["ok"] is False and a["tdengine"]["code"] == "0x0207"
+    assert "rejected the credentials" in a["tdengine"]["error"], a
     a = serve.call("POST", "/api/check", {"from": "kafka://127.0.0.1:1?topics=t",
                                           "to": td(standin, db="missing")}).json()
     assert a["kafka"]["ok"] is False and "did not answer" in a["kafka"]["error"]

@@ -83,8 +83,11 @@ def _keep(toks, low):
 
 
 def create_db(ctx, stmt):
-    """CREATE DATABASE; raises 897 if it exists, 9753 for bad options."""
+    """CREATE DATABASE; raises 512 for a system database's name (IF NOT EXISTS too),
+    897 if it exists, 9753 for bad options."""
     _check_name(stmt.name, MAX_NAME)
+    if stmt.name in SYSTEM_DBS:
+        raise errors.invalid_op('Cannot create system database: `%s`' % stmt.name)
     precision = 'ms'
     keep = (DEFAULT_KEEP_MINUTES,) * 3
     for opt, toks in stmt.options.items():
@@ -98,7 +101,7 @@ def create_db(ctx, stmt):
             precision = text.lower()
         elif opt == 'keep':
             keep = _keep(toks, ctx.low)
-    if stmt.name in ctx.catalog.dbs or stmt.name in SYSTEM_DBS:
+    if stmt.name in ctx.catalog.dbs:
         if stmt.if_exists:
             return 0
         raise TdError(errors.DB_EXISTS, 'Database already exists')

@@ -10,9 +10,12 @@ import codecs
 
 # Native codes (low 16 bits) used by the stand-in.
 INVALID_OPERATION = 0x0200
+INVALID_USER_LENGTH = 0x0207
+INVALID_PASS_LENGTH = 0x0208
 SQL_SYNTAX = 0x0216          # insert-parser syntax errors: syntax error near '..' (..)
 FUNC_NOT_EXIST = 0x0374
 INVALID_JSON = 0x0221
+INVALID_USER = 0x0351
 AUTH_FAILURE = 0x0357
 STB_EXISTS = 0x0360
 STB_NOT_EXIST = 0x0362

@@ -1,5 +1,11 @@
 """HTTP front end: TDengine's REST endpoints (POST /rest/sql[/<db>], GET /rest/login/<user>/<pass>,
-GET /-/ping) and test-control endpoints under /_standin/ that need no authentication:
+GET /-/ping) and test-control endpoints under /_standin/ that need no authentication.
+
+Given a cloud token, /rest/sql answers like a TDengine Cloud gateway instead: only requests
+whose `token` query parameter is that token are served, Basic credentials or none; a missing
+or wrong token is HTTP 401 with TDengine's authentication failure (CLOUD_REFUSAL).
+
+The control endpoints:
 
   POST /_standin/fail   {"count": N, "status": 503[, "code": c, "desc": "..."]}
         the next N /rest/sql requests answer that HTTP status with body
@@ -7,7 +13,6 @@ GET /-/ping) and test-control endpoints under /_standin/ that need no authentica
   POST /_standin/reset  drops every database (and disarms fail injection).
 """
 
-import base64
 import hashlib
 import json
 import socket
@@ -18,11 +23,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import errors
+import rest_auth
 from errors import TdError
 from query import QueryResult
 
-AUTH_FAILURE = {'code': errors.AUTH_FAILURE, 'desc': 'Authentication failure'}
 INTERNAL_FAILURE = {'code': errors.INTERNAL, 'desc': 'internal stand-in error'}
+# a cloud gateway's answer to a missing or wrong token (HTTP 401); TDengine Cloud's own
+# body was not measured, this is TDengine's authentication failure
+CLOUD_REFUSAL = {'code': errors.AUTH_FAILURE, 'desc': 'Authentication failure'}
 
 
 def token_for(user, password):
@@ -58,12 +66,13 @@ class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, engine, user, password):
+    def __init__(self, address, engine, user, password, cloud_token=None):
         super().__init__(address, Handler)
         self.engine = engine
         self.user = user
         self.password = password
         self.token = token_for(user, password)
+        self.cloud_token = cloud_token
         self.injector = FailInjector()
 
 
@@ -117,20 +126,6 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length > 0 else b''
 
-    def _authorized(self):
-        """True for valid Basic credentials or the Taosd login token."""
-        header = self.headers.get('Authorization', '')
-        scheme, _, value = header.strip().partition(' ')
-        if scheme.lower() == 'basic':
-            try:
-                user, _, password = base64.b64decode(value.strip(), validate=True).decode('utf-8').partition(':')
-            except (ValueError, UnicodeDecodeError):
-                return False
-            return user == self.server.user and password == self.server.password
-        if scheme.lower() == 'taosd':
-            return value.strip() == self.server.token
-        return False
-
     def do_GET(self):
         """/-/ping and /rest/login/<user>/<pass>."""
         path = urlsplit(self.path).path
@@ -141,7 +136,7 @@ class Handler(BaseHTTPRequestHandler):
             if unquote(user) == self.server.user and unquote(password) == self.server.password:
                 self._send(200, {'code': 0, 'desc': self.server.token})
             else:
-                self._send(401, AUTH_FAILURE)
+                self._send(401, rest_auth.LOGIN_REFUSED)
         else:
             self._send(404, {'code': errors.INTERNAL, 'desc': 'no such endpoint'})
 
@@ -183,13 +178,27 @@ class Handler(BaseHTTPRequestHandler):
         if injected is not None:
             self._send(*injected)
             return
-        if not self._authorized():
-            self._send(401, AUTH_FAILURE)
-            return
+        if self.server.cloud_token is not None:
+            # a cloud gateway: its token alone decides, whatever else is sent
+            if params.get('token') != [self.server.cloud_token]:
+                self._send(401, CLOUD_REFUSAL)
+                return
+            credentials = None
+        else:
+            refusal, credentials = rest_auth.read_header(self.headers.get('Authorization'),
+                                                         self.server.token)
+            if refusal:
+                self._send(401, refusal)
+                return
         if not body.strip():
             # taosAdapter answers these itself, with HTTP 400, before TDengine sees them
             self._send(400, {'code': 0x1106, 'desc': 'request is empty'} if not body
                        else {'code': 0x1107, 'desc': 'no sql input'})
+            return
+        refusal = credentials and rest_auth.login_refusal(credentials, self.server.user,
+                                                          self.server.password)
+        if refusal:
+            self._send(200, refusal)
             return
         db = unquote(path[len('/rest/sql/'):]) if path.startswith('/rest/sql/') else ''
         with_meta = params.get('row_with_meta', ['false'])[0].lower() == 'true'

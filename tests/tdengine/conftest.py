@@ -2,11 +2,13 @@
 (scripts/test-tdengine.sh runs them inside td.sh's network namespace).
 
 The Kafka broker, topic, producer and k2td fixtures are those of
-tests/integration/conftest.py (re-exported here, as tests/service does).
-This file adds `td`: a RealTd on the server's REST endpoint with a database
-of the test's own, dropped after the test; `td_processes`, to stop taosd or
-taosAdapter (started again after the test, also when it fails); and
-`gateway`, more taosAdapters on the same taosd with settings of their own.
+tests/integration/conftest.py (re-exported here, as tests/service does), and
+`serve` / `serve_factory` (a `k2td serve` driven over its HTTP API) are those
+of tests/service/conftest.py. This file adds `td`: a RealTd on the server's
+REST endpoint with a database of the test's own, dropped after the test;
+`td_processes`, to stop taosd or taosAdapter (started again after the test,
+also when it fails); and `gateway`, more taosAdapters on the same taosd with
+settings of their own.
 
 Environment:
   K2TD_TD_URL   REST endpoint of the server (default http://127.0.0.1:6041)
@@ -39,6 +41,11 @@ make_topic = _ic.make_topic
 produce = _ic.produce
 k2td_bin = _ic.k2td_bin
 k2td = _ic.k2td
+
+_sc = helpers.load_conftest("k2td_service_conftest_td",
+                           os.path.join(REPO, "tests", "service", "conftest.py"))
+serve_factory = _sc.serve_factory
+serve = _sc.serve
 
 
 @pytest.fixture(scope="session")

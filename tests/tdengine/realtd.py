@@ -55,6 +55,12 @@ class RealTd:
         self._made.append(name)
         return name
 
+    def own(self, name):
+        """Has drop_all() drop the database `name` too (one made through
+        k2td); returns name."""
+        self._made.append(name)
+        return name
+
     def drop_all(self):
         """Drops every database this handle created."""
         for name in self._made:

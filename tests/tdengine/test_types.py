@@ -123,15 +123,3 @@ def test_names_that_need_backticks(kafka, make_topic, produce, td, k2td):
     assert td.ok(f"SELECT tbname, `value`, `Order`, `from` FROM {td.db}.`select` "
                  "ORDER BY `value`") == [["table", 1, 0.5, "a"], ["x-y", 2, 1.5, "b"]]
 
-
-def test_decimal_columns_are_refused_at_start(kafka, make_topic, produce, td, k2td):
-    """TDengine 3.3.7 has DECIMAL columns; k2td does not write them yet and
-    says so before reading anything: exit status 2 naming the column and its
-    type, nothing stored."""
-    td.ok(f"CREATE STABLE {td.db}.dm (ts TIMESTAMP, d DECIMAL(10,2), v INT) TAGS (id INT)")
-    topic = make_topic(partitions=1)
-    produce(topic, [json.dumps({"id": 1, "ts": T, "d": "12.34", "v": 1})])
-    run = k2td.run(json_task(kafka, td, topic, template="m_{id}", stable="dm"), timeout=120)
-    assert run.returncode == 2, run.stderr()
-    assert "column `d`" in run.stderr() and "DECIMAL(10, 2), which k2td does not support" in run.stderr()
-    assert td.ok(f"SELECT COUNT(*) FROM {td.db}.dm") == [[0]]

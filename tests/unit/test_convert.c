@@ -108,7 +108,7 @@ static int want_rc(const char *err) {
 static void run_cases(const conv_case_t *cases, size_t n, const k2td_convert_opts_t *opts) {
     for (size_t i = 0; i < n; i++) {
         const conv_case_t *c = &cases[i];
-        k2td_column_t col = {"c", c->type, c->length, 0};
+        k2td_column_t col = {.name = "c", .type = c->type, .length = c->length};
         k2td_buf_t b = K2TD_BUF_INIT;
         char err[512] = "";
         k2td_buf_puts(&b, "(1,");
@@ -578,8 +578,9 @@ static void test_null_and_unknown(void) {
 /* The whole message, for a column and for a tag. */
 static void test_error_messages(void) {
     k2td_convert_opts_t o = opts_for(K2TD_PREC_MS, 3650);
-    k2td_column_t voltage = {"voltage", K2TD_COL_TINYINT, 1, 0};
-    k2td_column_t location = {"location", K2TD_COL_VARCHAR, 8, 1};
+    k2td_column_t voltage = {.name = "voltage", .type = K2TD_COL_TINYINT, .length = 1};
+    k2td_column_t location = {.name = "location", .type = K2TD_COL_VARCHAR, .length = 8,
+                              .is_tag = 1};
     k2td_buf_t b = K2TD_BUF_INIT;
     char err[256];
     k2td_value_t v = v_int(300, "300");
@@ -609,9 +610,12 @@ static void test_error_messages(void) {
 static void test_row(void) {
     k2td_convert_opts_t o = opts_for(K2TD_PREC_MS, 3650);
     k2td_column_t cols[] = {
-        {"ts", K2TD_COL_TIMESTAMP, 8, 0}, {"current", K2TD_COL_FLOAT, 4, 0},
-        {"voltage", K2TD_COL_INT, 4, 0},  {"phase", K2TD_COL_FLOAT, 4, 0},
-        {"note", K2TD_COL_VARCHAR, 10, 0}, {"cn", K2TD_COL_NCHAR, 4, 0},
+        {.name = "ts", .type = K2TD_COL_TIMESTAMP, .length = 8},
+        {.name = "current", .type = K2TD_COL_FLOAT, .length = 4},
+        {.name = "voltage", .type = K2TD_COL_INT, .length = 4},
+        {.name = "phase", .type = K2TD_COL_FLOAT, .length = 4},
+        {.name = "note", .type = K2TD_COL_VARCHAR, .length = 10},
+        {.name = "cn", .type = K2TD_COL_NCHAR, .length = 4},
     };
     k2td_value_t vals[] = {
         v_int(INT64_C(1764000000000), "1764000000000"), v_float(1.5, "1.5"), v_str("220"),
@@ -644,7 +648,7 @@ static void test_fit_length(void) {
         {K2TD_COL_VARBINARY, 3, "\xff\xfe\xfd\xfc", "\xff\xfe\xfd"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        k2td_column_t col = {"c", cases[i].type, cases[i].length, 0};
+        k2td_column_t col = {.name = "c", .type = cases[i].type, .length = cases[i].length};
         k2td_value_t v = {.type = K2TD_VAL_STRING, .str = cases[i].in, .len = strlen(cases[i].in)};
         k2td_value_t out;
         char tmp[32];
@@ -655,7 +659,7 @@ static void test_fit_length(void) {
         CHECK_INT(k2td_convert_append(&out, &col, &(k2td_convert_opts_t){0}, &b, NULL, 0), 0);
         k2td_buf_free(&b);
     }
-    k2td_column_t col = {"c", K2TD_COL_VARCHAR, 3, 0};
+    k2td_column_t col = {.name = "c", .type = K2TD_COL_VARCHAR, .length = 3};
     k2td_value_t num = {.type = K2TD_VAL_INT, .n.i = 123456}, out;
     char tmp[32];
     k2td_convert_fit_length(&num, &col, tmp, &out);

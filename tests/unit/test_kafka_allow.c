@@ -1,7 +1,9 @@
 /*
  * test_kafka_allow.c - a source DSN from an API client (k2td_kafka_dsn_parse_as
  * with the service's policy): the allowlist, files only from the upload
- * store by reference, one error for every refused path, the kinit command.
+ * store by reference (shown as the reference, never the stored file's path),
+ * one error for every refused path, the kinit command; what a message
+ * about the consumer may quote (k2td_kafka_conf_redact).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,10 +102,36 @@ static void test_upload_reference(void) {
               0);
     CHECK_STR(prop(&c, "ssl.ca.location"), path);
     CHECK_STR(prop(&c, "sasl.kerberos.keytab"), path);
+    /* what is shown names the reference, never the stored file */
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_print(&c, &shown);
+    CHECK(strstr(shown.data, "ssl.ca.location=upload:12") != NULL);
+    CHECK(strstr(shown.data, "sasl.kerberos.keytab=***") != NULL); /* "key" in the name */
+    CHECK(strstr(shown.data, uploads) == NULL);
+    k2td_buf_reset(&shown);
+    char line[512];
+    snprintf(line, sizeof(line), "Key table file '%s' not found; CA %s", path, path);
+    k2td_kafka_conf_redact(&c, line, &shown);
+    CHECK_STR(shown.data, "Key table file '@upload:12' not found; CA @upload:12");
+    k2td_buf_free(&shown);
     k2td_kafka_conf_free(&c);
     CHECK_INT(parse_as("ca=@upload:1", &policy, &c, err, sizeof(err)), -1);
     CHECK_STR(err, "key `ca`: no such upload");
     unlink(path);
+}
+
+/* a message quoting a secret value shows "***" in its place */
+static void test_redact_hides_secrets(void) {
+    k2td_kafka_conf_t c;
+    char err[512];
+    CHECK_INT(parse_as("sasl.password=Pa55-word&ssl.key.password=K3y-pw&sasl.username=Pa55",
+                       NULL, &c, err, sizeof(err)),
+              0);
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(&c, "said Pa55-word, then K3y-pw and Pa55", &shown);
+    CHECK_STR(shown.data, "said ***, then *** and Pa55");
+    k2td_buf_free(&shown);
+    k2td_kafka_conf_free(&c);
 }
 
 static void test_kinit_command(void) {
@@ -131,6 +159,7 @@ int main(void) {
     RUN(test_refused_properties);
     RUN(test_files_only_from_uploads);
     RUN(test_upload_reference);
+    RUN(test_redact_hides_secrets);
     RUN(test_kinit_command);
     rmdir(uploads);
     return test_finish();

@@ -79,11 +79,9 @@ static void test_malformed(void) {
         long status;
         const char *expect;
     } cases[] = {
-        {NULL, 200, "HTTP 200: the answer is empty"},
-        {"", 502, "HTTP 502: the answer is empty"},
         {"<html><body>Bad Gateway</body></html>", 502,
          "HTTP 502: the answer is not JSON: '<html><body>Bad Gateway</body></html>'"},
-        {"{\"code\":0,", 200, "not JSON: '{\"code\":0,'"},
+        {"{\"code\":0,]}", 200, "not JSON: '{\"code\":0,]}'"},
         {"[1,2]", 200, "no numeric \"code\""},
         {"{\"code\":\"0\"}", 200, "no numeric \"code\""},
         {"{\"code\":1.5,\"desc\":\"x\"}", 200, "no numeric \"code\""},
@@ -101,6 +99,30 @@ static void test_malformed(void) {
             fprintf(stderr, "case %zu: desc \"%s\"\n", i, a.desc ? a.desc : "(null)");
         CHECK(a.desc && strstr(a.desc, cases[i].expect) != NULL);
         CHECK(a.data == NULL && a.column_meta == NULL);
+        k2td_rest_answer_clear(&a);
+    }
+}
+
+/* An answer that ends early (the connection broke) is CUT, which is
+ * transient: the statement may or may not have been carried out. */
+static void test_cut_short(void) {
+    static const struct {
+        const char *body;
+        long status;
+        const char *expect;
+    } cases[] = {
+        {NULL, 200, "HTTP 200: the answer is empty (cut short?)"},
+        {"", 502, "HTTP 502: the answer is empty"},
+        {"{\"code\":0,", 200, "HTTP 200: the answer was cut short: '{\"code\":0,'"},
+        {"{\"code\":0,\"column_meta\":[[\"affected_rows\",\"INT\",4]],\"data\":[[10", 200,
+         "cut short"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        k2td_rest_answer_t a;
+        CHECK_INT(parse(cases[i].body, cases[i].status, &a), -1);
+        CHECK_INT(a.code, K2TD_REST_CODE_CUT);
+        CHECK(a.desc && strstr(a.desc, cases[i].expect) != NULL);
+        CHECK_INT(k2td_rest_classify(cases[i].status, a.code, 0), K2TD_REST_TRANSIENT);
         k2td_rest_answer_clear(&a);
     }
 }
@@ -165,6 +187,10 @@ static void test_classify_auth(void) {
     for (int c = 0x0350; c <= 0x0357; c++) CHECK_INT(k2td_rest_classify(200, c, 0), K2TD_REST_AUTH);
     CHECK_INT(k2td_rest_classify(200, 0x034F, 0), K2TD_REST_FATAL);
     CHECK_INT(k2td_rest_classify(200, 0x0358, 0), K2TD_REST_FATAL);
+    /* taosAdapter 3.3.7: a user name of 24 bytes or more, a password of 256 or more */
+    CHECK_INT(k2td_rest_classify(200, 0x0207, 0), K2TD_REST_AUTH);
+    CHECK_INT(k2td_rest_classify(200, 0x0208, 0), K2TD_REST_AUTH);
+    CHECK_INT(k2td_rest_classify(200, 0x0209, 0), K2TD_REST_FATAL);
 }
 
 static void test_classify_data(void) {
@@ -228,6 +254,7 @@ int main(void) {
     RUN(test_query_answer);
     RUN(test_error_answer);
     RUN(test_malformed);
+    RUN(test_cut_short);
     RUN(test_malformed_quote_is_bounded);
     RUN(test_classify_ok);
     RUN(test_classify_transient);

@@ -2,7 +2,7 @@
  * test_service_secrets.c - hiding DSN secrets in the service's answers and
  * putting them back from a masked update: which keys are secret, repeated
  * keys, percent-encoded keys, passwords with '@', '/' and ':', DSNs without
- * secrets.
+ * secrets, a target's token.
  */
 #include <stdlib.h>
 
@@ -97,11 +97,42 @@ static void test_restore(void) {
              "taos+http://root:******@h:6041/db");
 }
 
+/* The token of a target DSN (TDengine Cloud's) is a secret like the
+ * password, found after a password that holds '?' or '@'. */
+static void test_redact_token(void) {
+    CHECK_FN(k2td_secret_redact_to("https://gw.cloud.tdengine.com/db?token=abc123"),
+             "https://gw.cloud.tdengine.com/db?token=******");
+    CHECK_FN(k2td_secret_redact_to("taos+https://u:pw@h:6041/db?token=abc"),
+             "taos+https://u:******@h:6041/db?token=******");
+    /* the password's '?' and '@' do not start the query */
+    CHECK_FN(k2td_secret_redact_to("https://u:p?token=x@y@h/db?token=abc"),
+             "https://u:******@h/db?token=******");
+    /* a percent-encoded key is judged decoded; other keys stay */
+    CHECK_FN(k2td_secret_redact_to("https://h/db?tok%65n=abc&x=1"),
+             "https://h/db?tok%65n=******&x=1");
+    CHECK_FN(k2td_secret_redact_to("https://h/db?token=a&token=b"),
+             "https://h/db?token=******&token=******");
+    CHECK_FN(k2td_secret_redact_to("https://h/db"), "https://h/db");
+}
+
+static void test_restore_token(void) {
+    const char *old = "https://u:pw@h/db?token=abc%2B1";
+    CHECK_FN(k2td_secret_restore_to("https://u:******@h/db?token=******", old), old);
+    /* a new token sent in clear replaces the old one */
+    CHECK_FN(k2td_secret_restore_to("https://u:******@h/db?token=new", old),
+             "https://u:pw@h/db?token=new");
+    /* a masked token with no old one stays masked (and then fails to work) */
+    CHECK_FN(k2td_secret_restore_to("https://h/db?token=******", "https://h/db"),
+             "https://h/db?token=******");
+}
+
 int main(void) {
     RUN(test_redact_from);
     RUN(test_redact_locations);
     RUN(test_redact_encoded_keys);
     RUN(test_redact_to);
     RUN(test_restore);
+    RUN(test_redact_token);
+    RUN(test_restore_token);
     return test_finish();
 }

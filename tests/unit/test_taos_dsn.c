@@ -125,7 +125,7 @@ static void test_rejected(void) {
         {"taos+http://u:" SECRET "@h:6041/"
          "a2345678901234567890123456789012345678901234567890123456789012345",
          "longer than 64"},
-        {"taos+http://u:" SECRET "@h:6041/db?timeout=5", "query parameters"},
+        {"taos+http://u:" SECRET "@h:6041/db?timeout=5", "query parameter `timeout` is not known"},
         {"taos+http://u:" SECRET "@h:6041/db#x", "fragment"},
         {"taos+http://u:" SECRET "@h st:6041/db", "invalid character"},
         {"taos+http://u:" SECRET "@[::1/db", "closing ']'"},

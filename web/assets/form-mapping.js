@@ -15,11 +15,12 @@ const RULES = [['mapping', 'Mapping'], ['value', 'Value'], ['now', 'Generator: n
 
 const TYPES = ['TIMESTAMP', 'BOOL', 'TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'TINYINT UNSIGNED',
   'SMALLINT UNSIGNED', 'INT UNSIGNED', 'BIGINT UNSIGNED', 'FLOAT', 'DOUBLE', 'VARCHAR', 'NCHAR',
-  'VARBINARY', 'GEOMETRY', 'JSON'];
+  'VARBINARY', 'GEOMETRY', 'JSON', 'DECIMAL'];
 const SIZED = /^(VARCHAR|BINARY|NCHAR|VARBINARY|GEOMETRY)$/;
 
-// Returns a column's type as TDengine writes it: VARCHAR(24).
+// Returns a column's type as TDengine writes it: VARCHAR(24), DECIMAL(18, 4).
 function typeText(c) {
+  if (c.type === 'DECIMAL' && c.precision) return `DECIMAL(${c.precision}, ${c.scale || 0})`;
   return SIZED.test(c.type) && c.length ? `${c.type}(${c.length})` : c.type;
 }
 
@@ -56,11 +57,18 @@ function createPanel(ctx, done) {
       { title: 'Name', cell: ({ c }) => textInput(c, 'name', { 'aria-label': 'Column name', class: 'mid' }) },
       { title: 'Type', cell: ({ c }) => {
         const len = textInput(c, 'length', { 'aria-label': 'Length', class: 'count', type: 'number', min: 1, placeholder: 'length' });
-        len.hidden = !SIZED.test(c.type);
-        return h('div', { class: 'inline' }, selectInput(c, 'type', TYPES, { 'aria-label': 'Column type' }, () => {
+        const prec = textInput(c, 'precision', { 'aria-label': 'Precision', class: 'count', type: 'number', min: 1, max: 38, placeholder: 'digits' });
+        const scale = textInput(c, 'scale', { 'aria-label': 'Scale', class: 'count', type: 'number', min: 0, max: 38, placeholder: 'scale' });
+        const show = () => {
           len.hidden = !SIZED.test(c.type);
+          prec.hidden = scale.hidden = c.type !== 'DECIMAL';
+        };
+        show();
+        return h('div', { class: 'inline' }, selectInput(c, 'type', TYPES, { 'aria-label': 'Column type' }, () => {
+          show();
           if (!len.hidden && !c.length) { c.length = 32; len.value = '32'; }
-        }), len);
+          if (!prec.hidden && !c.precision) { c.precision = 18; prec.value = '18'; c.scale = 4; scale.value = '4'; }
+        }), len, prec, scale);
       } },
       { title: 'Kind', cell: ({ c, list }) => {
         const s = h('select', { 'aria-label': 'Column or tag' }, h('option', { value: 'column' }, 'Column'), h('option', { value: 'tag' }, 'Tag'));
@@ -82,6 +90,7 @@ function createPanel(ctx, done) {
     const clean = (c) => {
       const o = { name: c.name.trim(), type: c.type };
       if (SIZED.test(c.type)) o.length = Number(c.length) || 0;
+      if (c.type === 'DECIMAL') { o.precision = Number(c.precision) || 0; o.scale = Number(c.scale) || 0; }
       return o;
     };
     try {
