@@ -4,6 +4,9 @@
 #
 #   scripts/test-tdengine.sh [pytest args...]
 #
+# Without a test path among the arguments it runs all of tests/tdengine;
+# with one (scripts/test-tdengine.sh tests/tdengine/test_outages.py) only that.
+#
 # The server comes from the td.sh kit in $K2TD_TDENGINE_HOME, else
 # ../shared/tdengine relative to the repository root; when that directory is
 # absent the suite is skipped, saying so (and the script succeeds). The server
@@ -25,6 +28,8 @@ td="$td_home/td.sh"
 
 export TD_NETNS=k2td-td-$$
 export TD_STATE=${TMPDIR:-/tmp}/k2td-td-$$
+# the outage tests stop taosd or taosAdapter and start them again with it
+export K2TD_TD_SH=$td
 
 cleanup() {
     local rc=$?
@@ -39,7 +44,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+paths=tests/tdengine
+for arg in "$@"; do
+    case "$arg" in tests/*) paths= ;; esac
+done
+
 echo "== real TDengine tests (netns $TD_NETNS, state $TD_STATE)"
 bash "$td" up
 bash "$td" exec env K2TD_BIN="$repo/build/k2td" \
-    "$repo/.cache/venv/bin/python" -m pytest -q -p no:cacheprovider tests/tdengine "$@"
+    "$repo/.cache/venv/bin/python" -m pytest -q -p no:cacheprovider $paths "$@"

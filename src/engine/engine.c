@@ -7,6 +7,7 @@
 
 #include "../common/alloc.h"
 #include "../common/log.h"
+#include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
 #include "../source/kafka_source.h"
 #include "engine_watch.h"
@@ -34,6 +35,7 @@ struct k2td_engine {
     uint64_t epoch;
 
     k2td_row_policy_t *policy;  /* settles refused rows */
+    k2td_target_t *writing;     /* the target whose batch the sink writes */
     uint8_t *row_state;         /* per row and model of the batch: an engine_row_state_t */
     size_t row_state_cap;
     int broke;                  /* a row policy said break: fatal[] says why */
@@ -248,6 +250,47 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
     return 1;
 }
 
+/* Counts a retry and waits *wait_ms (keeping the consumer alive), then
+ * doubles *wait_ms up to 5 s. Returns non-zero when the batch must be given
+ * up (stop requested or partitions revoked). */
+static int engine_backoff(k2td_engine_t *e, int *wait_ms, const char *reason) {
+    e->stats.retries++;
+    if (engine_wait(e, *wait_ms, reason)) return 1;
+    *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
+    return 0;
+}
+
+/* The sink's hook for a statement refused because its supertable (that of
+ * e->writing) does not exist: looks the supertable up again, waiting while
+ * TDengine does not answer. When it exists again the statement goes again;
+ * when it is gone each of the rows [first, first+count) is settled by the
+ * table_not_exist policy. Either way the target is read afresh at the next
+ * batch. */
+static k2td_sink_missing_t engine_stable_missing(void *ctx, const k2td_insert_batch_t *batch,
+                                                 size_t first, size_t count) {
+    k2td_engine_t *e = ctx;
+    k2td_target_t *t = e->writing;
+    char err[512];
+    int wait_ms = 200, rc;
+    while ((rc = k2td_schema_check(e->rt.rest, t->schema.db, t->schema.stable, err,
+                                   sizeof(err))) == K2TD_SCHEMA_UNREACHABLE)
+        if (engine_backoff(e, &wait_ms, err)) return K2TD_SINK_MISSING_GIVE_UP;
+    t->missing = 1; /* dropped at the batch's end, loaded again by the next one */
+    if (rc == K2TD_SCHEMA_OK) {
+        k2td_log_info("supertable `%s`.`%s` exists again: writing the statement again",
+                      t->schema.db, t->schema.stable);
+        return K2TD_SINK_MISSING_BACK;
+    }
+    if (rc != K2TD_SCHEMA_NO_STABLE) {
+        k2td_log_error("%s", err);
+        return K2TD_SINK_MISSING_FAILED;
+    }
+    k2td_map_outcome_t o = {.fault = K2TD_FAULT_STABLE_MISSING};
+    for (size_t i = first; i < first + count && !e->broke; i++)
+        engine_settle(e, k2td_insert_batch_origin(batch, i), &o, t, 0, err);
+    return K2TD_SINK_MISSING_SETTLED;
+}
+
 /* How mapping one row onto one model ended. */
 typedef enum engine_map_rc {
     ENGINE_MAPPED = 0, /* in the batch */
@@ -286,9 +329,7 @@ static engine_map_rc_t engine_map_one(k2td_engine_t *e, size_t ro, size_t m,
         case K2TD_ROW_BREAK: return ENGINE_BREAK;
         case K2TD_ROW_UNREACHABLE: break;
         }
-        e->stats.retries++;
-        if (engine_wait(e, wait_ms, err)) return ENGINE_GIVE_UP;
-        wait_ms = wait_ms < 2500 ? wait_ms * 2 : 5000;
+        if (engine_backoff(e, &wait_ms, err)) return ENGINE_GIVE_UP;
     }
 }
 
@@ -381,12 +422,13 @@ static engine_map_rc_t engine_map_batch(k2td_engine_t *e) {
 
 /* Writes every target's batch. Returns the worst k2td_sink_result_t. */
 static k2td_sink_result_t engine_write(k2td_engine_t *e, char *errstr, size_t errstr_size) {
-    k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, e};
+    k2td_sink_hooks_t hooks = {engine_row_failed, engine_wait, engine_stable_missing, e};
     k2td_sink_result_t res = K2TD_SINK_OK;
     for (size_t i = 0; i < k2td_target_set_count(e->rt.targets) && res == K2TD_SINK_OK; i++) {
         k2td_target_t *t = k2td_target_set_at(e->rt.targets, i);
         if (!t->batch || !k2td_insert_batch_rows(t->batch)) continue;
         k2td_sink_stats_t ss = {0};
+        e->writing = t;
         res = k2td_sink_write(e->rt.rest, t->batch, &hooks, &ss, errstr, errstr_size);
         e->stats.inserted_sqls += ss.inserted_sqls;
         e->stats.failed_sqls += ss.failed_sqls;

@@ -30,7 +30,16 @@ static const int transient_codes[] = {
     0x0126, /* out of RPC memory queue */
     0x012C, /* timeout */
     0x012E, /* not enough disk space */
+    0x0130, /* "Database is starting up" */
+    0x0131, /* "Database is closing down": taosAdapter's answer to a request
+             * that reached it while taosd was shutting down */
     0x03B1, /* not enough memory in dnode */
+    0x0408, /* dnode is offline */
+    0x0529, /* "Vnode stopped": an INSERT in flight while taosd shut down */
+    0x0903, /* sync timeout (a leader switch) */
+    0x090C, /* sync leader is unreachable (an election) */
+    0x0911, /* sync not ready to propose (recovery not completed) */
+    0x0914, /* sync leader is restoring (replaying its log after a restart) */
     0xE002, /* taosAdapter: connection / pool errors */
     0xE003,
     0xE004,
@@ -97,6 +106,10 @@ k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_e
         return K2TD_REST_TRANSIENT;
     if (in_list(code, data_codes, sizeof(data_codes) / sizeof(data_codes[0]))) return K2TD_REST_DATA;
     return K2TD_REST_FATAL;
+}
+
+int k2td_rest_table_missing(int code) {
+    return code == 0x2603 || code == 0x0362 || code == 0x061A;
 }
 
 const char *k2td_rest_class_name(k2td_rest_class_t c) {

@@ -56,6 +56,12 @@ void k2td_rest_answer_clear(k2td_rest_answer_t *a);
  * the answer's code (0 when there is no body code). */
 k2td_rest_class_t k2td_rest_classify(long http_status, int code, int transport_error);
 
+/* Returns 1 when code is TDengine's answer about a table or supertable that
+ * does not exist (9731 "Table does not exist", which an INSERT ... USING a
+ * dropped supertable gets; 866 "STable not exist"; 1562 "Supertable does not
+ * exist"), else 0. */
+int k2td_rest_table_missing(int code);
+
 /* Returns "ok", "transient", "auth", "data" or "fatal". */
 const char *k2td_rest_class_name(k2td_rest_class_t c);
 

@@ -14,9 +14,7 @@
 #include "../common/buf.h"
 #include "sql_text.h"
 
-#define CODE_DB_NOT_EXIST 0x0388    /* 904 "Database not exist" */
-#define CODE_TABLE_NOT_EXIST 0x2603 /* 9731 "Table does not exist" */
-#define CODE_STB_NOT_EXIST 0x0362   /* 866 "STable not exist" */
+#define CODE_DB_NOT_EXIST 0x0388 /* 904 "Database not exist" */
 
 /* Runs sql; on failure maps the outcome to a k2td_schema_rc_t and writes
  * errstr as "<what>: <reason>", except for the cases the caller words itself
@@ -154,7 +152,7 @@ static int describe(k2td_rest_t *r, const char *db, const char *stable, k2td_sta
     int rc = run(r, &sql, "reading the supertable's columns", &a, errstr, errstr_size);
     k2td_buf_free(&sql);
     if (rc == K2TD_SCHEMA_NO_DB) snprintf(errstr, errstr_size, "database `%s` does not exist", db);
-    if (rc == K2TD_SCHEMA_INVALID && (a.code == CODE_TABLE_NOT_EXIST || a.code == CODE_STB_NOT_EXIST)) {
+    if (rc == K2TD_SCHEMA_INVALID && k2td_rest_table_missing(a.code)) {
         snprintf(errstr, errstr_size, "supertable `%s`.`%s` does not exist", db, stable);
         rc = K2TD_SCHEMA_NO_STABLE;
     }

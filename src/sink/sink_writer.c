@@ -11,6 +11,7 @@ typedef struct sink_run {
     const k2td_sink_hooks_t *hooks;
     k2td_sink_stats_t *stats;
     k2td_buf_t sql;
+    int code; /* TDengine's code in the last answer (0 without one) */
     char *errstr;
     size_t errstr_size;
 } sink_run_t;
@@ -27,6 +28,7 @@ static k2td_rest_class_t sink_exec(sink_run_t *run, int *abandoned) {
         memset(&answer, 0, sizeof(answer));
         k2td_rest_class_t cls = k2td_rest_exec(run->rest, run->sql.data, run->sql.len, &answer,
                                                run->errstr, run->errstr_size);
+        run->code = answer.code;
         k2td_rest_answer_clear(&answer);
         if (cls != K2TD_REST_TRANSIENT) return cls;
         run->stats->retries++;
@@ -85,12 +87,30 @@ static k2td_sink_result_t sink_isolate(sink_run_t *run, size_t first, size_t cou
     return K2TD_SINK_OK;
 }
 
+/* Hands sealed rows [first, rows) of the batch, whose statement TDengine
+ * refused because their supertable does not exist, to the stable_missing
+ * hook. Returns the result for the batch, or K2TD_SINK_OK with *resend set
+ * when the statement is to be sent again. */
+static k2td_sink_result_t sink_missing(sink_run_t *run, size_t first, size_t rows, int *resend) {
+    run->stats->failed_sqls++;
+    k2td_log_warn("tdengine: %s: the statement's supertable is gone; looking it up again",
+                  run->errstr);
+    switch (run->hooks->stable_missing(run->hooks->ctx, run->batch, first, rows - first)) {
+    case K2TD_SINK_MISSING_SETTLED: return K2TD_SINK_OK;
+    case K2TD_SINK_MISSING_BACK: *resend = 1; return K2TD_SINK_OK;
+    case K2TD_SINK_MISSING_GIVE_UP: return K2TD_SINK_ABANDONED;
+    case K2TD_SINK_MISSING_FAILED: break;
+    }
+    return K2TD_SINK_FATAL;
+}
+
 k2td_sink_result_t k2td_sink_write(k2td_rest_t *rest, k2td_insert_batch_t *batch,
                                    const k2td_sink_hooks_t *hooks, k2td_sink_stats_t *stats,
                                    char *errstr, size_t errstr_size) {
-    sink_run_t run = {rest, batch, hooks, stats, K2TD_BUF_INIT, errstr, errstr_size};
+    sink_run_t run = {rest, batch, hooks, stats, K2TD_BUF_INIT, 0, errstr, errstr_size};
     k2td_sink_result_t result = K2TD_SINK_OK;
     size_t rows = k2td_insert_batch_rows(batch);
+    int resent = 0; /* the statement at i goes again: its supertable came back */
     k2td_insert_batch_seal(batch);
     for (size_t i = 0; i < rows && result == K2TD_SINK_OK;) {
         size_t taken = k2td_insert_batch_render(batch, i, rows - i, &run.sql);
@@ -104,9 +124,18 @@ k2td_sink_result_t k2td_sink_write(k2td_rest_t *rest, k2td_insert_batch_t *batch
             k2td_log_warn("tdengine: a statement of %zu rows was refused (%s); isolating the "
                           "rows at fault", taken, errstr);
             result = sink_refused(&run, i, taken);
+        } else if (k2td_rest_table_missing(run.code) && !resent) {
+            int resend = 0;
+            result = sink_missing(&run, i, rows, &resend);
+            if (resend) {
+                resent = 1;
+                continue;
+            }
+            break; /* the hook settled every row from i on */
         } else {
             result = K2TD_SINK_FATAL;
         }
+        resent = 0;
         i += taken;
     }
     k2td_buf_free(&run.sql);

@@ -67,7 +67,13 @@
  *   table_not_exist: archive, skip, break, retry.  Default retry: create
  *       the table, then write again. k2td writes INSERT ... USING, which
  *       creates missing child tables itself, so this concerns a supertable
- *       that is gone.
+ *       that is gone: one a templated `using` names that does not exist, or
+ *       one dropped while the task runs (TDengine refuses the INSERT with
+ *       9731 "Table does not exist"; k2td looks the supertable up again and
+ *       sends the statement again if it is back). k2td does not create
+ *       supertables (`s_model` is not implemented), so retry means: look
+ *       the supertable up again at each batch, write into it once it
+ *       exists, and archive the rows meanwhile, as archive does.
  *   database_not_exist: archive, skip, break.  Default break.
  *   database_connection_error: cache, break.  Default cache. In k2td
  *       "cache" is what Kafka already gives: the partitions are paused and

@@ -8,6 +8,7 @@ import json
 import os
 
 import meters
+from helpers import wait_until
 
 
 def archive_lines(data_dir, task_name):
@@ -172,6 +173,43 @@ def test_break_stops_the_task_without_committing(kafka, make_topic, produce, sta
         [__import__("confluent_kafka").ConsumerGroupTopicPartitions("meters")])
     committed = offsets["meters"].result().topic_partitions
     assert all(tp.offset < 0 for tp in committed), committed
+
+
+def test_a_supertable_dropped_while_the_task_runs_is_table_not_exist(kafka, make_topic,
+                                                                    produce, standin, k2td):
+    # k2td holds the schema: the first batch after the drop is refused by
+    # TDengine (9731), the next ones find no supertable when mapped; all are
+    # archived (table_not_exist: retry, then archive) until it is back
+    from test_group import committed_offsets
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(10)])
+    task = json_policy_task(kafka, standin, topic, k2td)
+    task["from"] += "&commit_interval=200ms"
+    run = k2td.start(task)
+    wait_until(lambda: meters.count(standin) == 10, 120, "the first rows")
+    assert standin.sql("DROP STABLE kdb.meters")["code"] == 0
+    produce(topic, [meters.message(i) for i in range(10, 15)])
+    wait_until(lambda: run.returncode is not None or
+               committed_offsets(kafka, "taosx" + topic, topic, 1) == 15, 120,
+               "the refused batch settled")
+    produce(topic, [meters.message(i) for i in range(15, 20)])
+    wait_until(lambda: run.returncode is not None or
+               committed_offsets(kafka, "taosx" + topic, topic, 1) == 20, 120,
+               "a batch mapped without the supertable settled")
+    assert run.returncode is None, run.stderr()
+    meters.setup_target(standin)
+    produce(topic, [meters.message(i) for i in range(20, 25)])
+    run.wait(90)
+    assert run.returncode == 0, run.stderr()
+    lines = archive_lines(k2td.workdir, "meters")
+    assert sorted(l["offset"] for l in lines) == list(range(10, 20))
+    assert {l["reason"] for l in lines} == {"supertable `kdb`.`meters` does not exist"}
+    assert "TDengine error 9731 (0x2603): Table does not exist: the statement's supertable " \
+        "is gone" in run.stderr()
+    assert "wrote 15 rows, 0 rows refused by TDengine, 0 rows skipped, 10 rows archived" \
+        in run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(20, 25))
 
 
 # A parser as taosX's Explorer saves it (digest §2.5, §3, §5): the wrapper

@@ -71,18 +71,42 @@ def test_5xx_answers_are_retried_and_lose_nothing(kafka, make_topic, produce, st
     task = meters.task(kafka, standin, [topic], timeout="0", batch_size="1000")
     run = k2td.start(task)
     helpers.wait_until(lambda: meters.count(standin) > 0, 120, "the first rows")
-    # a gateway in trouble (503), then taosAdapter's own 500 for a server it
-    # cannot reach (0x000B "Unable to establish connection"); the test sends
-    # no SQL while failures are armed, so k2td's requests take all of them
+    # a gateway in trouble (503: taosAdapter's memory guard), then what a
+    # taosAdapter with httpCodeServerError = true answers a request that
+    # reached it while taosd shut down (500 with 305, docs/tdengine.md); the
+    # test sends no SQL while failures are armed, so k2td's requests take all
     standin.fail(3, status=503)
     produce(topic, [meters.message(i, DEVICES) for i in range(total // 2, total * 3 // 4)])
     helpers.wait_until(lambda: run.stderr().count("retrying in") >= 3, 120, "three retries")
-    standin.fail(3, status=500, code=0x000B, desc="Unable to establish connection")
+    standin.fail(3, status=500, code=305, desc="Database is closing down")
     produce(topic, [meters.message(i, DEVICES) for i in range(total * 3 // 4, total)])
-    helpers.wait_until(lambda: run.stderr().count("Unable to establish connection") >= 3, 120,
+    helpers.wait_until(lambda: run.stderr().count("Database is closing down") >= 3, 120,
                        "three more retries")
     helpers.wait_until(lambda: meters.count(standin) == total, 180, "every row")
     assert run.terminate() == 0, run.stderr()
     assert "(HTTP 503); retrying in" in run.stderr()
     assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
     assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
+
+
+def test_a_stopping_taosd_is_waited_out(kafka, make_topic, produce, standin, k2td):
+    # what the real taosAdapter answers (HTTP 200) while taosd shuts down:
+    # 305 to a request that reaches it then, 1321 to an INSERT in flight
+    # (tests/tdengine/test_outages.py, docs/tdengine.md)
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(100)])
+    run = k2td.start(meters.task(kafka, standin, [topic], timeout="6s"))
+    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
+    standin.fail(2, status=200, code=1321, desc="Vnode stopped")
+    produce(topic, [meters.message(i) for i in range(100, 200)])
+    helpers.wait_until(lambda: run.returncode is not None or
+                       run.stderr().count("Vnode stopped; retrying in") == 2, 120,
+                       "two retries of 1321")
+    standin.fail(2, status=200, code=305, desc="Database is closing down")
+    produce(topic, [meters.message(i) for i in range(200, 300)])
+    run.wait(120)
+    assert run.returncode == 0, run.stderr()
+    assert run.stderr().count("TDengine error 305 (0x0131): Database is closing down; "
+                              "retrying in") == 2
+    assert meters.rows(standin) == meters.expected_rows(range(300))

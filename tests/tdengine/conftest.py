@@ -5,11 +5,15 @@ The Kafka broker, topic, producer and k2td fixtures are those of
 tests/integration/conftest.py (re-exported here, as tests/service does), and
 `serve` / `serve_factory` (a `k2td serve` driven over its HTTP API) are those
 of tests/service/conftest.py. This file adds `td`: a RealTd on the server's
-REST endpoint with a database of the test's own, dropped after the test.
+REST endpoint with a database of the test's own, dropped after the test;
+`td_processes`, to stop taosd or taosAdapter (started again after the test,
+also when it fails); and `gateway`, more taosAdapters on the same taosd with
+settings of their own.
 
 Environment:
   K2TD_TD_URL   REST endpoint of the server (default http://127.0.0.1:6041)
   K2TD_BIN      the k2td binary (default <repo>/build/k2td)
+  K2TD_TD_SH, TD_STATE  td.sh and its state directory (td_processes, gateway)
 """
 
 import os
@@ -27,6 +31,7 @@ if HERE not in sys.path:
 
 import helpers  # noqa: E402
 from realtd import RealTd  # noqa: E402
+from tdprocs import Gateway, TdProcesses  # noqa: E402
 
 
 _ic = helpers.load_conftest("k2td_integration_conftest_td",
@@ -64,3 +69,35 @@ def td(td_server, request):
     t = td_server.for_test(request.node.name)
     yield t
     t.drop_all()
+
+
+@pytest.fixture
+def td_processes(td_server):
+    """A tdprocs.TdProcesses: .stop("taosd" | "taosadapter") stops one of
+    the server's processes; whatever the test stopped is started again
+    after it (td.sh up, which waits until REST answers), failed or not."""
+    try:
+        procs = TdProcesses.from_env()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield procs
+    if procs.stopped:
+        procs.start()
+
+
+@pytest.fixture
+def gateway(td_processes, tmp_path):
+    """gateway(port, flags=(), ready=None) -> a started tdprocs.Gateway:
+    another taosAdapter on the server's taosd with taosAdapter command-line
+    `flags` on top of the suite's configuration, once it listens (and its
+    answer satisfies ready: see Gateway.start); stopped after the test."""
+    made = []
+
+    def make(port, flags=(), ready=None):
+        g = Gateway(td_processes, tmp_path / f"gateway-{port}-{len(made)}", port, flags)
+        made.append(g)
+        return g.start(ready=ready)
+
+    yield make
+    for g in made:
+        g.stop()

@@ -3,6 +3,7 @@ database, runs that must succeed, and exact read-backs."""
 
 import json
 import os
+import re
 
 import meters
 
@@ -35,12 +36,31 @@ def json_task(kafka, td, topic, template="d_{id}", stable="meters", workdir=None
     return task
 
 
-def archived(workdir, task_name="meters"):
-    """The task's archive lines as (offset, reason), in offset order; [] when
-    nothing was archived."""
+def archive_lines(workdir, task_name="meters"):
+    """The task's archive lines as dicts, in file order; [] when nothing was
+    archived."""
     path = os.path.join(str(workdir), "tasks", task_name, "archived", "archive.jsonl")
     if not os.path.exists(path):
         return []
     with open(path) as f:
-        lines = [json.loads(line) for line in f]
-    return sorted((l["offset"], l["reason"]) for l in lines)
+        return [json.loads(line) for line in f]
+
+
+def archived(workdir, task_name="meters"):
+    """The task's archive lines as (offset, reason), in offset order; [] when
+    nothing was archived."""
+    return sorted((l["offset"], l["reason"]) for l in archive_lines(workdir, task_name))
+
+
+SUMMARY = re.compile(r"summary: task `[^`]*` \S+(?: \S+)? after [\d.]+ s: consumed (\d+) messages, "
+                     r"wrote (\d+) rows, (\d+) rows refused by TDengine, (\d+) rows skipped, "
+                     r"(\d+) rows archived")
+
+
+def summary(run):
+    """The counts of a finished run's summary line: {"consumed", "wrote",
+    "refused", "skipped", "archived"}."""
+    found = SUMMARY.findall(run.stderr())
+    assert found, run.stderr()[-3000:]
+    return dict(zip(("consumed", "wrote", "refused", "skipped", "archived"),
+                    map(int, found[-1])))

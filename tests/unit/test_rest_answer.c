@@ -153,11 +153,13 @@ static void test_classify_ok(void) {
 }
 
 static void test_classify_transient(void) {
-    static const int codes[] = {0x000B, 0x000C, 0x0022, 0x0126, 0x0102, 0x0101,
-                                0x0105, 0x012E, 0x03B1, 0xE002, 0xE003, 0xE004};
+    static const int codes[] = {0x000B, 0x000C, 0x0022, 0x0126, 0x0102, 0x0101, 0x0105,
+                                0x012E, 0x0130, 0x0131, 0x03B1, 0x0408, 0x0529, 0x0903,
+                                0x090C, 0x0911, 0x0914, 0xE002, 0xE003, 0xE004};
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
         CHECK_INT(k2td_rest_classify(200, codes[i], 0), K2TD_REST_TRANSIENT);
     CHECK_INT(k2td_rest_classify(502, 0x000B, 0), K2TD_REST_TRANSIENT); /* httpCodeServerError=true */
+    CHECK_INT(k2td_rest_classify(500, 0x0131, 0), K2TD_REST_TRANSIENT); /* the same, taosd stopping */
     static const long statuses[] = {502, 503, 504};
     for (size_t i = 0; i < 3; i++) {
         CHECK_INT(k2td_rest_classify(statuses[i], 0, 0), K2TD_REST_TRANSIENT);
@@ -168,6 +170,14 @@ static void test_classify_transient(void) {
                                     CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_COULDNT_RESOLVE_HOST};
     for (size_t i = 0; i < sizeof(transport) / sizeof(transport[0]); i++)
         CHECK_INT(k2td_rest_classify(0, 0, transport[i]), K2TD_REST_TRANSIENT);
+}
+
+static void test_table_missing(void) {
+    CHECK_INT(k2td_rest_table_missing(9731), 1); /* an INSERT ... USING a dropped supertable */
+    CHECK_INT(k2td_rest_table_missing(866), 1);
+    CHECK_INT(k2td_rest_table_missing(1562), 1);
+    CHECK_INT(k2td_rest_table_missing(904), 0); /* the database: not a table */
+    CHECK_INT(k2td_rest_table_missing(0), 0);
 }
 
 static void test_classify_auth(void) {
@@ -218,7 +228,8 @@ static void test_parse_then_classify(void) {
         {"{\"code\":9811,\"desc\":\"Value too long for column/tag: note\"}", 200, K2TD_REST_DATA},
         {"{\"code\":904,\"desc\":\"Database not exist\"}", 200, K2TD_REST_FATAL},
         {"{\"code\":11,\"desc\":\"Unable to establish connection\"}", 200, K2TD_REST_TRANSIENT},
-        {"memory exceeds threshold", 503, K2TD_REST_TRANSIENT},
+        {"{\"code\":305,\"desc\":\"Database is closing down\"}", 200, K2TD_REST_TRANSIENT},
+        {"\"memory exceeds threshold\"", 503, K2TD_REST_TRANSIENT},
         {"404 page not found", 404, K2TD_REST_FATAL},
         {"<html>ok</html>", 200, K2TD_REST_FATAL},
     };
@@ -247,6 +258,7 @@ int main(void) {
     RUN(test_malformed_quote_is_bounded);
     RUN(test_classify_ok);
     RUN(test_classify_transient);
+    RUN(test_table_missing);
     RUN(test_classify_auth);
     RUN(test_classify_data);
     RUN(test_classify_fatal);
