@@ -1,6 +1,10 @@
-"""TDengine misbehaving between k2td and the server, through a TCP proxy:
-the connection cut in the middle of an INSERT's answer (written or not?),
-and every answer slow. Nothing may be lost and the target must be exact."""
+"""TDengine misbehaving: through a TCP proxy, the connection cut in the
+middle of an INSERT's answer (written or not?) and every answer slow; through
+the stand-in's fail injection, the answers of a gateway or server in trouble
+(5xx, a taosd shutting down). Nothing may be lost and the target must be
+exact."""
+
+import pytest
 
 import helpers
 import meters
@@ -10,57 +14,56 @@ from test_group import committed_offsets
 DEVICES = 100
 
 
+@pytest.fixture
+def proxy(standin):
+    """A TcpProxy in front of the stand-in, whose meters target is set up."""
+    meters.setup_target(standin)
+    p = TcpProxy(("127.0.0.1", standin.port)).start()
+    yield p
+    p.stop()
+
+
 def _proxied_task(kafka, standin, proxy, topic, **keys):
     to = f"taos+http://root:taosdata@127.0.0.1:{proxy.port}/kdb"
     return meters.task(kafka, standin, [topic], to=to, **keys)
 
 
 def test_connection_cut_in_the_middle_of_insert_answers(kafka, make_topic, produce, standin,
-                                                        k2td):
-    meters.setup_target(standin)
-    proxy = TcpProxy(("127.0.0.1", standin.port)).start()
-    try:
-        topic = make_topic(partitions=4)
-        total = 20_000
-        produce(topic, [meters.message(i, DEVICES) for i in range(total // 2)])
-        task = _proxied_task(kafka, standin, proxy, topic, timeout="0", batch_size="1000")
-        run = k2td.start(task)
-        helpers.wait_until(lambda: meters.count(standin) > 0, 120, "the first rows")
-        # the server carries these INSERTs out; k2td sees half an answer
-        proxy.cut(3)
-        produce(topic, [meters.message(i, DEVICES) for i in range(total // 2, total)])
-        helpers.wait_until(lambda: proxy.cuts() == 3, 120, "three answers cut")
-        helpers.wait_until(lambda: meters.count(standin) == total, 180, "every row")
-        assert run.terminate() == 0, run.stderr()
-        err = run.stderr()
-        assert "retrying in" in err, err
-        assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
-        assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
-    finally:
-        proxy.stop()
+                                                        k2td, proxy):
+    topic = make_topic(partitions=4)
+    total = 20_000
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2)])
+    task = _proxied_task(kafka, standin, proxy, topic, timeout="0", batch_size="1000")
+    run = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) > 0, 120, "the first rows")
+    # the server carries these INSERTs out; k2td sees half an answer
+    proxy.cut(3)
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2, total)])
+    helpers.wait_until(lambda: proxy.cuts() == 3, 120, "three answers cut")
+    helpers.wait_until(lambda: meters.count(standin) == total, 180, "every row")
+    assert run.terminate() == 0, run.stderr()
+    err = run.stderr()
+    assert "retrying in" in err, err
+    assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
+    assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
 
 
 def test_slow_answers_keep_the_group_and_lose_nothing(kafka, make_topic, produce, standin,
-                                                      k2td):
-    meters.setup_target(standin)
-    proxy = TcpProxy(("127.0.0.1", standin.port)).start()
-    try:
-        topic = make_topic(partitions=4)
-        total = 20_000
-        produce(topic, [meters.message(i, DEVICES) for i in range(total)])
-        # every answer 2 s late, longer than the heartbeat interval: the
-        # consumer must stay in its group while it waits
-        proxy.delay(2.0)
-        task = _proxied_task(kafka, standin, proxy, topic, timeout="8s", batch_size="5000",
-                             **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
-        run = k2td.run(task, timeout=600)
-        assert run.returncode == 0, run.stderr()
-        err = run.stderr()
-        assert "revoked" not in err.split("finished")[0], err
-        assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
-        assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
-    finally:
-        proxy.stop()
+                                                      k2td, proxy):
+    topic = make_topic(partitions=4)
+    total = 20_000
+    produce(topic, [meters.message(i, DEVICES) for i in range(total)])
+    # every answer 2 s late, longer than the heartbeat interval: the consumer
+    # must stay in its group while it waits
+    proxy.delay(2.0)
+    task = _proxied_task(kafka, standin, proxy, topic, timeout="8s", batch_size="5000",
+                         **{"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
+    run = k2td.run(task, timeout=600)
+    assert run.returncode == 0, run.stderr()
+    err = run.stderr()
+    assert "revoked" not in err.split("finished")[0], err
+    assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
+    assert committed_offsets(kafka, "taosx" + topic, topic, 4) == total
 
 
 def test_5xx_answers_are_retried_and_lose_nothing(kafka, make_topic, produce, standin, k2td):
