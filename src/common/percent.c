@@ -33,10 +33,10 @@ char *k2td_percent_decode(const char *s, size_t n) {
     return out;
 }
 
-void k2td_percent_encode(k2td_buf_t *out, const char *s) {
+void k2td_percent_encode(k2td_buf_t *out, const char *s, const char *keep) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                    (*p >= '0' && *p <= '9') || (*p && strchr("-._~", *p));
+                    (*p >= '0' && *p <= '9') || strchr("-._~", *p) || strchr(keep, *p);
         if (plain)
             k2td_buf_putc(out, (char)*p);
         else

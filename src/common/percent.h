@@ -15,8 +15,8 @@ int k2td_hex_value(char c);
  * when an escape is malformed or decodes to a NUL byte. */
 char *k2td_percent_decode(const char *s, size_t n);
 
-/* Appends s percent-encoded to out: letters, digits and -._~ as they are,
- * every other byte as %XX. */
-void k2td_percent_encode(k2td_buf_t *out, const char *s);
+/* Appends s percent-encoded to out: letters, digits, -._~ and the bytes of
+ * keep ("" for none) as they are, every other byte as %XX. */
+void k2td_percent_encode(k2td_buf_t *out, const char *s, const char *keep);
 
 #endif

@@ -87,7 +87,7 @@ k2td_rest_t *k2td_rest_new(const k2td_taos_dsn_t *dsn, const k2td_rest_opts_t *o
     curl_free(db);
     if (dsn->token) {
         k2td_buf_puts(&url, "?token=");
-        k2td_percent_encode(&url, dsn->token);
+        k2td_percent_encode(&url, dsn->token, "");
     }
     r->url = k2td_buf_detach(&url);
 

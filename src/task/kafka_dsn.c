@@ -515,21 +515,6 @@ int k2td_kafka_dsn_parse_as(const char *dsn, const k2td_dsn_policy_t *policy,
     return rc;
 }
 
-/* Appends s with every byte outside [A-Za-z0-9-._~,:/@*] as %XX. */
-static void put_encoded(k2td_buf_t *out, const char *s) {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~,:/@*", *p)) {
-            k2td_buf_putc(out, (char)*p);
-        } else {
-            k2td_buf_putc(out, '%');
-            k2td_buf_putc(out, hex[*p >> 4]);
-            k2td_buf_putc(out, hex[*p & 15]);
-        }
-    }
-}
-
 /* Returns 1 when a passthrough property's value must not be shown. */
 int k2td_kafka_key_is_secret(const char *key) {
     return strstr(key, "password") || strstr(key, "secret") || strstr(key, "key") ||
@@ -546,6 +531,10 @@ int k2td_kafka_dsn_key_hides(const char *key) {
            !(n > ln && strcmp(key + n - ln, location) == 0);
 }
 
+/* What a printed DSN's keys and values keep unescaped beyond letters,
+ * digits and -._~ (lists, host:port, paths, user@realm, masks). */
+#define DSN_KEEP ",:/@*"
+
 void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {
     k2td_buf_puts(out, "kafka://");
     k2td_buf_puts(out, c->brokers ? c->brokers : "");
@@ -555,17 +544,17 @@ void k2td_kafka_conf_print(const k2td_kafka_conf_t *c, k2td_buf_t *out) {
         k2td_buf_reset(&value);
         if (k2td_cm_put_value(e, c, &value) != 0) continue;
         k2td_buf_printf(out, "%c%s=", sep, e->key);
-        put_encoded(out, value.data ? value.data : "");
+        k2td_percent_encode(out, value.data ? value.data : "", DSN_KEEP);
         sep = '&';
     }
     k2td_buf_free(&value);
     for (size_t i = 0; i < c->npassthrough; i++) {
         const k2td_kv_t *kv = &c->passthrough[i];
         k2td_buf_putc(out, sep);
-        put_encoded(out, kv->key);
+        k2td_percent_encode(out, kv->key, DSN_KEEP);
         k2td_buf_putc(out, '=');
         if (k2td_kafka_key_is_secret(kv->key)) k2td_buf_puts(out, "***");
-        else put_encoded(out, kv->ref ? kv->ref : kv->value);
+        else k2td_percent_encode(out, kv->ref ? kv->ref : kv->value, DSN_KEEP);
         sep = '&';
     }
 }

@@ -317,7 +317,7 @@ char *k2td_taos_dsn_redacted(const k2td_taos_dsn_t *d) {
     k2td_buf_t b = K2TD_BUF_INIT;
     k2td_buf_puts(&b, d->tls ? "taos+https://" : "taos+http://");
     if (d->user) {
-        k2td_percent_encode(&b, d->user);
+        k2td_percent_encode(&b, d->user, "");
         k2td_buf_puts(&b, ":***@");
     }
     if (d->host) put_host(&b, d);
