@@ -149,7 +149,7 @@ static char *to_replace(const char *to, const char *with, size_t wn) {
 char *k2td_secret_redact_to(const char *to) {
     char *masked = to_replace(to, K2TD_SECRET_MASK, strlen(K2TD_SECRET_MASK));
     char *out = secret_walk(masked, NULL, 1);
-    free(masked);
+    k2td_free_secret(masked); /* still holds the token */
     return out;
 }
 
@@ -166,6 +166,6 @@ static char *restore_password(const char *fresh, const char *old) {
 char *k2td_secret_restore_to(const char *fresh, const char *old) {
     char *with_password = restore_password(fresh, old);
     char *out = secret_walk(with_password, old ? old : "", 1);
-    free(with_password);
+    k2td_free_secret(with_password);
     return out;
 }
