@@ -7,6 +7,7 @@ died, and what a dead member held is consumed again once its session ends.
 Nothing is lost or added, and no committed offset ever runs ahead of the rows
 TDengine holds."""
 
+import datetime
 import random
 import re
 import threading
@@ -72,7 +73,17 @@ def holds_partitions(run):
 def landed_timestamps(standin):
     """The timestamps of the rows TDengine holds, as the stand-in prints
     them (each tells one meters message)."""
-    return {row[1] for row in meters.rows(standin, timeout=WAIT)}
+    answer = standin.sql("SELECT ts FROM kdb.meters", timeout=WAIT)
+    assert answer["code"] == 0, answer
+    return {row[0] for row in answer["data"]}
+
+
+def last_assigned_at(run):
+    """The epoch seconds of the member's last "assigned" log line, or 0."""
+    stamps = re.findall(r"^(\S+)Z INFO  kafka: assigned", run.stderr(), re.M)
+    if not stamps:
+        return 0
+    return datetime.datetime.fromisoformat(stamps[-1] + "+00:00").timestamp()
 
 
 def check_committed_not_ahead(kafka, group, topic, standin):
@@ -108,8 +119,8 @@ def run_storm(kafka, make_topic, produce, standin, k2td, n, events, seed):
     """Three members of one task file, an ingest of n messages produced while
     they run, and `events` ("kill", "add", "restart") at seeded random
     moments (rows landed); checks the target, the offsets and the members.
-    Returns {event: [seconds from the event until the group was stable again
-    with every partition held by a live member]}."""
+    Returns {event: [seconds from the event until the last live member got
+    its share of the partitions]}."""
     assert n % PARTITIONS == 0
     meters.setup_target(standin)
     topic = make_topic(partitions=PARTITIONS)
@@ -118,8 +129,11 @@ def run_storm(kafka, make_topic, produce, standin, k2td, n, events, seed):
     first = k2td.start(task)
     same_file = ("run", first.task_path)  # every member runs this very file
     live = [first] + [k2td.start(task, args=same_file) for _ in range(2)]
-    helpers.wait_until(lambda: settled(kafka, group, live), WAIT,
-                       "the three members to share the partitions", interval=0.2)
+    helpers.wait_until(lambda: settled(kafka, group, live) or
+                       any(r.returncode is not None for r in live),
+                       WAIT, "the three members to share the partitions", interval=0.2)
+    for r in live:  # one fenced by another of the same instance id would have ended
+        assert r.returncode is None, r.stderr()[-3000:]
     ids = [instance_id(r) for r in live]
     assert len(set(ids)) == 3, ids
 
@@ -137,20 +151,23 @@ def run_storm(kafka, make_topic, produce, standin, k2td, n, events, seed):
         if event == "kill":
             victim = live.pop(rng.randrange(len(live)))
             victim.kill()
-            started = time.monotonic()
+            started = time.time()
             if "--member" not in victim.argv:  # a slot of the host name a restart takes
                 dead_ids.append(instance_id(victim))
             check_committed_not_ahead(kafka, group, topic, standin)
         elif event == "add":  # a new member, by name: not a restart of a dead one
+            started = time.time()
             live.append(k2td.start(task, args=same_file + ("--member", f"extra{len(live)}")))
-            started = time.monotonic()
         else:  # a member started again: it takes a dead member's slot and place
+            started = time.time()
             live.append(k2td.start(task, args=same_file))
-            started = time.monotonic()
         helpers.wait_until(lambda: settled(kafka, group, live) or
                            any(r.returncode is not None for r in live),
                            WAIT, f"the group to settle after `{event}`", interval=0.2)
-        rebalance.setdefault(event, []).append(round(time.monotonic() - started, 1))
+        # a measurement, not a condition: the members' log lines tell when
+        # the last of them got its share (the test's own checks take time)
+        rebalance.setdefault(event, []).append(
+            round(max(last_assigned_at(r) for r in live) - started, 1))
         for r in live:
             assert r.returncode is None, r.stderr()[-3000:]
         if event == "restart" and dead_ids:
@@ -178,12 +195,12 @@ def test_members_die_join_and_restart_during_an_ingest(kafka, make_topic, produc
                                                        k2td):
     rebalance = run_storm(kafka, make_topic, produce, standin, k2td, 64_000,
                          ["kill", "add", "kill", "restart"], seed=3)
-    print("seconds until every partition was held by a live member again:", rebalance)
+    print("seconds until the last member got its share:", rebalance)
 
 
 @pytest.mark.heavy
 def test_a_rebalance_storm_during_a_large_ingest(kafka, make_topic, produce, standin, k2td):
-    rebalance = run_storm(kafka, make_topic, produce, standin, k2td, 400_000,
+    rebalance = run_storm(kafka, make_topic, produce, standin, k2td, 300_000,
                          ["kill", "add", "kill", "restart", "kill", "kill", "restart",
-                          "restart", "add", "kill"], seed=7)
-    print("seconds until every partition was held by a live member again:", rebalance)
+                          "restart"], seed=7)
+    print("seconds until the last member got its share:", rebalance)
