@@ -427,8 +427,10 @@ static void source_log_fatal(k2td_kafka_source_t *s) {
     rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
     if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
         k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
-                       "and took this one's place: each member of a task running at the "
-                       "same time needs its own instance_name", s->group_id, s->instance_id);
+                       "and took this one's place: a process on another host of the same "
+                       "name, in another network namespace, or with the same --member; give "
+                       "each its own with k2td run --member NAME", s->group_id,
+                       s->instance_id);
     else
         k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
 }
