@@ -605,9 +605,12 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     k2td_kafka_conf_print(kc, &from);
     char *to = k2td_taos_dsn_redacted(&e->rt.dsn);
     k2td_log_info("task `%s` running: from %s to %s", e->task->name, from.data, to);
-    k2td_log_info("task `%s`: group.id=%s client.id=%s, database `%s` (%s precision)",
+    const char *instance_id = k2td_kafka_source_instance_id(e->source);
+    k2td_log_info("task `%s`: group.id=%s client.id=%s%s%s, database `%s` (%s precision)",
                   e->task->name, k2td_kafka_source_group_id(e->source),
-                  k2td_kafka_source_client_id(e->source), e->rt.db.db,
+                  k2td_kafka_source_client_id(e->source),
+                  instance_id ? " group.instance.id=" : "", instance_id ? instance_id : "",
+                  e->rt.db.db,
                   k2td_precision_name(e->rt.db.precision));
     free(to);
     k2td_buf_free(&from);
