@@ -36,20 +36,20 @@ bash scripts/fuzz.sh
 
 echo "== integration tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    .cache/venv/bin/python -m pytest -q -p no:cacheprovider -m "not heavy" tests/integration
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 -m "not heavy" tests/integration
 
 echo "== stand-in and integration tests"
-K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider \
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
     tests/standin tests/integration
 
 echo "== service API tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    .cache/venv/bin/python -m pytest -q -p no:cacheprovider -m "not heavy" tests/service
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 -m "not heavy" tests/service
 
 echo "== service API tests with the release build"
-K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/service
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 tests/service
 
 echo "== browser tests"
-K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 tests/browser
 
 bash scripts/test-tdengine.sh

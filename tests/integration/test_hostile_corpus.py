@@ -137,7 +137,7 @@ def test_hostile_messages_end_by_their_policy(kind, kafka, make_topic, produce, 
     topic = make_topic(partitions=1)
     produce(topic, [payload for payload, _ in corpus])
     parser = {"parse": {"value": value}, "model": {"name": "d_{id}", "using": "hostile"}}
-    task = meters.task(kafka, standin, [topic], name="hostile", parser=parser)
+    task = meters.task(kafka, standin, [topic], name="hostile", parser=parser, timeout="2s")
     task["options"] = {"data_dir": str(k2td.workdir)}
     run = k2td.run(task, timeout=180)
     log = run.stderr()
