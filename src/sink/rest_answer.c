@@ -10,6 +10,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/utf8.h"
 
 #define QUOTE_MAX 200
 
@@ -189,6 +190,15 @@ int k2td_rest_answer_parse(const char *body, size_t len, long http_status, k2td_
         malformed(out, http_status, cut ? "the answer was cut short" : "the answer is not JSON",
                   body, len);
         if (cut) out->code = K2TD_REST_CODE_CUT;
+        return -1;
+    }
+    if (cJSON_IsString(root)) { /* a gateway's own message: taosAdapter's 503s */
+        k2td_buf_t b = K2TD_BUF_INIT;
+        k2td_buf_printf(&b, "HTTP %ld: ", http_status);
+        k2td_utf8_escape_controls(&b, root->valuestring, strlen(root->valuestring));
+        cJSON_Delete(root);
+        out->code = K2TD_REST_CODE_MALFORMED;
+        out->desc = k2td_buf_detach(&b);
         return -1;
     }
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "code");

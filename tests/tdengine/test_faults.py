@@ -125,7 +125,7 @@ def test_a_gateway_answering_503_is_waited_out(kafka, make_topic, produce, td, k
     wait_until(lambda: run.returncode is not None or run.stderr().count("HTTP 503: ") >= 3,
                120, "three retries of a 503")
     assert run.returncode is None, run.stderr()[-3000:]
-    assert f"'\"{PAUSED}\"'; retrying in" in run.stderr()
+    assert f"HTTP 503: {PAUSED}; retrying in" in run.stderr()
     assert _count(td) == 1000
     paused.stop()
     gateway(GATEWAY_PORT)

@@ -90,6 +90,9 @@ static void test_malformed(void) {
         {"{\"code\":0,\"data\":{\"a\":1}}", 200, "not an array"},
         {"{\"code\":0,\"column_meta\":7}", 200, "not an array"},
         {"line1\nline2\t\x01", 500, "not JSON: 'line1.line2..'"},
+        /* taosAdapter's own messages are JSON strings: shown as they are */
+        {"\"memory exceeds threshold\"", 503, "HTTP 503: memory exceeds threshold"},
+        {"\"a\\nb\"", 503, "HTTP 503: a\\nb"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         k2td_rest_answer_t a;
