@@ -536,10 +536,11 @@ static void test_action_names(void) {
     static const char *const want[] = {
         "archive", "skip", "break", "truncate", "truncate_and_archive", "replace_to",
         "use_current_time", "leave_blank", "add_field", "retry", "cache", "ignore", "rotate",
+        "wait",
     };
-    for (int a = K2TD_ACT_ARCHIVE; a <= K2TD_ACT_ROTATE; a++)
+    for (int a = K2TD_ACT_ARCHIVE; a <= K2TD_ACT_WAIT; a++)
         CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)a), want[a]);
-    CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)(K2TD_ACT_ROTATE + 1)), "?");
+    CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)(K2TD_ACT_WAIT + 1)), "?");
     CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)-1), "?");
 }
 
