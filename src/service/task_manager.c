@@ -296,11 +296,13 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
     tm_task_dir(m, id);
     r->started_ms = k2td_clock_wall_ms();
     r->started_mono_ms = k2td_clock_mono_ms();
-    if (k2td_task_store_run_begin(m->store, id, r->started_ms, &r->run_id, errstr,
-                                  errstr_size) != 0 ||
-        k2td_task_store_set_state(m->store, id, "running", NULL, errstr, errstr_size) != 0) {
+    int src = k2td_task_store_run_begin(m->store, id, r->started_ms, &r->run_id, errstr,
+                                        errstr_size);
+    if (src == 0) src = k2td_task_store_set_state(m->store, id, "running", NULL, errstr,
+                                                  errstr_size);
+    if (src != 0) {
         tm_run_free(r);
-        rc = K2TD_TM_ERROR;
+        rc = src == K2TD_STORE_UNWRITABLE ? K2TD_TM_UNWRITABLE : K2TD_TM_ERROR;
         goto done;
     }
     k2td_health_limits_t limits;
