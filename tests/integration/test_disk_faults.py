@@ -14,19 +14,13 @@ import pytest
 import meters
 from helpers import wait_until
 from test_group import committed_offsets
-from tmpfs import Tmpfs
+from tmpfs import mounted
 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    why = Tmpfs.why_not()
-    if why:
-        pytest.skip(why)
-    disk = Tmpfs(tmp_path / "disk", size="512k")
-    try:
+    with mounted(tmp_path / "disk", size="512k") as disk:
         yield disk
-    finally:
-        disk.close()
 
 
 def message(i):

@@ -1,17 +1,34 @@
 """A small tmpfs mounted for one test, to make a disk full or read-only
 and then give the space back.
 
-    disk = Tmpfs(path, size="512k")   # mounts (root only: see Tmpfs.why_not)
-    disk.fill()        # writes a filler file until the disk is full
-    disk.empty()       # deletes the filler: space returns
-    disk.read_only()   # remount ro
-    disk.writable()    # remount rw
-    disk.close()       # unmounts (also after a failure)
+    with mounted(path, size="512k") as disk:   # skips the test unless root
+        disk.fill()        # writes a filler file until the disk is full
+        disk.empty()       # deletes the filler: space returns
+        disk.read_only()   # remount ro
+        disk.writable()    # remount rw
+    # unmounted here, also after a failure
 """
 
+import contextlib
 import errno
 import os
 import subprocess
+
+import pytest
+
+
+@contextlib.contextmanager
+def mounted(path, size):
+    """Yields a Tmpfs of size mounted at path and unmounts it at the end,
+    also on failure; skips the test when no tmpfs can be mounted here."""
+    why = Tmpfs.why_not()
+    if why:
+        pytest.skip(why)
+    disk = Tmpfs(path, size)
+    try:
+        yield disk
+    finally:
+        disk.close()
 
 
 class Tmpfs:

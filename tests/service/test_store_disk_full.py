@@ -10,19 +10,13 @@ import pytest
 import helpers
 import meters
 from test_run import make_task, status, wait_rows
-from tmpfs import Tmpfs
+from tmpfs import mounted
 
 
 @pytest.fixture
 def store_disk(tmp_path):
-    why = Tmpfs.why_not()
-    if why:
-        pytest.skip(why)
-    disk = Tmpfs(tmp_path / "disk", size="8m")
-    try:
+    with mounted(tmp_path / "disk", size="8m") as disk:
         yield disk
-    finally:
-        disk.close()
 
 
 def test_a_full_store_refuses_writes_keeps_tasks_running_and_catches_up(
