@@ -58,7 +58,7 @@ static int64_t engine_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int engine_backoff(void *ctx, int *wait_ms, const char *reason);
+static int engine_archive_backoff(void *ctx, int *wait_ms, const char *reason);
 
 static const char *engine_topic(const rd_kafka_message_t *m) {
     return rd_kafka_topic_name(m->rkt);
@@ -92,12 +92,15 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
         *rc = K2TD_ENGINE_CONFIG;
         goto fail;
     }
-    const k2td_rest_opts_t ro = {.abort = engine_abort_request, .abort_ctx = e};
+    const k2td_rest_opts_t ro = {.timeout_ms = task->parser.policy.connection_timeout_s * 1000L,
+                                 .abort = engine_abort_request,
+                                 .abort_ctx = e};
     *rc = k2td_runtime_open(&e->rt, task, &ro, errstr, errstr_size);
     if (*rc != K2TD_ENGINE_OK) goto fail;
     k2td_buf_t dir = K2TD_BUF_INIT;
     k2td_buf_printf(&dir, "%s/tasks/%s", task->options.data_dir, task->id ? task->id : task->name);
-    e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest, engine_backoff, e);
+    e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest,
+                                    engine_archive_backoff, e);
     k2td_buf_free(&dir);
     int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
     if (crc != 0) {
@@ -235,10 +238,9 @@ static void engine_publish(k2td_engine_t *e, int sink_waiting) {
                                e->waiting_since_ms != 0);
 }
 
-/* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
- * Returns non-zero when the batch must be given up. */
-static int engine_wait(void *ctx, int wait_ms, const char *reason) {
-    k2td_engine_t *e = ctx;
+/* Keeps the consumer alive (paused) for wait_ms. Returns non-zero when the
+ * batch must be given up (stop requested or partitions revoked). */
+static int engine_hold(k2td_engine_t *e, int wait_ms) {
     k2td_kafka_source_pause(e->source);
     int64_t until = engine_now_ms() + wait_ms;
     while (!*e->stop) {
@@ -257,15 +259,45 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
     return 1;
 }
 
+/* The sink's wait hook, after TDengine did not answer (reason): logs the
+ * retry and keeps the consumer alive (paused) for wait_ms. Returns non-zero
+ * when the batch must be given up; under database_connection_error = break
+ * at once, with e->broke set. */
+static int engine_wait(void *ctx, int wait_ms, const char *reason) {
+    k2td_engine_t *e = ctx;
+    if (e->task->parser.policy.database_connection_error.action == K2TD_ACT_BREAK) {
+        snprintf(e->fatal, sizeof(e->fatal),
+                 "TDengine cannot be reached: %s (database_connection_error is break)", reason);
+        e->broke = 1;
+        return 1;
+    }
+    k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", reason, wait_ms);
+    return engine_hold(e, wait_ms);
+}
+
+/* Doubles a back-off wait, up to 5 s. */
+static void engine_grow_wait(int *wait_ms) {
+    *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
+}
+
+/* The row policies' back-off while the archive cannot be written
+ * (k2td_row_policy_backoff_fn; ctx is the engine, reason is logged by the
+ * policies): holds the batch for *wait_ms, then doubles it up to 5 s.
+ * Returns non-zero when the batch must be given up. */
+static int engine_archive_backoff(void *ctx, int *wait_ms, const char *reason) {
+    (void)reason;
+    if (engine_hold(ctx, *wait_ms)) return 1;
+    engine_grow_wait(wait_ms);
+    return 0;
+}
+
 /* Counts a retry and waits *wait_ms (keeping the consumer alive), then
  * doubles *wait_ms up to 5 s. Returns non-zero when the batch must be given
- * up (stop requested or partitions revoked). ctx is the engine (this is
- * also the row policies' k2td_row_policy_backoff_fn). */
-static int engine_backoff(void *ctx, int *wait_ms, const char *reason) {
-    k2td_engine_t *e = ctx;
-    e->stats.retries++;
+ * up (stop requested or partitions revoked). */
+static int engine_backoff(k2td_engine_t *e, int *wait_ms, const char *reason) {
     if (engine_wait(e, *wait_ms, reason)) return 1;
-    *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
+    e->stats.retries++;
+    engine_grow_wait(wait_ms);
     return 0;
 }
 
@@ -474,12 +506,12 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     engine_map_rc_t mrc = e->broke     ? ENGINE_BREAK
                           : e->gave_up ? ENGINE_GIVE_UP
                                        : engine_map_batch(e);
-    if (mrc == ENGINE_GIVE_UP) {
+    if (mrc == ENGINE_GIVE_UP && !e->broke) {
         k2td_kafka_source_resume(e->source);
         engine_abandon(e);
         return 0;
     }
-    if (mrc == ENGINE_BREAK)
+    if (mrc == ENGINE_BREAK || mrc == ENGINE_GIVE_UP)
         return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
     uint64_t written_before = e->stats.written_rows;
     int64_t write_start_ms = engine_now_ms();
@@ -489,6 +521,8 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
                    (unsigned long long)(e->stats.written_rows - written_before),
                    (long long)(engine_now_ms() - write_start_ms));
     if (res == K2TD_SINK_FATAL) return -1;
+    if (res == K2TD_SINK_ABANDONED && e->broke)
+        return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
     if (res == K2TD_SINK_ABANDONED || e->gave_up) {
         engine_abandon(e);
         return 0;
