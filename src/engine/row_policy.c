@@ -141,7 +141,8 @@ static int row_policy_archive(k2td_row_policy_t *rp, const k2td_row_origin_t *or
         if (row_policy_archive_once(rp, &rec, errstr, errstr_size) == 0) break;
     }
     k2td_log_info("archive %s is writable again after %lld s: going on",
-                  k2td_archive_path(rp->archive), (long long)((row_policy_now_ms() - since) / 1000));
+                  k2td_archive_path(rp->archive),
+                  (long long)((row_policy_now_ms() - since) / 1000));
     return 0;
 }
 
