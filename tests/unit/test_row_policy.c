@@ -68,34 +68,38 @@ static k2td_row_verdict_t settle(k2td_policy_action_t on_fail, char *err, size_t
     return v;
 }
 
-static void test_wait_goes_on_when_the_archive_is_writable(void) {
-    char err[512] = "", want[256];
-    uint64_t archived;
-    block_archive("full");
-    hook.free_at = 3;
-    CHECK_INT(settle(K2TD_ACT_WAIT, err, sizeof(err), &archived), K2TD_ROW_ARCHIVED);
-    CHECK_INT(hook.calls, 3);
-    CHECK_INT(archived, 1);
-    CHECK_INT(hook.waits[0], 200);
-    CHECK_INT(hook.waits[2], 800);
-    snprintf(want, sizeof(want), "archive %s/archived: cannot create directory: Not a directory",
-             blocker);
-    CHECK(strstr(hook.reason, want) != NULL);
-    char path[256];
-    snprintf(path, sizeof(path), "%s/archived/archive.jsonl", blocker);
-    struct stat st;
-    CHECK(stat(path, &st) == 0 && st.st_size > 0);
-}
-
-static void test_wait_gives_up_when_told_to_stop(void) {
-    char err[512] = "";
-    uint64_t archived;
-    block_archive("stopped");
-    hook.stop_at = 2;
-    CHECK_INT(settle(K2TD_ACT_WAIT, err, sizeof(err), &archived), K2TD_ROW_GIVE_UP);
-    CHECK_INT(hook.calls, 2);
-    CHECK_INT(archived, 0);
-    unlink(blocker);
+/* Under wait: the hook frees the archive at its 3rd call (the row goes in,
+ * the waits grew 200, 400, 800 ms), or says stop at its 2nd (given up). */
+static void test_wait(void) {
+    static const struct {
+        const char *name;
+        int free_at, stop_at;
+        k2td_row_verdict_t verdict;
+        int calls;
+        uint64_t archived;
+    } cases[] = {
+        {"freed", 3, 0, K2TD_ROW_ARCHIVED, 3, 1},
+        {"stopped", 0, 2, K2TD_ROW_GIVE_UP, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[512] = "", want[256], path[256];
+        uint64_t archived;
+        block_archive(cases[i].name);
+        hook.free_at = cases[i].free_at;
+        hook.stop_at = cases[i].stop_at;
+        CHECK_INT(settle(K2TD_ACT_WAIT, err, sizeof(err), &archived), cases[i].verdict);
+        CHECK_INT(hook.calls, cases[i].calls);
+        CHECK_INT(archived, cases[i].archived);
+        CHECK_INT(hook.waits[0], 200);
+        CHECK_INT(hook.waits[cases[i].calls - 1], 200 << (cases[i].calls - 1));
+        snprintf(want, sizeof(want),
+                 "archive %s/archived: cannot create directory: Not a directory", blocker);
+        CHECK(strstr(hook.reason, want) != NULL);
+        snprintf(path, sizeof(path), "%s/archived/archive.jsonl", blocker);
+        struct stat st;
+        CHECK((stat(path, &st) == 0 && st.st_size > 0) == (cases[i].archived == 1));
+        unlink(blocker);
+    }
 }
 
 static void test_break_and_skip_do_not_wait(void) {
@@ -117,8 +121,7 @@ int main(void) {
         perror("mkdtemp");
         return 1;
     }
-    RUN(test_wait_goes_on_when_the_archive_is_writable);
-    RUN(test_wait_gives_up_when_told_to_stop);
+    RUN(test_wait);
     RUN(test_break_and_skip_do_not_wait);
     char cmd[200];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
