@@ -30,6 +30,7 @@ struct k2td_engine {
     size_t nmsgs;
     rd_kafka_message_t **carry; /* arrived while paused: next batch */
     size_t ncarry;
+    rd_kafka_message_t **carried; /* the carry being added to a new batch (engine_flush) */
     k2td_rowset_t rows;  /* parsed rows of the open batch */
     k2td_rowset_t rows2; /* the other buffer of the mutate stages */
     uint64_t epoch;
@@ -39,6 +40,7 @@ struct k2td_engine {
     uint8_t *row_state;         /* per row and model of the batch: an engine_row_state_t */
     size_t row_state_cap;
     int broke;                  /* a row policy said break: fatal[] says why */
+    int gave_up;                /* waiting for the archive was cut short: drop the batch */
     char fatal[512];
 
     k2td_engine_stats_t stats;
@@ -55,6 +57,8 @@ static int64_t engine_now_ms(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+static int engine_archive_backoff(void *ctx, int *wait_ms, const char *reason);
 
 static const char *engine_topic(const rd_kafka_message_t *m) {
     return rd_kafka_topic_name(m->rkt);
@@ -80,6 +84,7 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     k2td_rowset_init(&e->rows2);
     e->msgs = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->msgs));
     e->carry = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->carry));
+    e->carried = k2td_calloc((size_t)task->kafka.batch_size, sizeof(*e->carried));
     /* the consumer first: a bad librdkafka property is a configuration
      * error, reported before anything is contacted */
     e->source = k2td_kafka_source_new(&task->kafka, task->id, errstr, errstr_size);
@@ -94,7 +99,8 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     if (*rc != K2TD_ENGINE_OK) goto fail;
     k2td_buf_t dir = K2TD_BUF_INIT;
     k2td_buf_printf(&dir, "%s/tasks/%s", task->options.data_dir, task->id ? task->id : task->name);
-    e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest);
+    e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest,
+                                    engine_archive_backoff, e);
     k2td_buf_free(&dir);
     int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
     if (crc != 0) {
@@ -177,6 +183,7 @@ static void engine_abandon(k2td_engine_t *e) {
     engine_clear_batch(e);
     for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
     e->ncarry = 0;
+    e->gave_up = 0;
     e->epoch = k2td_kafka_source_epoch(e->source);
 }
 
@@ -191,6 +198,7 @@ static k2td_row_verdict_t engine_settle(k2td_engine_t *e, size_t msg_index,
     k2td_row_verdict_t v = k2td_row_policy_settle(e->policy, o, t, may_alter, &origin, reason,
                                                   e->fatal, sizeof(e->fatal));
     if (v == K2TD_ROW_BREAK) e->broke = 1;
+    if (v == K2TD_ROW_GIVE_UP) e->gave_up = 1;
     return v;
 }
 
@@ -230,19 +238,9 @@ static void engine_publish(k2td_engine_t *e, int sink_waiting) {
                                e->waiting_since_ms != 0);
 }
 
-/* The sink's wait hook, after TDengine did not answer (reason): logs the
- * retry and keeps the consumer alive (paused) for wait_ms. Returns non-zero
- * when the batch must be given up; under database_connection_error = break
- * at once, with e->broke set. */
-static int engine_wait(void *ctx, int wait_ms, const char *reason) {
-    k2td_engine_t *e = ctx;
-    if (e->task->parser.policy.database_connection_error.action == K2TD_ACT_BREAK) {
-        snprintf(e->fatal, sizeof(e->fatal),
-                 "TDengine cannot be reached: %s (database_connection_error is break)", reason);
-        e->broke = 1;
-        return 1;
-    }
-    k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", reason, wait_ms);
+/* Keeps the consumer alive (paused) for wait_ms. Returns non-zero when the
+ * batch must be given up (stop requested or partitions revoked). */
+static int engine_hold(k2td_engine_t *e, int wait_ms) {
     k2td_kafka_source_pause(e->source);
     int64_t until = engine_now_ms() + wait_ms;
     while (!*e->stop) {
@@ -261,13 +259,45 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
     return 1;
 }
 
+/* The sink's wait hook, after TDengine did not answer (reason): logs the
+ * retry and keeps the consumer alive (paused) for wait_ms. Returns non-zero
+ * when the batch must be given up; under database_connection_error = break
+ * at once, with e->broke set. */
+static int engine_wait(void *ctx, int wait_ms, const char *reason) {
+    k2td_engine_t *e = ctx;
+    if (e->task->parser.policy.database_connection_error.action == K2TD_ACT_BREAK) {
+        snprintf(e->fatal, sizeof(e->fatal),
+                 "TDengine cannot be reached: %s (database_connection_error is break)", reason);
+        e->broke = 1;
+        return 1;
+    }
+    k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", reason, wait_ms);
+    return engine_hold(e, wait_ms);
+}
+
+/* Doubles a back-off wait, up to 5 s. */
+static void engine_grow_wait(int *wait_ms) {
+    *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
+}
+
+/* The row policies' back-off while the archive cannot be written
+ * (k2td_row_policy_backoff_fn; ctx is the engine, reason is logged by the
+ * policies): holds the batch for *wait_ms, then doubles it up to 5 s.
+ * Returns non-zero when the batch must be given up. */
+static int engine_archive_backoff(void *ctx, int *wait_ms, const char *reason) {
+    (void)reason;
+    if (engine_hold(ctx, *wait_ms)) return 1;
+    engine_grow_wait(wait_ms);
+    return 0;
+}
+
 /* Counts a retry and waits *wait_ms (keeping the consumer alive), then
  * doubles *wait_ms up to 5 s. Returns non-zero when the batch must be given
  * up (stop requested or partitions revoked). */
 static int engine_backoff(k2td_engine_t *e, int *wait_ms, const char *reason) {
     if (engine_wait(e, *wait_ms, reason)) return 1;
     e->stats.retries++;
-    *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
+    engine_grow_wait(wait_ms);
     return 0;
 }
 
@@ -297,7 +327,7 @@ static k2td_sink_missing_t engine_stable_missing(void *ctx, const k2td_insert_ba
         return K2TD_SINK_MISSING_FAILED;
     }
     k2td_map_outcome_t o = {.fault = K2TD_FAULT_STABLE_MISSING};
-    for (size_t i = first; i < first + count && !e->broke; i++)
+    for (size_t i = first; i < first + count && !e->broke && !e->gave_up; i++)
         engine_settle(e, k2td_insert_batch_origin(batch, i), &o, t, 0, err);
     return K2TD_SINK_MISSING_SETTLED;
 }
@@ -338,6 +368,7 @@ static engine_map_rc_t engine_map_one(k2td_engine_t *e, size_t ro, size_t m,
         case K2TD_ROW_SKIPPED: return ENGINE_SETTLED;
         case K2TD_ROW_ALTERED: return ENGINE_ALTERED;
         case K2TD_ROW_BREAK: return ENGINE_BREAK;
+        case K2TD_ROW_GIVE_UP: return ENGINE_GIVE_UP;
         case K2TD_ROW_UNREACHABLE: break;
         }
         if (engine_backoff(e, &wait_ms, err)) return ENGINE_GIVE_UP;
@@ -366,8 +397,9 @@ typedef enum engine_row_state {
 } engine_row_state_t;
 
 /* Counts (and archives, for truncate_and_archive) every repaired row of the
- * mapped batch, once. Returns ENGINE_MAPPED, or ENGINE_BREAK when an
- * archive failed under archive.on_fail = break. */
+ * mapped batch, once. Returns ENGINE_MAPPED, ENGINE_BREAK when an archive
+ * failed under archive.on_fail = break, or ENGINE_GIVE_UP when waiting for
+ * the archive was cut short. */
 static engine_map_rc_t engine_report_repairs(k2td_engine_t *e) {
     size_t k = 0, nroutes = k2td_router_count(e->rt.router);
     for (size_t ro = 0; ro < nroutes; ro++) {
@@ -380,9 +412,10 @@ static engine_map_rc_t engine_report_repairs(k2td_engine_t *e) {
                 k2td_row_origin_t origin = {engine_topic(km), km->partition, km->offset,
                                             km->payload, km->len};
                 int archive_too = e->row_state[k] == ENGINE_ROW_REPAIRED_ARCHIVE;
-                if (k2td_row_policy_repaired(e->policy, archive_too, &origin, NULL, e->fatal,
-                                             sizeof(e->fatal)) == 0)
-                    continue;
+                k2td_row_verdict_t v = k2td_row_policy_repaired(e->policy, archive_too, &origin,
+                                                                NULL, e->fatal, sizeof(e->fatal));
+                if (v == K2TD_ROW_ARCHIVED) continue;
+                if (v == K2TD_ROW_GIVE_UP) return ENGINE_GIVE_UP;
                 e->broke = 1;
                 return ENGINE_BREAK;
             }
@@ -470,7 +503,9 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     k2td_rowset_t *rows = &e->rows, *spare = &e->rows2;
     k2td_pipeline_run(e->rt.pipeline, &rows, &spare, now_ms, tz, engine_row_dropped, e);
     k2td_router_run(e->rt.router, rows, now_ms, tz, engine_row_dropped, e);
-    engine_map_rc_t mrc = e->broke ? ENGINE_BREAK : engine_map_batch(e);
+    engine_map_rc_t mrc = e->broke     ? ENGINE_BREAK
+                          : e->gave_up ? ENGINE_GIVE_UP
+                                       : engine_map_batch(e);
     if (mrc == ENGINE_GIVE_UP && !e->broke) {
         k2td_kafka_source_resume(e->source);
         engine_abandon(e);
@@ -488,7 +523,7 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     if (res == K2TD_SINK_FATAL) return -1;
     if (res == K2TD_SINK_ABANDONED && e->broke)
         return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
-    if (res == K2TD_SINK_ABANDONED) {
+    if (res == K2TD_SINK_ABANDONED || e->gave_up) {
         engine_abandon(e);
         return 0;
     }
@@ -501,10 +536,14 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     e->stats.processed_batches++;
     e->stats.active_ms = engine_now_ms() - e->first_msg_ms;
     engine_clear_batch(e);
-    /* what arrived while paused starts the next batch */
+    /* what arrived while paused starts the next batch; adding it may wait
+     * for the archive, which carries into the emptied e->carry */
+    rd_kafka_message_t **carried = e->carry;
     size_t ncarry = e->ncarry;
+    e->carry = e->carried;
+    e->carried = carried;
     e->ncarry = 0;
-    for (size_t i = 0; i < ncarry; i++) engine_add(e, e->carry[i]);
+    for (size_t i = 0; i < ncarry; i++) engine_add(e, carried[i]);
     return 0;
 }
 
@@ -678,5 +717,6 @@ void k2td_engine_free(k2td_engine_t *e) {
     k2td_runtime_close(&e->rt);
     free(e->msgs);
     free(e->carry);
+    free(e->carried);
     free(e);
 }

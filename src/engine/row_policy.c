@@ -26,8 +26,13 @@ struct k2td_row_policy {
     char *archive_dir;
     k2td_rest_t *rest;
     k2td_archive_t *archive; /* opened at the first record */
+    k2td_row_policy_backoff_fn backoff;
+    void *backoff_ctx;
     k2td_row_policy_stats_t stats;
 };
+
+/* How often "still cannot archive" is logged while waiting. */
+#define ROW_POLICY_WAIT_LOG_MS 10000
 
 /* The policy key that decides each fault, and its JSON name. */
 static const struct {
@@ -49,10 +54,13 @@ static const struct {
 };
 
 k2td_row_policy_t *k2td_row_policy_new(const k2td_write_policy_t *policy, const char *task_dir,
-                                       k2td_rest_t *rest) {
+                                       k2td_rest_t *rest, k2td_row_policy_backoff_fn backoff,
+                                       void *backoff_ctx) {
     k2td_row_policy_t *rp = k2td_calloc(1, sizeof(*rp));
     rp->p = policy;
     rp->rest = rest;
+    rp->backoff = backoff;
+    rp->backoff_ctx = backoff_ctx;
     const char *loc = policy->archive.location;
     size_t n = strlen(task_dir) + strlen(loc) + 2;
     rp->archive_dir = k2td_malloc(n);
@@ -81,12 +89,11 @@ static int64_t row_policy_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Appends the row to the archive (opening it first), freeing room by
- * deleting rotated files when archive.on_fail is rotate. Returns 0, or -1
- * with errstr set. */
-static int row_policy_archive(k2td_row_policy_t *rp, const k2td_row_origin_t *origin,
-                              const char *table, const char *reason, char *errstr,
-                              size_t errstr_size) {
+/* Appends rec to the archive (opening it first), freeing room by deleting
+ * rotated files when archive.on_fail is rotate. Returns 0, or -1 with
+ * errstr set. */
+static int row_policy_archive_once(k2td_row_policy_t *rp, const k2td_archive_record_t *rec,
+                                   char *errstr, size_t errstr_size) {
     if (!rp->archive) {
         rp->archive = k2td_archive_open(rp->archive_dir,
                                         k2td_write_policy_archive_file_bytes(rp->p),
@@ -99,14 +106,44 @@ static int row_policy_archive(k2td_row_policy_t *rp, const k2td_row_origin_t *or
             k2td_archive_remove_old(rp->archive, row_policy_now_ms() - keep_ms, err, sizeof(err)))
             k2td_log_warn("%s", err);
     }
-    k2td_archive_record_t rec = {origin->topic, origin->partition, origin->offset, reason,
-                                 origin->payload, origin->len,       table,
-                                 row_policy_now_ms()};
-    if (k2td_archive_write(rp->archive, &rec, errstr, errstr_size) == 0) return 0;
+    if (k2td_archive_write(rp->archive, rec, errstr, errstr_size) == 0) return 0;
     if (rp->p->archive.on_fail != K2TD_ACT_ROTATE) return -1;
     k2td_log_warn("%s: deleting the rotated archive files to make room", errstr);
     if (k2td_archive_remove_old(rp->archive, INT64_MAX, errstr, errstr_size) != 0) return -1;
-    return k2td_archive_write(rp->archive, &rec, errstr, errstr_size);
+    return k2td_archive_write(rp->archive, rec, errstr, errstr_size);
+}
+
+/* Archives the row; under archive.on_fail = wait, tries again through the
+ * back-off hook until it goes in. Returns 0, -1 with errstr set (the
+ * archive failed, on_fail is not wait), or 1 when the wait was given up. */
+static int row_policy_archive(k2td_row_policy_t *rp, const k2td_row_origin_t *origin,
+                              const char *table, const char *reason, char *errstr,
+                              size_t errstr_size) {
+    k2td_archive_record_t rec = {origin->topic, origin->partition, origin->offset, reason,
+                                 origin->payload, origin->len,       table,
+                                 row_policy_now_ms()};
+    if (row_policy_archive_once(rp, &rec, errstr, errstr_size) == 0) return 0;
+    if (rp->p->archive.on_fail != K2TD_ACT_WAIT || !rp->backoff) return -1;
+    int64_t since = row_policy_now_ms(), logged = 0;
+    int wait_ms = 200;
+    for (;;) {
+        int64_t now = row_policy_now_ms();
+        if (!logged || now - logged >= ROW_POLICY_WAIT_LOG_MS) {
+            logged = now;
+            k2td_log_warn("%s: waiting %lld s so far to archive a row of %s [%d] offset %lld "
+                          "(archive.on_fail: wait; the batch is not committed, reading is "
+                          "paused)",
+                          errstr, (long long)((now - since) / 1000), origin->topic,
+                          (int)origin->partition, (long long)origin->offset);
+        }
+        if (rp->backoff(rp->backoff_ctx, &wait_ms, errstr)) return 1;
+        rec.time_ms = row_policy_now_ms();
+        if (row_policy_archive_once(rp, &rec, errstr, errstr_size) == 0) break;
+    }
+    k2td_log_info("archive %s is writable again after %lld s: going on",
+                  k2td_archive_path(rp->archive),
+                  (long long)((row_policy_now_ms() - since) / 1000));
+    return 0;
 }
 
 /* Archives a row, or settles it by archive.on_fail when that fails.
@@ -116,10 +153,12 @@ static k2td_row_verdict_t row_policy_archive_or(k2td_row_policy_t *rp,
                                                 const char *table, const char *reason,
                                                 char *errstr, size_t errstr_size) {
     char err[512];
-    if (row_policy_archive(rp, origin, table, reason, err, sizeof(err)) == 0) {
+    int rc = row_policy_archive(rp, origin, table, reason, err, sizeof(err));
+    if (rc == 0) {
         rp->stats.archived_rows++;
         return K2TD_ROW_ARCHIVED;
     }
+    if (rc > 0) return K2TD_ROW_GIVE_UP;
     if (rp->p->archive.on_fail == K2TD_ACT_SKIP) {
         k2td_log_warn("skipped a row of %s [%d] offset %lld that could not be archived (%s): %s",
                       origin->topic, (int)origin->partition, (long long)origin->offset, err,
@@ -291,23 +330,26 @@ k2td_row_verdict_t k2td_row_policy_settle(k2td_row_policy_t *rp, const k2td_map_
     }
 }
 
-int k2td_row_policy_repaired(k2td_row_policy_t *rp, int archive_too,
-                             const k2td_row_origin_t *origin, const char *table, char *errstr,
-                             size_t errstr_size) {
+k2td_row_verdict_t k2td_row_policy_repaired(k2td_row_policy_t *rp, int archive_too,
+                                            const k2td_row_origin_t *origin, const char *table,
+                                            char *errstr, size_t errstr_size) {
     rp->stats.repaired_rows++;
-    if (!archive_too) return 0;
+    if (!archive_too) return K2TD_ROW_ARCHIVED;
     char err[512];
-    if (row_policy_archive(rp, origin, table, "written truncated (truncate_and_archive)", err,
-                           sizeof(err)) == 0) {
+    int rc = row_policy_archive(rp, origin, table, "written truncated (truncate_and_archive)", err,
+                                sizeof(err));
+    if (rc == 0) {
         rp->stats.archived_rows++;
-        return 0;
+        return K2TD_ROW_ARCHIVED;
     }
+    if (rc > 0) return K2TD_ROW_GIVE_UP;
     if (rp->p->archive.on_fail == K2TD_ACT_SKIP) {
         k2td_log_warn("could not archive a truncated row: %s", err);
-        return 0;
+        return K2TD_ROW_ARCHIVED;
     }
-    return k2td_errstr_set(errstr, errstr_size, "%s [%d] offset %lld: cannot archive: %s",
-                           origin->topic, (int)origin->partition, (long long)origin->offset, err);
+    k2td_errstr_set(errstr, errstr_size, "%s [%d] offset %lld: cannot archive: %s",
+                    origin->topic, (int)origin->partition, (long long)origin->offset, err);
+    return K2TD_ROW_BREAK;
 }
 
 int k2td_row_policy_sync(k2td_row_policy_t *rp, char *errstr, size_t errstr_size) {

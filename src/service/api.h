@@ -113,6 +113,12 @@ void k2td_api_no_task(k2td_api_call_t *c);
 /* Answers 500 with errstr (a store failure). */
 void k2td_api_internal(k2td_api_call_t *c, const char *errstr);
 
+/* Answers a store failure rc (a K2TD_STORE_ code) with errstr: 503 when the
+ * store cannot be written (K2TD_STORE_UNWRITABLE: its disk is full or
+ * read-only; nothing was changed and the same call may be made again), else
+ * 500. */
+void k2td_api_store_failed(k2td_api_call_t *c, int rc, const char *errstr);
+
 /* Sets *recs and *n to every stored task (k2td_task_recs_free) and returns 0,
  * or answers 500 and returns -1. */
 int k2td_api_tasks_read(k2td_api_call_t *c, k2td_task_rec_t **recs, size_t *n);

@@ -239,7 +239,7 @@ void k2td_api_task_create(k2td_api_call_t *c) {
     if (rc == K2TD_STORE_CONFLICT)
         task_name_taken(c, name);
     else if (rc != 0)
-        k2td_api_internal(c, err);
+        k2td_api_store_failed(c, rc, err);
     else
         task_reply(c, id, 201);
 done:
@@ -273,7 +273,7 @@ static int task_update_locked(void *ctx, int running) {
     if (body && task_def_of(c, body, old.def, &def, &name) == 0) {
         rc = k2td_task_store_update(c->svc->store, old.id, name, def, err, sizeof(err));
         if (rc == K2TD_STORE_CONFLICT) task_name_taken(c, name);
-        else if (rc != 0) k2td_api_internal(c, err);
+        else if (rc != 0) k2td_api_store_failed(c, rc, err);
     }
     cJSON_Delete(body);
     free(def);
@@ -298,7 +298,7 @@ static int task_delete_locked(void *ctx, int running) {
     char err[512];
     int rc = k2td_task_store_delete(c->svc->store, c->match->id, err, sizeof(err));
     if (rc == K2TD_STORE_NOT_FOUND) k2td_api_no_task(c);
-    else if (rc != 0) k2td_api_internal(c, err);
+    else if (rc != 0) k2td_api_store_failed(c, rc, err);
     else k2td_api_reply(c, 204, NULL);
     return rc;
 }
@@ -321,6 +321,8 @@ void k2td_api_task_start(k2td_api_call_t *c) {
     else if (rc == K2TD_TM_CONFLICT)
         k2td_http_error(c->resp, 409, NULL, "task %lld is already running",
                         (long long)c->match->id);
+    else if (rc == K2TD_TM_UNWRITABLE)
+        k2td_api_store_failed(c, K2TD_STORE_UNWRITABLE, err);
     else if (rc != 0)
         k2td_api_internal(c, err);
     else
@@ -379,7 +381,7 @@ void k2td_api_task_copy(k2td_api_call_t *c) {
     if (rc == 0 && id > 0)
         task_reply(c, id, 201);
     else
-        k2td_api_internal(c, rc ? err : "no free name for the copy");
+        k2td_api_store_failed(c, rc, rc ? err : "no free name for the copy");
     cJSON_Delete(def);
     k2td_buf_free(&name);
     k2td_task_rec_clear(&rec);

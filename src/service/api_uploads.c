@@ -65,19 +65,21 @@ void k2td_api_upload_create(k2td_api_call_t *c) {
     }
     int64_t id;
     char err[512], path[4096];
-    if (k2td_task_store_upload_add(c->svc->store, name, (int64_t)c->req->body_len, &id, err,
-                                   sizeof(err)) != 0) {
-        k2td_api_internal(c, err);
+    int rc = k2td_task_store_upload_add(c->svc->store, name, (int64_t)c->req->body_len, &id, err,
+                                        sizeof(err));
+    if (rc != 0) {
+        k2td_api_store_failed(c, rc, err);
         return;
     }
     upload_path(c->svc, id, name, path, sizeof(path));
     if (upload_write(path, c->req->body, c->req->body_len) != 0) {
+        int full = errno == ENOSPC || errno == EDQUOT || errno == EROFS || errno == EIO;
         snprintf(err, sizeof(err), "cannot store the upload: %s", strerror(errno));
         unlink(path);
         char *gone;
         k2td_task_store_upload_delete(c->svc->store, id, &gone, NULL, 0);
         free(gone);
-        k2td_api_internal(c, err);
+        k2td_api_store_failed(c, full ? K2TD_STORE_UNWRITABLE : K2TD_STORE_ERROR, err);
         return;
     }
     cJSON *doc = cJSON_CreateObject();
@@ -112,7 +114,7 @@ void k2td_api_upload_delete(k2td_api_call_t *c) {
     if (rc == K2TD_STORE_NOT_FOUND) {
         k2td_http_error(c->resp, 404, NULL, "no upload with id `%s`", c->match->id_text);
     } else if (rc != 0) {
-        k2td_api_internal(c, err);
+        k2td_api_store_failed(c, rc, err);
     } else {
         upload_path(c->svc, c->match->id, name, path, sizeof(path));
         if (unlink(path) != 0 && errno != ENOENT)

@@ -28,6 +28,10 @@ void k2td_api_internal(k2td_api_call_t *c, const char *errstr) {
     k2td_http_error(c->resp, 500, NULL, "%s", errstr);
 }
 
+void k2td_api_store_failed(k2td_api_call_t *c, int rc, const char *errstr) {
+    k2td_http_error(c->resp, rc == K2TD_STORE_UNWRITABLE ? 503 : 500, NULL, "%s", errstr);
+}
+
 int k2td_api_tasks_read(k2td_api_call_t *c, k2td_task_rec_t **recs, size_t *n) {
     char err[512];
     if (k2td_task_store_list(c->svc->store, recs, n, err, sizeof(err)) == 0) return 0;

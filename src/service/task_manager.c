@@ -25,8 +25,15 @@
 #define TM_KEEP_ERRORS 50
 #define TM_KEEPER_PERIOD_MS 1000
 
-/* One run of one task: owned by the manager's list, its task and engine by
- * its thread until the thread ends. */
+/* Events taken from a run's watch that the store did not take yet. */
+typedef struct tm_events {
+    k2td_watch_event_t *ev; /* owned, oldest first */
+    size_t n;
+} tm_events_t;
+
+/* One run of one task: owned by the manager's list (or, once ended with
+ * its outcome not stored yet, by its list of unsaved runs), its task and
+ * engine by its thread until the thread ends. */
 typedef struct tm_run {
     struct tm_run *next;
     k2td_task_manager_t *m;
@@ -39,6 +46,16 @@ typedef struct tm_run {
     int claimed;       /* a thread is joining it (m->lock) */
     pthread_t thread;
     int64_t started_ms, started_mono_ms;
+    /* what the store could not take yet, written by the keeper once it can
+     * (m->lock): events, and after the thread ended its outcome */
+    tm_events_t act, err;
+    int store_failing; /* the last save failed (logged once until one succeeds) */
+    int unsaved;       /* the outcome below is not stored yet */
+    k2td_metrics_t final;
+    const char *outcome; /* the run's outcome; state: the task's new state, or NULL */
+    const char *state;
+    char *error;         /* the task's last error, or NULL */
+    int64_t ended_ms;
 } tm_run_t;
 
 struct k2td_task_manager {
@@ -50,6 +67,7 @@ struct k2td_task_manager {
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a run left the list, or the keeper must wake */
     tm_run_t *runs;
+    tm_run_t *unsaved; /* ended runs whose outcome the store did not take yet */
     int quit;
     pthread_t keeper;
 };
@@ -61,32 +79,96 @@ static tm_run_t *tm_find(k2td_task_manager_t *m, int64_t id) {
     return NULL;
 }
 
-/* Moves the watch's new events to the store (lock held). */
-static void tm_save_events(k2td_task_manager_t *m, tm_run_t *r) {
-    k2td_watch_event_t *act, *err;
-    size_t nact, nerr;
-    char why[512];
-    k2td_engine_watch_take_events(r->watch, &act, &nact, &err, &nerr);
-    if (k2td_task_store_add_events(m->store, r->id, 0, act, nact, TM_KEEP_ACTIVITY, why,
-                                   sizeof(why)) != 0 ||
-        k2td_task_store_add_events(m->store, r->id, 1, err, nerr, TM_KEEP_ERRORS, why,
-                                   sizeof(why)) != 0)
-        k2td_log_warn("task %lld: %s", (long long)r->id, why);
-    k2td_watch_events_free(act, nact);
-    k2td_watch_events_free(err, nerr);
+/* Moves the n events of more (taken over, array and all) to the end of q,
+ * keeping only the newest keep. */
+static void tm_events_add(tm_events_t *q, k2td_watch_event_t *more, size_t n, size_t keep) {
+    if (n) {
+        q->ev = k2td_realloc(q->ev, (q->n + n) * sizeof(*q->ev));
+        memcpy(q->ev + q->n, more, n * sizeof(*more));
+        q->n += n;
+    }
+    free(more);
+    if (q->n <= keep) return;
+    size_t drop = q->n - keep;
+    for (size_t i = 0; i < drop; i++) {
+        free(q->ev[i].message);
+        free(q->ev[i].topic);
+    }
+    memmove(q->ev, q->ev + drop, keep * sizeof(*q->ev));
+    q->n = keep;
 }
 
-/* Saves the run's counters st (and its outcome when not NULL) with its new
- * events (lock held). */
-static void tm_save(k2td_task_manager_t *m, tm_run_t *r, const k2td_engine_stats_t *st,
-                    const char *outcome) {
+/* Empties q. */
+static void tm_events_clear(tm_events_t *q) {
+    k2td_watch_events_free(q->ev, q->n);
+    q->ev = NULL;
+    q->n = 0;
+}
+
+/* Stores q as task id's activity (errors 0) or errors (errors 1), then
+ * empties it. Returns 0, or the store's failure (q kept; why set). */
+static int tm_events_store(k2td_task_manager_t *m, int64_t id, int errors, tm_events_t *q,
+                           size_t keep, char *why, size_t why_size) {
+    int rc = k2td_task_store_add_events(m->store, id, errors, q->ev, q->n, keep, why, why_size);
+    if (rc == 0) tm_events_clear(q);
+    return rc;
+}
+
+/* Logs when saving the run starts failing (rc non-zero, why) and when it
+ * works again; what could not be saved is kept meanwhile. Returns rc. */
+static int tm_note_store(tm_run_t *r, int rc, const char *why) {
+    if (rc && !r->store_failing)
+        k2td_log_warn("task %lld: %s; its counters, events and state are kept and saved once "
+                      "the store can be written again", (long long)r->id, why);
+    else if (!rc && r->store_failing)
+        k2td_log_info("task %lld: the store can be written again: its counters, events and "
+                      "state are saved", (long long)r->id);
+    r->store_failing = rc != 0;
+    return rc;
+}
+
+/* Moves the watch's new events to the store, with those it could not take
+ * before (lock held). Returns 0 or the store's failure (why set). */
+static int tm_save_events(k2td_task_manager_t *m, tm_run_t *r, char *why, size_t why_size) {
+    k2td_watch_event_t *act, *err;
+    size_t nact, nerr;
+    k2td_engine_watch_take_events(r->watch, &act, &nact, &err, &nerr);
+    tm_events_add(&r->act, act, nact, TM_KEEP_ACTIVITY);
+    tm_events_add(&r->err, err, nerr, TM_KEEP_ERRORS);
+    int rc = tm_events_store(m, r->id, 0, &r->act, TM_KEEP_ACTIVITY, why, why_size);
+    return rc ? rc : tm_events_store(m, r->id, 1, &r->err, TM_KEEP_ERRORS, why, why_size);
+}
+
+/* Saves the run's counters mt (and its outcome when not NULL, ended at
+ * ended_ms) with its new events (lock held). Returns 0 or the store's
+ * failure (logged once). */
+static int tm_save(k2td_task_manager_t *m, tm_run_t *r, const k2td_metrics_t *mt,
+                   const char *outcome, int64_t ended_ms) {
+    char why[512];
+    int rc = k2td_task_store_run_save(m->store, r->run_id, mt, outcome, ended_ms, why,
+                                      sizeof(why));
+    if (rc == 0) rc = tm_save_events(m, r, why, sizeof(why));
+    return tm_note_store(r, rc, why);
+}
+
+/* Saves a running run's counters st with its new events (lock held). */
+static void tm_save_running(k2td_task_manager_t *m, tm_run_t *r, const k2td_engine_stats_t *st) {
     k2td_metrics_t mt = {.execute_ms = k2td_clock_mono_ms() - r->started_mono_ms};
     k2td_metrics_from_stats(&mt, st);
+    tm_save(m, r, &mt, NULL, 0);
+}
+
+/* Saves an ended run's outcome: its last counters and events, and the
+ * task's new state (lock held). Clears r->unsaved once the store took all. */
+static void tm_save_ended(k2td_task_manager_t *m, tm_run_t *r) {
     char why[512];
-    if (k2td_task_store_run_save(m->store, r->run_id, &mt, outcome, k2td_clock_wall_ms(), why,
-                                 sizeof(why)) != 0)
-        k2td_log_warn("task %lld: %s", (long long)r->id, why);
-    tm_save_events(m, r);
+    int rc = tm_save(m, r, &r->final, r->outcome, r->ended_ms);
+    if (rc == 0 && r->state) {
+        rc = k2td_task_store_set_state(m->store, r->id, r->state, r->error, why, sizeof(why));
+        if (rc == K2TD_STORE_NOT_FOUND) rc = 0; /* deleted meanwhile */
+        tm_note_store(r, rc, why);
+    }
+    r->unsaved = rc != 0;
 }
 
 /* The thread of one run: the engine from start to end, then the outcome. */
@@ -122,12 +204,13 @@ static void *tm_thread(void *arg) {
                       (unsigned long long)st.written_rows);
     k2td_log_set_thread_hook(NULL, NULL, K2TD_LOG_ERROR, NULL);
     pthread_mutex_lock(&m->lock);
-    tm_save(m, r, &st, outcome ? outcome : "interrupted");
-    char why[512];
-    if (outcome && k2td_task_store_set_state(m->store, r->id, outcome,
-                                             rc != K2TD_ENGINE_OK ? err : NULL, why,
-                                             sizeof(why)) == K2TD_STORE_ERROR)
-        k2td_log_warn("task %lld: %s", (long long)r->id, why);
+    r->final = (k2td_metrics_t){.execute_ms = k2td_clock_mono_ms() - r->started_mono_ms};
+    k2td_metrics_from_stats(&r->final, &st);
+    r->outcome = outcome ? outcome : "interrupted";
+    r->state = outcome;
+    r->error = outcome && rc != K2TD_ENGINE_OK ? k2td_strdup(err) : NULL;
+    r->ended_ms = k2td_clock_wall_ms();
+    tm_save_ended(m, r);
     r->done = 1;
     pthread_cond_broadcast(&m->changed);
     pthread_mutex_unlock(&m->lock);
@@ -135,21 +218,54 @@ static void *tm_thread(void *arg) {
 }
 
 static void tm_run_free(tm_run_t *r) {
+    tm_events_clear(&r->act);
+    tm_events_clear(&r->err);
+    free(r->error);
     k2td_task_free(&r->task);
     k2td_engine_watch_free(r->watch);
     free(r);
 }
 
-/* Unlinks r from the list, frees it and tells waiters (lock held). */
-static void tm_remove(k2td_task_manager_t *m, tm_run_t *r) {
-    for (tm_run_t **p = &m->runs; *p; p = &(*p)->next) {
+/* Unlinks r from the list *head. */
+static void tm_unlink(tm_run_t **head, tm_run_t *r) {
+    for (tm_run_t **p = head; *p; p = &(*p)->next) {
         if (*p == r) {
             *p = r->next;
             break;
         }
     }
-    tm_run_free(r);
+}
+
+/* Unlinks r from the list and frees it, or keeps it among the unsaved runs
+ * when its outcome is not stored yet; tells waiters (lock held). */
+static void tm_remove(k2td_task_manager_t *m, tm_run_t *r) {
+    tm_unlink(&m->runs, r);
+    if (r->unsaved) {
+        r->next = m->unsaved;
+        m->unsaved = r;
+    } else {
+        tm_run_free(r);
+    }
     pthread_cond_broadcast(&m->changed);
+}
+
+/* Tries again to store the outcomes of the ended runs of task id (any task
+ * when id is 0) that the store did not take, freeing those it takes (lock
+ * held). Returns 1 when some of them are still not stored. */
+static int tm_save_unsaved(k2td_task_manager_t *m, int64_t id) {
+    int left = 0;
+    for (tm_run_t *r = m->unsaved, *next; r; r = next) {
+        next = r->next;
+        if (id && r->id != id) continue;
+        tm_save_ended(m, r);
+        if (r->unsaved) {
+            left = 1;
+            continue;
+        }
+        tm_unlink(&m->unsaved, r);
+        tm_run_free(r);
+    }
+    return left;
 }
 
 /* Joins r's thread and removes r, or waits until whoever claimed it did
@@ -178,11 +294,14 @@ static void *tm_keeper(void *arg) {
         until.tv_sec += TM_KEEPER_PERIOD_MS / 1000;
         pthread_cond_timedwait(&m->changed, &m->lock, &until);
         for (tm_run_t *r = m->runs; r; r = r->next) {
-            if (r->done) continue;
             k2td_engine_stats_t st;
-            if (k2td_engine_watch_stats(r->watch, &st)) tm_save(m, r, &st, NULL);
-            else tm_save_events(m, r);
+            char why[512];
+            if (r->done && r->unsaved) tm_save_ended(m, r);
+            else if (r->done) continue;
+            else if (k2td_engine_watch_stats(r->watch, &st)) tm_save_running(m, r, &st);
+            else tm_note_store(r, tm_save_events(m, r, why, sizeof(why)), why);
         }
+        tm_save_unsaved(m, 0);
         tm_run_t *r = m->runs;
         while (r && !(r->done && !r->claimed)) r = r->next;
         if (r) tm_join(m, r); /* one per round; the list may change meanwhile */
@@ -217,6 +336,15 @@ void k2td_task_manager_free(k2td_task_manager_t *m) {
         r->stop = 1;
     }
     while (m->runs) tm_join(m, m->runs);
+    if (tm_save_unsaved(m, 0))
+        for (tm_run_t *r = m->unsaved; r; r = r->next)
+            k2td_log_error("task %lld: its last run's outcome (%s) could not be stored: the "
+                           "store cannot be written", (long long)r->id, r->outcome);
+    while (m->unsaved) {
+        tm_run_t *r = m->unsaved;
+        m->unsaved = r->next;
+        tm_run_free(r);
+    }
     m->quit = 1;
     pthread_cond_broadcast(&m->changed);
     pthread_mutex_unlock(&m->lock);
@@ -279,6 +407,16 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
         rc = K2TD_TM_CONFLICT;
         goto done;
     }
+    /* the outcome of an earlier run goes first, or it would overwrite this
+     * run's state later */
+    if (tm_save_unsaved(m, id)) {
+        k2td_errstr_set(errstr, errstr_size,
+                        "task %lld: the store cannot be written (the last run's outcome is "
+                        "not stored yet): try again once its disk has room and is writable",
+                        (long long)id);
+        rc = K2TD_TM_UNWRITABLE;
+        goto done;
+    }
     int got = k2td_task_store_get(m->store, id, &rec, errstr, errstr_size);
     if (got != 0) {
         rc = got == K2TD_STORE_NOT_FOUND ? K2TD_TM_NOT_FOUND : K2TD_TM_ERROR;
@@ -296,11 +434,13 @@ int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,
     tm_task_dir(m, id);
     r->started_ms = k2td_clock_wall_ms();
     r->started_mono_ms = k2td_clock_mono_ms();
-    if (k2td_task_store_run_begin(m->store, id, r->started_ms, &r->run_id, errstr,
-                                  errstr_size) != 0 ||
-        k2td_task_store_set_state(m->store, id, "running", NULL, errstr, errstr_size) != 0) {
+    int src = k2td_task_store_run_begin(m->store, id, r->started_ms, &r->run_id, errstr,
+                                        errstr_size);
+    if (src == 0) src = k2td_task_store_set_state(m->store, id, "running", NULL, errstr,
+                                                  errstr_size);
+    if (src != 0) {
         tm_run_free(r);
-        rc = K2TD_TM_ERROR;
+        rc = src == K2TD_STORE_UNWRITABLE ? K2TD_TM_UNWRITABLE : K2TD_TM_ERROR;
         goto done;
     }
     k2td_health_limits_t limits;
@@ -378,7 +518,8 @@ int k2td_task_manager_live(k2td_task_manager_t *m, int64_t id, int detail,
         out->execute_ms = k2td_clock_mono_ms() - r->started_mono_ms;
         if (detail) {
             /* after the counters: every event logged before them is saved */
-            tm_save_events(m, r);
+            char why[512];
+            tm_note_store(r, tm_save_events(m, r, why, sizeof(why)), why);
             out->lag = k2td_engine_watch_lag_json(r->watch);
         }
     }

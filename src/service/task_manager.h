@@ -31,6 +31,7 @@
 #define K2TD_TM_ERROR (-1)
 #define K2TD_TM_NOT_FOUND (-2)
 #define K2TD_TM_CONFLICT (-3) /* running (start, update, delete) or not running (stop) */
+#define K2TD_TM_UNWRITABLE (-4) /* the store cannot be written (K2TD_STORE_UNWRITABLE) */
 
 typedef struct k2td_task_manager k2td_task_manager_t;
 
@@ -57,7 +58,7 @@ k2td_task_manager_t *k2td_task_manager_new(k2td_task_store_t *store, const char 
  * bookkeeping thread and frees m (NULL is fine). */
 void k2td_task_manager_free(k2td_task_manager_t *m);
 
-/* Starts task id. Returns 0, NOT_FOUND, CONFLICT (running), or ERROR with
+/* Starts task id. Returns 0, NOT_FOUND, CONFLICT (running), UNWRITABLE or ERROR with
  * errstr (the stored definition no longer loads: the task is marked
  * failed). */
 int k2td_task_manager_start(k2td_task_manager_t *m, int64_t id, char *errstr,

@@ -93,13 +93,28 @@ static const char *const store_sql[Q_COUNT] = {
 
 struct k2td_task_store {
     sqlite3 *db;
+    char *path;
     pthread_mutex_t lock;
     sqlite3_stmt *stmts[Q_COUNT];
 };
 
-/* Sets errstr from the connection's last error; returns K2TD_STORE_ERROR. */
+/* Sets errstr from the connection's last error. Returns
+ * K2TD_STORE_UNWRITABLE when the file could not be written (disk full,
+ * read-only, an I/O error: errstr names the file and the system's reason),
+ * else K2TD_STORE_ERROR. */
 static int store_fail(k2td_task_store_t *s, const char *what, char *errstr,
                       size_t errstr_size) {
+    int code = sqlite3_errcode(s->db), sys = sqlite3_system_errno(s->db);
+    if (code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR ||
+        code == SQLITE_CANTOPEN) {
+        char why[160] = "";
+        if (sys) snprintf(why, sizeof(why), " (%s)", strerror(sys));
+        k2td_errstr_set(errstr, errstr_size,
+                        "store %s cannot be written: %s: %s%s; nothing was changed: try again "
+                        "once its disk has room and is writable",
+                        s->path, what, sqlite3_errmsg(s->db), why);
+        return K2TD_STORE_UNWRITABLE;
+    }
     k2td_errstr_set(errstr, errstr_size, "store: %s: %s", what, sqlite3_errmsg(s->db));
     return K2TD_STORE_ERROR;
 }
@@ -153,6 +168,7 @@ static sqlite3_stmt *store_stmt(k2td_task_store_t *s, int q) {
 k2td_task_store_t *k2td_task_store_open(const char *path, char *errstr, size_t errstr_size) {
     k2td_task_store_t *s = k2td_calloc(1, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
+    s->path = k2td_strdup(path);
     mode_t old = umask(077);
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -208,6 +224,7 @@ void k2td_task_store_close(k2td_task_store_t *s) {
     if (!s) return;
     for (int q = 0; q < Q_COUNT; q++) sqlite3_finalize(s->stmts[q]);
     sqlite3_close(s->db);
+    free(s->path);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -10,6 +10,10 @@
  *
  * Cumulative counters are the sum over a task's runs; a running task's run
  * row is refreshed every second, so a crash loses at most that much count.
+ *
+ * A call that cannot write (the disk is full or read-only) changes nothing
+ * and returns K2TD_STORE_UNWRITABLE wherever ERROR is listed below; reads
+ * go on working.
  */
 #ifndef K2TD_TASK_STORE_H
 #define K2TD_TASK_STORE_H
@@ -28,6 +32,8 @@ typedef struct k2td_task_store k2td_task_store_t;
 #define K2TD_STORE_ERROR (-1)     /* SQLite failed: errstr says how */
 #define K2TD_STORE_NOT_FOUND (-2) /* no such id */
 #define K2TD_STORE_CONFLICT (-3)  /* the name is taken */
+#define K2TD_STORE_UNWRITABLE (-4) /* the file cannot be written (disk full, read-only,
+                                    * I/O error): nothing changed, errstr names the file */
 
 typedef struct k2td_task_rec {
     int64_t id;

@@ -40,6 +40,7 @@ static const char *const action_names[] = {
     [K2TD_ACT_CACHE] = "cache",
     [K2TD_ACT_IGNORE] = "ignore",
     [K2TD_ACT_ROTATE] = "rotate",
+    [K2TD_ACT_WAIT] = "wait",
 };
 #define NACTIONS (sizeof(action_names) / sizeof(action_names[0]))
 
@@ -84,7 +85,7 @@ static const key_spec_t archive_keys[] = {
     {.key = "keep_days", .kind = KEY_INT, .offset = POLICY(archive.keep_days), .min = 0,
      .max = INT_MAX},
     {.key = "on_fail", .kind = KEY_ACTION, .offset = POLICY(archive.on_fail),
-     .allowed = ACT(ROTATE) | ACT(SKIP) | ACT(BREAK)},
+     .allowed = ACT(WAIT) | ACT(ROTATE) | ACT(SKIP) | ACT(BREAK)},
     END,
 };
 
@@ -168,7 +169,7 @@ void k2td_write_policy_defaults(k2td_write_policy_t *p) {
     p->archive.max_size_bytes = GIB;
     p->archive.rotate_count = 10;
     p->archive.keep_days = 30;
-    p->archive.on_fail = K2TD_ACT_ROTATE;
+    p->archive.on_fail = K2TD_ACT_WAIT;
     p->connection_timeout_s = 30;
 }
 

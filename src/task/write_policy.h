@@ -112,9 +112,15 @@
  *           not document one).
  *       keep_days: rotated files older than this many days are deleted, an
  *           integer >= 0, 0 = never. Default 30.
- *       on_fail: what happens when a row cannot be archived: rotate (delete
- *           the rotated files, try again, then break), skip, break.
- *           Default rotate.
+ *       on_fail: what happens when a row cannot be archived (disk full,
+ *           read-only, a quota, an I/O error): wait (the batch is held,
+ *           not committed, with the consumer paused but kept in its group;
+ *           the write is tried again with a back-off capped at 5 s until it
+ *           goes in, so the task resumes on its own when space returns),
+ *           rotate (delete the rotated files, try again, then break), skip
+ *           (drop the row, logged), break (stop the task; the batch is not
+ *           committed). Default wait: nothing is lost and no archived
+ *           evidence is deleted.
  *
  * Accepted so that a taosX parser JSON loads unchanged, checked, and then
  * ignored (they have no effect on what k2td writes):
@@ -160,6 +166,7 @@ typedef enum k2td_policy_action {
     K2TD_ACT_CACHE,                /* "cache": pause, keep the data in Kafka, retry */
     K2TD_ACT_IGNORE,               /* "ignore": leave the unknown field out, write the row */
     K2TD_ACT_ROTATE,               /* "rotate": archive.on_fail only, see above */
+    K2TD_ACT_WAIT,                 /* "wait": archive.on_fail only, see above */
 } k2td_policy_action_t;
 
 typedef struct k2td_policy {
@@ -173,7 +180,7 @@ typedef struct k2td_archive_policy {
     uint64_t max_size_bytes;      /* all archive files together; 0 = unlimited */
     int rotate_count;             /* rotated files kept beside the current one, >= 1 */
     int keep_days;                /* rotated files older than this are deleted; 0 = never */
-    k2td_policy_action_t on_fail; /* K2TD_ACT_ROTATE, K2TD_ACT_SKIP or K2TD_ACT_BREAK */
+    k2td_policy_action_t on_fail; /* K2TD_ACT_WAIT, _ROTATE, _SKIP or _BREAK */
 } k2td_archive_policy_t;
 
 typedef struct k2td_write_policy {

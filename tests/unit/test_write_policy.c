@@ -87,7 +87,7 @@ static const policy_case_t policies[] = {
 static const char *const names[] = {
     "archive",   "skip",       "break",   "truncate", "truncate_and_archive", "use_current_time",
     "leave_blank", "add_field", "retry",  "cache",    "ignore",               "rotate",
-    "replace_to", "drop",      "ARCHIVE", "",         "discard",
+    "wait",      "replace_to", "drop",      "ARCHIVE", "",         "discard",
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
@@ -183,7 +183,7 @@ static void test_policy_defaults_and_null(void) {
         CHECK_INT(p.archive.max_size_bytes, 1073741824);
         CHECK_INT(p.archive.rotate_count, 10);
         CHECK_INT(p.archive.keep_days, 30);
-        CHECK_INT(p.archive.on_fail, K2TD_ACT_ROTATE);
+        CHECK_INT(p.archive.on_fail, K2TD_ACT_WAIT);
         CHECK_INT(p.connection_timeout_s, 30);
         k2td_write_policy_free(&p);
         CHECK(p.archive.location == NULL);
@@ -381,6 +381,10 @@ static void test_archive_object(void) {
     CHECK_STR(p.archive.location, "archived");
     k2td_write_policy_free(&p);
 
+    p = load_ok("{\"archive\": {\"on_fail\": \"wait\"}}");
+    CHECK_INT(p.archive.on_fail, K2TD_ACT_WAIT);
+    k2td_write_policy_free(&p);
+
     p = load_ok("{\"archive\": {\"on_fail\": \"rotate\", \"max_size\": 0}}");
     CHECK_INT(p.archive.on_fail, K2TD_ACT_ROTATE);
     CHECK_INT(k2td_write_policy_archive_file_bytes(&p), 0); /* unlimited: never rotate */
@@ -408,11 +412,11 @@ static void test_archive_object(void) {
          "parser.global.archive.keep_days: must be an integer from 0 to 2147483647, not a "
          "string"},
         {"{\"archive\": {\"on_fail\": \"archive\"}}",
-         "parser.global.archive.on_fail: \"archive\" is not one of skip, break, rotate"},
+         "parser.global.archive.on_fail: \"archive\" is not one of skip, break, rotate, wait"},
         {"{\"archive\": {\"on_fail\": \"cache\"}}",
-         "parser.global.archive.on_fail: \"cache\" is not one of skip, break, rotate"},
+         "parser.global.archive.on_fail: \"cache\" is not one of skip, break, rotate, wait"},
         {"{\"archive\": {\"on_fail\": {\"replace_to\": \"x\"}}}",
-         "parser.global.archive.on_fail: must be one of skip, break, rotate, not an object"},
+         "parser.global.archive.on_fail: must be one of skip, break, rotate, wait, not an object"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) check_error(bad[i][0], bad[i][1]);
 }
@@ -532,10 +536,11 @@ static void test_action_names(void) {
     static const char *const want[] = {
         "archive", "skip", "break", "truncate", "truncate_and_archive", "replace_to",
         "use_current_time", "leave_blank", "add_field", "retry", "cache", "ignore", "rotate",
+        "wait",
     };
-    for (int a = K2TD_ACT_ARCHIVE; a <= K2TD_ACT_ROTATE; a++)
+    for (int a = K2TD_ACT_ARCHIVE; a <= K2TD_ACT_WAIT; a++)
         CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)a), want[a]);
-    CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)(K2TD_ACT_ROTATE + 1)), "?");
+    CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)(K2TD_ACT_WAIT + 1)), "?");
     CHECK_STR(k2td_policy_action_name((k2td_policy_action_t)-1), "?");
 }
 

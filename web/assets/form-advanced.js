@@ -70,7 +70,7 @@ function policyTable(policies) {
 // Returns the archive settings bound to policies.archive (kept only when
 // something is set).
 function archivePart(policies) {
-  const a = { location: '', max_size: '', rotate_count: '', keep_days: '', on_fail: 'rotate', ...(policies.archive || {}) };
+  const a = { location: '', max_size: '', rotate_count: '', keep_days: '', on_fail: 'wait', ...(policies.archive || {}) };
   for (const k of ['max_size', 'rotate_count', 'keep_days']) a[k] = a[k] === '' ? '' : String(a[k]);
   const store = () => {
     const out = {};
@@ -78,7 +78,7 @@ function archivePart(policies) {
     if (a.max_size !== '') out.max_size = /^\d+$/.test(a.max_size) ? Number(a.max_size) : a.max_size;
     if (a.rotate_count !== '') out.rotate_count = Number(a.rotate_count);
     if (a.keep_days !== '') out.keep_days = Number(a.keep_days);
-    if (a.on_fail !== 'rotate') out.on_fail = a.on_fail;
+    if (a.on_fail !== 'wait') out.on_fail = a.on_fail;
     if (Object.keys(out).length) policies.archive = out; else delete policies.archive;
   };
   return h('div', { class: 'field-group' }, h('div', { class: 'group-title' }, 'Archive (rows set aside by "archive")'),
@@ -88,8 +88,9 @@ function archivePart(policies) {
       hint: 'A number in GiB, or a size such as 512MB; 0 = unlimited.' }),
     field('Rotated files kept', numberInput(a, 'rotate_count', { min: 1, max: 1000, placeholder: '10' }, store), { path: 'parser.global.archive.rotate_count' }),
     field('Keep days', numberInput(a, 'keep_days', { min: 0, placeholder: '30' }, store), { path: 'parser.global.archive.keep_days' }),
-    field('When archiving fails', selectInput(a, 'on_fail', [['rotate', 'rotate (default)'], ['skip', 'skip'], ['break', 'break']], {}, store),
-      { path: 'parser.global.archive.on_fail' }));
+    field('When archiving fails', selectInput(a, 'on_fail', [['wait', 'wait (default)'], ['rotate', 'rotate'], ['skip', 'skip'], ['break', 'break']], {}, store),
+      { path: 'parser.global.archive.on_fail',
+        hint: 'wait: pause and retry until the disk has room; rotate: delete the rotated files, then stop.' }));
 }
 
 // Returns the "other source keys" box: the DSN keys the form has no field
