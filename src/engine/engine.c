@@ -267,7 +267,8 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
     k2td_engine_t *e = ctx;
     if (e->task->parser.policy.database_connection_error.action == K2TD_ACT_BREAK) {
         snprintf(e->fatal, sizeof(e->fatal),
-                 "TDengine cannot be reached: %s (database_connection_error is break)", reason);
+                 "TDengine cannot be reached: %.400s (database_connection_error is break)",
+                 reason);
         e->broke = 1;
         return 1;
     }
