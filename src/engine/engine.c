@@ -174,11 +174,12 @@ static void engine_clear_batch(k2td_engine_t *e) {
     k2td_target_set_reset(e->rt.targets);
 }
 
-/* Drops the unwritten batch after a rebalance so it is read again. */
+/* Drops the unwritten batch, given up after a rebalance or a stop request,
+ * so it is read again (by this process or the partitions' next owner). */
 static void engine_abandon(k2td_engine_t *e) {
     if (e->nmsgs)
-        k2td_log_info("partitions were revoked: %zu unwritten message(s) will be read again",
-                      e->nmsgs);
+        k2td_log_info("%s: %zu unwritten message(s) will be read again",
+                      *e->stop ? "stopping" : "partitions were revoked", e->nmsgs);
     k2td_kafka_source_rewind(e->source, e->msgs, e->nmsgs);
     engine_clear_batch(e);
     for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
