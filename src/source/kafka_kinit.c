@@ -80,6 +80,18 @@ int k2td_kinit_reason(const k2td_kinit_t *k, char *reason, size_t size) {
     return reason[0] != '\0';
 }
 
+int k2td_kinit_describe(const k2td_kinit_t *k, const k2td_kafka_conf_t *c, char *out,
+                        size_t size) {
+    char reason[512];
+    out[0] = '\0';
+    if (!k || !k2td_kinit_reason(k, reason, sizeof(reason))) return 0;
+    k2td_buf_t shown = K2TD_BUF_INIT;
+    k2td_kafka_conf_redact(c, reason, &shown);
+    snprintf(out, size, "kinit failed: %s; ", shown.data);
+    k2td_buf_free(&shown);
+    return 1;
+}
+
 void k2td_kinit_failed(const k2td_kinit_t *k, const char *line, k2td_buf_t *out) {
     char reason[512];
     if (k2td_kinit_reason(k, reason, sizeof(reason))) {

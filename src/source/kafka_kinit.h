@@ -49,6 +49,13 @@ const char *k2td_kinit_cmd(const k2td_kinit_t *k);
  * text is kinit's: redact it (k2td_kafka_conf_redact) before showing it. */
 int k2td_kinit_reason(const k2td_kinit_t *k, char *reason, size_t size);
 
+/* Writes "kinit failed: <reason>; " to out (at most size - 1 bytes), the
+ * reason redacted for c (k2td_kafka_conf_redact), to put before the error
+ * of a consumer that could not reach its brokers. Returns 1, or 0 with out
+ * "" when k is NULL or the last run wrote no error. */
+int k2td_kinit_describe(const k2td_kinit_t *k, const k2td_kafka_conf_t *c, char *out,
+                        size_t size);
+
 /* Appends what librdkafka's line about a failed run (line, its log facility
  * SASLREFRESH) means: "kinit failed: <reason>", or, when the run wrote no
  * error, how the command ended as librdkafka tells it ("exited with code

@@ -33,6 +33,7 @@ typedef struct sample_part {
 
 typedef struct sampler {
     const k2td_kafka_conf_t *conf;
+    k2td_kinit_t *kinit; /* kinit's error output with GSSAPI, else NULL; freed after rk */
     rd_kafka_t *rk;
     int timeout_ms;
     int64_t deadline_ms;
@@ -73,7 +74,9 @@ static k2td_kafka_sample_rc_t sample_open(sampler_t *s, const char *task_id, cha
          * on close in librdkafka 2.0.2 (issue #4312) */
         {"partition.assignment.strategy", "range,roundrobin"},
     };
-    rd_kafka_conf_t *rc = k2td_kafka_source_conf(s->conf, task_id, errstr, errstr_size);
+    s->kinit = k2td_kinit_new(s->conf);
+    rd_kafka_conf_t *rc =
+        k2td_kafka_source_conf(s->conf, task_id, s->kinit, errstr, errstr_size);
     if (!rc) return K2TD_KAFKA_SAMPLE_CONFIG;
     char err[512];
     for (size_t i = 0; i < sizeof(forced) / sizeof(forced[0]); i++) {
@@ -102,8 +105,11 @@ static k2td_kafka_sample_rc_t sample_partitions(sampler_t *s, char *errstr,
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(s->rk, 1, NULL, &md, sample_left(s));
     if (err) {
-        k2td_errstr_set(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s",
-                        s->conf->brokers, s->timeout_ms, rd_kafka_err2str(err));
+        char kinit[600];
+        k2td_kinit_describe(s->kinit, s->conf, kinit, sizeof(kinit));
+        k2td_errstr_set(errstr, errstr_size,
+                        "kafka: brokers %s did not answer within %d ms: %s%s", s->conf->brokers,
+                        s->timeout_ms, kinit, rd_kafka_err2str(err));
         return K2TD_KAFKA_SAMPLE_DOWN;
     }
     k2td_kafka_sample_rc_t rc = K2TD_KAFKA_SAMPLE_OK;
@@ -461,6 +467,7 @@ k2td_kafka_sample_rc_t k2td_kafka_sample_fetch(const k2td_kafka_conf_t *conf, co
         rd_kafka_consumer_close(s.rk);
         rd_kafka_destroy(s.rk);
     }
+    k2td_kinit_free(s.kinit); /* librdkafka's threads are gone: no kinit runs */
     free(s.parts);
     return rc;
 }

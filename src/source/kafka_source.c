@@ -278,11 +278,12 @@ void k2td_kafka_source_new_failed(const k2td_kafka_conf_t *conf, const char *err
 }
 
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
-                                        char *errstr, size_t errstr_size) {
+                                        const k2td_kinit_t *kinit, char *errstr,
+                                        size_t errstr_size) {
     char *group_id, *client_id;
     k2td_kafka_consumer_ids(conf, task_id, &group_id, &client_id);
     rd_kafka_conf_t *rc =
-        k2td_kafka_consumer_conf(conf, group_id, client_id, NULL, NULL, errstr, errstr_size);
+        k2td_kafka_consumer_conf(conf, group_id, client_id, NULL, kinit, errstr, errstr_size);
     free(group_id);
     free(client_id);
     if (rc) rd_kafka_conf_set_log_cb(rc, source_log_cb);
@@ -369,13 +370,8 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         if (!err || s->cause_is_login || source_now_ms() >= deadline) break;
     }
     if (err) {
-        char kinit[512] = "";
-        if (s->kinit && k2td_kinit_reason(s->kinit, kinit, sizeof(kinit))) {
-            k2td_buf_t shown = K2TD_BUF_INIT;
-            k2td_kafka_conf_redact(s->conf, kinit, &shown);
-            snprintf(kinit, sizeof(kinit), "kinit failed: %s; ", shown.data);
-            k2td_buf_free(&shown);
-        }
+        char kinit[600];
+        k2td_kinit_describe(s->kinit, s->conf, kinit, sizeof(kinit));
         if (s->cause_is_login)
             snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s%s",
                      s->conf->brokers, kinit, s->cause,

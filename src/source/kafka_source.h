@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "../task/kafka_dsn.h"
+#include "kafka_kinit.h"
 
 typedef struct k2td_kafka_source k2td_kafka_source_t;
 
@@ -48,12 +49,15 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
  * the group and client ids of the id rule (task_id as for
  * k2td_kafka_source_new), the fetch and commit settings, the log callback,
  * then the passthrough properties (so SASL/SSL keys apply as in a run); no
- * rebalance callback. The caller owns it (rd_kafka_new takes it on success,
- * else rd_kafka_conf_destroy). Returns NULL with errstr naming the property
+ * rebalance callback. With GSSAPI, kinit is the capture of kinit's errors
+ * (k2td_kafka_kinit.h, or NULL): it must outlive the consumer. The caller
+ * owns the result (rd_kafka_new takes it on success, else
+ * rd_kafka_conf_destroy). Returns NULL with errstr naming the property
  * librdkafka refused (never quoting a secret value).
  */
 rd_kafka_conf_t *k2td_kafka_source_conf(const k2td_kafka_conf_t *conf, const char *task_id,
-                                        char *errstr, size_t errstr_size);
+                                        const k2td_kinit_t *kinit, char *errstr,
+                                        size_t errstr_size);
 
 /* Writes the error of a consumer of conf librdkafka refused to create (its
  * message err, redacted by k2td_kafka_conf_redact) to errstr, with the

@@ -68,7 +68,7 @@ static int scram_warnings(const char *dsn) {
     }
     int n = 0;
     k2td_log_set_thread_hook(on_scram_line, &n, K2TD_LOG_DEBUG, NULL);
-    rd_kafka_conf_t *rc = k2td_kafka_source_conf(&conf, NULL, err, sizeof(err));
+    rd_kafka_conf_t *rc = k2td_kafka_source_conf(&conf, NULL, NULL, err, sizeof(err));
     k2td_log_set_thread_hook(NULL, NULL, K2TD_LOG_ERROR, NULL);
     CHECK(rc != NULL);
     if (rc) rd_kafka_conf_destroy(rc);
