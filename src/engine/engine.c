@@ -10,6 +10,7 @@
 #include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
 #include "../source/kafka_source.h"
+#include "broker_wait.h"
 #include "engine_watch.h"
 #include "row_policy.h"
 #include "runtime.h"
@@ -94,11 +95,6 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     k2td_buf_printf(&dir, "%s/tasks/%s", task->options.data_dir, task->id ? task->id : task->name);
     e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest);
     k2td_buf_free(&dir);
-    int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
-    if (crc != 0) {
-        *rc = crc == -1 ? K2TD_ENGINE_KAFKA_DOWN : K2TD_ENGINE_KAFKA_NO_TOPIC;
-        goto fail;
-    }
     return e;
 fail:
     k2td_engine_free(e);
@@ -586,6 +582,10 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
                                  size_t errstr_size) {
     const k2td_kafka_conf_t *kc = &e->task->kafka;
     e->stop = stop;
+    k2td_engine_rc_t rc =
+        k2td_broker_wait(e->source, kc->brokers, e->task->options.startup_timeout_ms, stop,
+                         errstr, errstr_size);
+    if (rc != K2TD_ENGINE_OK || *stop) return rc;
     if (k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
         return K2TD_ENGINE_FAILED;
     k2td_buf_t from = K2TD_BUF_INIT;
@@ -601,7 +601,6 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     e->started_ms = e->last_status_ms = engine_now_ms();
     int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
     int64_t end_since_ms = 0, last_end_check_ms = 0;
-    k2td_engine_rc_t rc = K2TD_ENGINE_OK;
     while (!*stop) {
         int64_t now = engine_now_ms();
         int wait = ENGINE_POLL_MS;

@@ -343,6 +343,11 @@ int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr
     return k2td_kafka_source_topics(s, timeout_ms, NULL, NULL, errstr, errstr_size);
 }
 
+const char *k2td_kafka_source_cause(const k2td_kafka_source_t *s, int *refused) {
+    if (refused) *refused = s->cause_is_login;
+    return s->cause;
+}
+
 /* Returns the monotonic clock in milliseconds. */
 static int64_t source_now_ms(void) {
     struct timespec ts;

@@ -82,6 +82,11 @@ const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);
 
+/* Returns the last broker failure librdkafka reported to s, redacted ("" when
+ * none), and sets *refused (when not NULL) to non-zero when it was a refused
+ * login or TLS handshake, a failure that does not fix itself. */
+const char *k2td_kafka_source_cause(const k2td_kafka_source_t *s, int *refused);
+
 /* Receives one configured topic that exists, with its partition count. */
 typedef void (*k2td_kafka_topic_fn)(void *ctx, const char *topic, int partitions);
 
