@@ -37,6 +37,21 @@ def kafka(tmp_path_factory):
     broker.stop()
 
 
+@pytest.fixture(scope="module")
+def own_kafka(tmp_path_factory, request):
+    """A broker of the test module's own (a helpers.Kafka), in a run
+    directory of its own, for tests that stop it (.stop()) and start it
+    again on the same ports with its data kept (.restart()); the session's
+    broker is never touched. Stopped when the module ends, also when a test
+    fails."""
+    run_dir = tmp_path_factory.mktemp("own-kafka")
+    request.addfinalizer(Kafka(None, str(run_dir)).stop)
+    try:
+        return Kafka.start(run_dir)
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def kdc(tmp_path_factory, request):
     """The session's Kerberos KDC (helpers.Kdc: .realm, .env, .keytab()) for
