@@ -103,7 +103,8 @@ static int64_t source_position(const k2td_kafka_source_t *s, const rd_kafka_topi
  * counts and logs the error as the consumer's errors, remembers a fatal
  * one for k2td_kafka_source_poll, and keeps the reason of the last broker
  * failure for the messages of failed checks; a refused login or TLS
- * handshake is kept over the disconnections that follow it. */
+ * handshake is kept over the disconnections that follow it, and a failure
+ * over the "all brokers are down" that sums it up. */
 static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
     k2td_kafka_source_t *s = opaque;
     s->errors++;
@@ -116,7 +117,9 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
     const char *text = shown.data ? shown.data : "";
     k2td_log_warn("kafka: %s", text);
     int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
-    if (login || !s->cause_is_login) {
+    /* "1/1 brokers are down" sums up the failures reported before it */
+    int summary = err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && s->cause[0];
+    if (login || (!s->cause_is_login && !summary)) {
         snprintf(s->cause, sizeof(s->cause), "%s", text);
         s->cause_is_login = login;
     }
