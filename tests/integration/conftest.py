@@ -16,7 +16,8 @@ from helpers import REPO, K2td, Kafka, Kdc, Standin, unique_name
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "heavy: a million-message scenario; scripts/test.sh runs it with the "
+        "markers", "heavy: a long scenario (a million messages, a broker stopped and started); "
+        "scripts/test.sh runs it with the "
         "release build only (the sanitizer pass covers the same code on smaller runs)")
 
 

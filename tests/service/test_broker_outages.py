@@ -3,12 +3,15 @@
 everything, exactly, once the broker is back. The broker is one of the
 module's own (own_kafka), stopped and started again with its data kept."""
 
+import pytest
+
 import helpers
 import meters
 from test_group import committed_offsets
 from test_run import DEVICES, make_task, stored_total, wait_rows, wait_status
 
 
+@pytest.mark.heavy  # a broker of its own, stopped and started again: about a minute
 def test_a_task_started_before_its_broker_waits_then_ingests(serve, own_kafka, standin):
     kafka, n, partitions = own_kafka, 5000, 2
     meters.setup_target(standin)
