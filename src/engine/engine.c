@@ -491,6 +491,24 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     return 0;
 }
 
+/* Puts a new consumer, subscribed, in the place of one that fenced itself
+ * (k2td_kafka_source_self_fenced). The open batch and the carried messages
+ * are dropped unwritten: the new consumer reads them again from the
+ * committed offsets. Returns 0, or -1 with errstr set. */
+static int engine_renew_source(k2td_engine_t *e, char *errstr, size_t errstr_size) {
+    k2td_log_warn("kafka: a new consumer takes the place of the fenced one; %zu unwritten "
+                  "message(s) will be read again", e->nmsgs + e->ncarry);
+    engine_clear_batch(e);
+    for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
+    e->ncarry = 0;
+    k2td_kafka_source_close(e->source);
+    e->source = k2td_kafka_source_new(&e->task->kafka, e->task->id, errstr, errstr_size);
+    if (!e->source || k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
+        return -1;
+    e->epoch = k2td_kafka_source_epoch(e->source);
+    return 0;
+}
+
 /* Prints the status line when status lines are on and one is due. */
 static void engine_status(k2td_engine_t *e, int64_t now) {
     int64_t interval = e->task->options.status_interval_ms;
@@ -618,9 +636,13 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             engine_add(e, m);
             last_msg_ms = now;
         }
-        if (fatal) {
+        if (fatal && !k2td_kafka_source_self_fenced(e->source)) {
             snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
             return K2TD_ENGINE_FAILED;
+        }
+        if (fatal) {
+            if (engine_renew_source(e, errstr, errstr_size) != 0) return K2TD_ENGINE_FAILED;
+            continue;
         }
         engine_log_waiting(e, now);
         engine_publish(e, 0);

@@ -24,6 +24,9 @@ struct k2td_kafka_source {
     int ever_assigned;
     int paused;
     int fatal;                /* librdkafka reported a fatal error (error callback) */
+    int lost;                 /* the assignment was lost (the session timed out) and
+                                 no partition was assigned since */
+    int self_fenced;          /* the fatal error came while lost (see _self_fenced) */
     char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
@@ -110,6 +113,8 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
     s->errors++;
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
         s->fatal = 1;
+        s->self_fenced = s->lost && rd_kafka_fatal_error(rk, NULL, 0) ==
+                                        RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID;
         return;
     }
     k2td_buf_t shown = K2TD_BUF_INIT;
@@ -243,6 +248,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             s->assigned = (size_t)parts->cnt;
         }
         if (parts->cnt) s->ever_assigned = 1;
+        s->lost = 0;
         source_store_start(s, resolved);
         k2td_log_info("kafka: assigned %d partition(s), %zu in all", parts->cnt, s->assigned);
         if (s->paused && parts->cnt) rd_kafka_pause_partitions(rk, parts);
@@ -250,6 +256,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
     /* revoke (or lost): commit what was confirmed, then let go */
     s->epoch++;
+    if (rd_kafka_assignment_lost(rk)) s->lost = 1;
     rd_kafka_resp_err_t cerr = rd_kafka_commit(rk, NULL, 0);
     if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET)
         k2td_log_warn("kafka: commit on revoke failed: %s", rd_kafka_err2str(cerr));
@@ -429,7 +436,11 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
 static void source_log_fatal(k2td_kafka_source_t *s) {
     char fatal_err[512];
     rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
-    if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
+    if (s->self_fenced)
+        k2td_log_warn("kafka: the consumer's session in group `%s` timed out (its coordinator "
+                      "was unreachable) and its own rejoin as group.instance.id `%s` fenced it "
+                      "(librdkafka 2.0.2)", s->group_id, s->instance_id);
+    else if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
         k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
                        "and took this one's place: each member of a task running at the "
                        "same time needs its own instance_name", s->group_id, s->instance_id);
@@ -596,6 +607,10 @@ size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s) {
 
 uint64_t k2td_kafka_source_errors(const k2td_kafka_source_t *s) {
     return s->errors;
+}
+
+int k2td_kafka_source_self_fenced(const k2td_kafka_source_t *s) {
+    return s->fatal && s->self_fenced;
 }
 
 int k2td_kafka_source_close(k2td_kafka_source_t *s) {

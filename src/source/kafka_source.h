@@ -106,6 +106,14 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
  */
 rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal);
 
+/* Returns non-zero when the consumer failed fatally because it fenced
+ * itself: its session timed out while the coordinator was unreachable, it
+ * lost its assignment, and its rejoin with the same group.instance.id
+ * fenced the member it had been (librdkafka 2.0.2, static membership). A
+ * new consumer of the same ids may take its place; a fencing by another
+ * process using the same instance id is not this. */
+int k2td_kafka_source_self_fenced(const k2td_kafka_source_t *s);
+
 /* Returns a counter that grows each time partitions are revoked. */
 uint64_t k2td_kafka_source_epoch(const k2td_kafka_source_t *s);
 
