@@ -9,12 +9,16 @@ scripts/test.sh runs them); the bound, on a closed port, runs in both passes."""
 import time
 
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 
 import helpers
 import meters
 from test_group import committed_offsets
 
 DEVICES = 1000
+# what the group coordinator answers while a restarted broker loads its offsets
+COORDINATOR_LOADING = {KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
+                       KafkaError.COORDINATOR_NOT_AVAILABLE, KafkaError.NOT_COORDINATOR}
 
 
 def produce_meters(kafka, topic, indexes, partitions):
@@ -30,9 +34,19 @@ def group_of(topic):
 
 
 def offsets_not_ahead(kafka, group, topic, partitions, standin):
-    """Reads the group's committed offsets, then the rows TDengine holds, and
-    asserts the offsets are not ahead of the rows; returns the offsets."""
-    committed = committed_offsets(kafka, group, topic, partitions)
+    """Reads the group's committed offsets (waiting while a restarted broker's
+    coordinator loads them), then the rows TDengine holds, and asserts the
+    offsets are not ahead of the rows; returns the offsets."""
+    def read():
+        try:
+            return (committed_offsets(kafka, group, topic, partitions),)
+        except KafkaException as e:
+            if not (e.args[0].retriable() or e.args[0].code() in COORDINATOR_LOADING):
+                raise
+            return None
+
+    (committed,) = helpers.wait_until(read, 120, f"the committed offsets of group {group}",
+                                      interval=0.5)
     assert committed <= meters.count(standin, timeout=300)
     return committed
 
@@ -101,3 +115,14 @@ def test_startup_timeout_bounds_the_wait(standin, k2td):
     error = [line for line in run.stderr().splitlines() if " ERROR " in line][-1]
     assert "options.startup_timeout" in error and closed in error, error
     assert "Connection refused" in error, error
+
+
+def test_sigterm_ends_the_wait(standin, k2td):
+    """SIGTERM while no broker answers stops the run cleanly (exit 0),
+    nothing consumed."""
+    meters.setup_target(standin)
+    run = k2td.start(meters.task(helpers.Kafka("127.0.0.1:1"), standin, ["nowhere"]))
+    helpers.wait_until(lambda: "do not answer after" in run.stderr() or
+                       run.returncode is not None, 120, "k2td to say it waits for the broker")
+    assert run.terminate(60) == 0, run.stderr()
+    assert "stopped after" in run.stderr() and "consumed 0 messages" in run.stderr()
