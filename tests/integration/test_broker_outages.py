@@ -69,7 +69,11 @@ def test_broker_stopped_30_s_mid_ingest_loses_nothing(own_kafka, standin, k2td):
     # half before the outage, half after it: the stream goes on across it
     # however fast the first half is read
     produce_meters(kafka, topic, range(n // 2), partitions)
-    task = meters.task(kafka, standin, [topic], timeout="0", batch_size="5000")
+    # a session shorter than the outage: the consumer always loses its
+    # assignment and rejoins after it (with the default 45 s that depends on
+    # how long the broker takes to start again)
+    task = meters.task(kafka, standin, [topic], timeout="0", batch_size="5000",
+                       **{"session.timeout.ms": "10000", "heartbeat.interval.ms": "1000"})
     run = k2td.start(task)
     helpers.wait_until(lambda: meters.count(standin, timeout=300) >= n // 10 or
                        run.returncode is not None, 300, "a tenth of the rows", interval=0.2)
