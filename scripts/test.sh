@@ -8,7 +8,8 @@
 #      with the sanitizer build of k2td and then with the release build
 #   5. service API tests: `k2td serve` over HTTP with the broker and the
 #      stand-in (pytest), with the sanitizer build and then the release build
-#   (the million-message scenarios, marked `heavy`, run with the release build
+#   (the long scenarios, marked `heavy`: a million messages, a broker stopped
+#   and started again; they run with the release build
 #   only)
 #   6. browser tests: the web page in headless Chromium, with the release build
 #   7. end-to-end tests against a real TDengine server (scripts/test-tdengine.sh)

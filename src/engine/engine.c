@@ -10,6 +10,7 @@
 #include "../sink/schema_load.h"
 #include "../sink/sink_writer.h"
 #include "../source/kafka_source.h"
+#include "broker_wait.h"
 #include "engine_watch.h"
 #include "row_policy.h"
 #include "runtime.h"
@@ -102,11 +103,6 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
     e->policy = k2td_row_policy_new(&task->parser.policy, dir.data, e->rt.rest,
                                     engine_archive_backoff, e);
     k2td_buf_free(&dir);
-    int crc = k2td_kafka_source_check(e->source, 10000, errstr, errstr_size);
-    if (crc != 0) {
-        *rc = crc == -1 ? K2TD_ENGINE_KAFKA_DOWN : K2TD_ENGINE_KAFKA_NO_TOPIC;
-        goto fail;
-    }
     return e;
 fail:
     k2td_engine_free(e);
@@ -549,6 +545,24 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     return 0;
 }
 
+/* Puts a new consumer, subscribed, in the place of one that fenced itself
+ * (k2td_kafka_source_self_fenced). The open batch and the carried messages
+ * are dropped unwritten: the new consumer reads them again from the
+ * committed offsets. Returns 0, or -1 with errstr set. */
+static int engine_renew_source(k2td_engine_t *e, char *errstr, size_t errstr_size) {
+    k2td_log_warn("kafka: a new consumer takes the place of the fenced one; %zu unwritten "
+                  "message(s) will be read again", e->nmsgs + e->ncarry);
+    engine_clear_batch(e);
+    for (size_t i = 0; i < e->ncarry; i++) rd_kafka_message_destroy(e->carry[i]);
+    e->ncarry = 0;
+    k2td_kafka_source_close(e->source);
+    e->source = k2td_kafka_source_new(&e->task->kafka, e->task->id, errstr, errstr_size);
+    if (!e->source || k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
+        return -1;
+    e->epoch = k2td_kafka_source_epoch(e->source);
+    return 0;
+}
+
 /* Prints the status line when status lines are on and one is due. */
 static void engine_status(k2td_engine_t *e, int64_t now) {
     int64_t interval = e->task->options.status_interval_ms;
@@ -640,6 +654,10 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
                                  size_t errstr_size) {
     const k2td_kafka_conf_t *kc = &e->task->kafka;
     e->stop = stop;
+    k2td_engine_rc_t rc =
+        k2td_broker_wait(e->source, kc->brokers, e->task->options.startup_timeout_ms, stop,
+                         errstr, errstr_size);
+    if (rc != K2TD_ENGINE_OK || *stop) return rc;
     if (k2td_kafka_source_subscribe(e->source, errstr, errstr_size) != 0)
         return K2TD_ENGINE_FAILED;
     k2td_buf_t from = K2TD_BUF_INIT;
@@ -658,7 +676,6 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     e->started_ms = e->last_status_ms = engine_now_ms();
     int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
     int64_t end_since_ms = 0, last_end_check_ms = 0;
-    k2td_engine_rc_t rc = K2TD_ENGINE_OK;
     while (!*stop) {
         int64_t now = engine_now_ms();
         int wait = ENGINE_POLL_MS;
@@ -676,9 +693,13 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             engine_add(e, m);
             last_msg_ms = now;
         }
-        if (fatal) {
+        if (fatal && !k2td_kafka_source_self_fenced(e->source)) {
             snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
             return K2TD_ENGINE_FAILED;
+        }
+        if (fatal) {
+            if (engine_renew_source(e, errstr, errstr_size) != 0) return K2TD_ENGINE_FAILED;
+            continue;
         }
         engine_log_waiting(e, now);
         engine_publish(e, 0);

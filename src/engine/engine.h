@@ -63,18 +63,23 @@ typedef struct k2td_engine_opts {
 } k2td_engine_opts_t;
 
 /*
- * Connects to TDengine (reads the supertable's schema) and to Kafka (checks
- * the topics). Returns the engine, or NULL with *rc and errstr saying which
- * part failed. task must outlive the engine.
+ * Connects to TDengine (reads the supertable's schema) and creates the
+ * Kafka consumer (the brokers are contacted by k2td_engine_run). Returns the
+ * engine, or NULL with *rc and errstr saying which part failed. task must
+ * outlive the engine.
  */
 k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t *opts,
                                k2td_engine_rc_t *rc, char *errstr, size_t errstr_size);
 
 /*
- * Runs until *stop becomes non-zero (then writes the open batch and commits),
- * until the task has held its partitions at their end for the task's
- * timeout without a message (a clean finish), or until a fatal error.
- * Returns K2TD_ENGINE_OK, K2TD_ENGINE_NOT_FINISHED when the timeout passed
+ * First waits for a Kafka broker to answer and the topics to exist
+ * (broker_wait.h: a broker that does not answer is waited for, up to the
+ * task's options.startup_timeout). Then runs until *stop becomes non-zero
+ * (then writes the open batch and commits), until the task has held its
+ * partitions at their end for the task's timeout without a message (a clean
+ * finish), or until a fatal error. Returns K2TD_ENGINE_OK,
+ * K2TD_ENGINE_KAFKA_DOWN or K2TD_ENGINE_KAFKA_NO_TOPIC when the start-up
+ * check failed for good, K2TD_ENGINE_NOT_FINISHED when the timeout passed
  * without a message while the task held no partition or had not read them
  * to their end, or K2TD_ENGINE_FAILED (errstr says why).
  */

@@ -26,6 +26,9 @@ struct k2td_kafka_source {
     int ever_assigned;
     int paused;
     int fatal;                /* librdkafka reported a fatal error (error callback) */
+    int lost;                 /* the assignment was lost (the session timed out) and
+                                 no partition was assigned since */
+    int self_fenced;          /* the fatal error came while lost (see _self_fenced) */
     char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
@@ -105,12 +108,15 @@ static int64_t source_position(const k2td_kafka_source_t *s, const rd_kafka_topi
  * counts and logs the error as the consumer's errors, remembers a fatal
  * one for k2td_kafka_source_poll, and keeps the reason of the last broker
  * failure for the messages of failed checks; a refused login or TLS
- * handshake is kept over the disconnections that follow it. */
+ * handshake is kept over the disconnections that follow it, and a failure
+ * over the "all brokers are down" that sums it up. */
 static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
     k2td_kafka_source_t *s = opaque;
     s->errors++;
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
         s->fatal = 1;
+        s->self_fenced = s->lost && rd_kafka_fatal_error(rk, NULL, 0) ==
+                                        RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID;
         return;
     }
     k2td_buf_t shown = K2TD_BUF_INIT;
@@ -118,7 +124,9 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
     const char *text = shown.data ? shown.data : "";
     k2td_log_warn("kafka: %s", text);
     int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
-    if (login || !s->cause_is_login) {
+    /* "1/1 brokers are down" sums up the failures reported before it */
+    int summary = err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && s->cause[0];
+    if (login || (!s->cause_is_login && !summary)) {
         snprintf(s->cause, sizeof(s->cause), "%s", text);
         s->cause_is_login = login;
     }
@@ -242,6 +250,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             s->assigned = (size_t)parts->cnt;
         }
         if (parts->cnt) s->ever_assigned = 1;
+        s->lost = 0;
         source_store_start(s, resolved);
         k2td_log_info("kafka: assigned %d partition(s), %zu in all", parts->cnt, s->assigned);
         if (s->paused && parts->cnt) rd_kafka_pause_partitions(rk, parts);
@@ -249,6 +258,7 @@ static void source_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
     /* revoke (or lost): commit what was confirmed, then let go */
     s->epoch++;
+    if (rd_kafka_assignment_lost(rk)) s->lost = 1;
     rd_kafka_resp_err_t cerr = rd_kafka_commit(rk, NULL, 0);
     if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET)
         k2td_log_warn("kafka: commit on revoke failed: %s", rd_kafka_err2str(cerr));
@@ -348,6 +358,11 @@ int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr
     return k2td_kafka_source_topics(s, timeout_ms, NULL, NULL, errstr, errstr_size);
 }
 
+const char *k2td_kafka_source_cause(const k2td_kafka_source_t *s, int *refused) {
+    if (refused) *refused = s->cause_is_login;
+    return s->cause;
+}
+
 /* Returns the monotonic clock in milliseconds. */
 static int64_t source_now_ms(void) {
     struct timespec ts;
@@ -421,7 +436,11 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
 static void source_log_fatal(k2td_kafka_source_t *s) {
     char fatal_err[512];
     rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
-    if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
+    if (s->self_fenced)
+        k2td_log_warn("kafka: the consumer's session in group `%s` timed out (its coordinator "
+                      "was unreachable) and its own rejoin as group.instance.id `%s` fenced it "
+                      "(librdkafka 2.0.2)", s->group_id, s->instance_id);
+    else if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
         k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
                        "and took this one's place: a process on another host of the same "
                        "name, in another network namespace, or with the same --member; give "
@@ -590,6 +609,10 @@ size_t k2td_kafka_source_assigned(const k2td_kafka_source_t *s) {
 
 uint64_t k2td_kafka_source_errors(const k2td_kafka_source_t *s) {
     return s->errors;
+}
+
+int k2td_kafka_source_self_fenced(const k2td_kafka_source_t *s) {
+    return s->fatal && s->self_fenced;
 }
 
 int k2td_kafka_source_close(k2td_kafka_source_t *s) {

@@ -86,6 +86,11 @@ const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);
 
+/* Returns the last broker failure librdkafka reported to s, redacted ("" when
+ * none), and sets *refused (when not NULL) to non-zero when it was a refused
+ * login or TLS handshake, a failure that does not fix itself. */
+const char *k2td_kafka_source_cause(const k2td_kafka_source_t *s, int *refused);
+
 /* Receives one configured topic that exists, with its partition count. */
 typedef void (*k2td_kafka_topic_fn)(void *ctx, const char *topic, int partitions);
 
@@ -104,6 +109,14 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
  * Sets *fatal (when not NULL) on an unrecoverable consumer error.
  */
 rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal);
+
+/* Returns non-zero when the consumer failed fatally because it fenced
+ * itself: its session timed out while the coordinator was unreachable, it
+ * lost its assignment, and its rejoin with the same group.instance.id
+ * fenced the member it had been (librdkafka 2.0.2, static membership). A
+ * new consumer of the same ids may take its place; a fencing by another
+ * process using the same instance id is not this. */
+int k2td_kafka_source_self_fenced(const k2td_kafka_source_t *s);
 
 /* Returns a counter that grows each time partitions are revoked. */
 uint64_t k2td_kafka_source_epoch(const k2td_kafka_source_t *s);

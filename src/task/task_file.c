@@ -29,6 +29,10 @@ static const k2td_cm_entry_t option_keys[] = {
      .desc = "On SIGTERM or Stop, how long the open batch's write may still take; an "
              "unanswered write is then given up and its messages are read again on the "
              "next start."},
+    {.key = "startup_timeout", .type = K2TD_CM_DURATION_MS, .def = "0",
+     .offset = OFF(startup_timeout_ms), .min = 0, .max = 604800000, .flags = K2TD_CM_FOREVER,
+     .desc = "How long a starting task waits for a Kafka broker to answer (0 or never: "
+             "until one does); then it fails as Kafka unreachable."},
     {.key = "log_level", .type = K2TD_CM_ENUM, .def = "info", .offset = OFF(log_level),
      .names = log_level_names, .desc = "Most verbose log level printed."},
     {.key = "timezone", .type = K2TD_CM_STRING, .def = "UTC", .offset = OFF(timezone),

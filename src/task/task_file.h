@@ -35,6 +35,8 @@ typedef struct k2td_task_options {
     int64_t status_interval_ms; /* how often the task's status is reported */
     int64_t stop_timeout_ms;    /* after a stop request, how long a write
                                    already sent to TDengine may still take */
+    int64_t startup_timeout_ms; /* how long a start waits for a Kafka broker
+                                   to answer; 0: until one does */
     int log_level;              /* k2td_log_level_t */
     char *timezone;             /* as written: "UTC" or an offset such as "+08:00" */
     int32_t timezone_offset_s;  /* timezone in seconds east of UTC: applied to

@@ -16,7 +16,8 @@ from helpers import REPO, K2td, Kafka, Kdc, Standin, unique_name
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "heavy: a million-message scenario; scripts/test.sh runs it with the "
+        "markers", "heavy: a long scenario (a million messages, a broker stopped and started); "
+        "scripts/test.sh runs it with the "
         "release build only (the sanitizer pass covers the same code on smaller runs)")
 
 
@@ -35,6 +36,21 @@ def kafka(tmp_path_factory):
             pytest.fail(str(e), pytrace=False)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="module")
+def own_kafka(tmp_path_factory, request):
+    """A broker of the test module's own (a helpers.Kafka), in a run
+    directory of its own, for tests that stop it (.stop()) and start it
+    again on the same ports with its data kept (.restart()); the session's
+    broker is never touched. Stopped when the module ends, also when a test
+    fails."""
+    run_dir = tmp_path_factory.mktemp("own-kafka")
+    request.addfinalizer(Kafka(None, str(run_dir)).stop)
+    try:
+        return Kafka.start(run_dir)
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,19 @@ def _per_message(value, count, name):
     return [value] * count
 
 
+def _broker_sh(command, run_dir, env=None):
+    """Runs `broker.sh command` for the broker of run_dir (env adds to its
+    environment) and returns the last line it printed. Raises RuntimeError
+    with its output when it fails."""
+    env = dict(os.environ, **(env or {}), K2TD_KAFKA_DIR=str(run_dir))
+    proc = subprocess.run(["bash", BROKER_SH, command], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"broker.sh {command} failed ({proc.returncode}):\n"
+                           f"{proc.stdout}{proc.stderr}")
+    lines = proc.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
 class Kafka:
     """A broker the tests can use: .bootstrap is its address. `run_dir` is the
     broker.sh run directory when this session started the broker (None when
@@ -118,13 +131,7 @@ class Kafka:
         handle; `env` adds to broker.sh's environment (K2TD_KAFKA_FLAVOUR,
         K2TD_KAFKA_KERBEROS...). Raises RuntimeError with broker.sh's output
         when it fails."""
-        env = dict(os.environ, **(env or {}), K2TD_KAFKA_DIR=str(run_dir))
-        proc = subprocess.run(["bash", BROKER_SH, "start"], env=env,
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"broker.sh start failed ({proc.returncode}):\n"
-                               f"{proc.stdout}{proc.stderr}")
-        return cls(proc.stdout.strip().splitlines()[-1], str(run_dir))
+        return cls(_broker_sh("start", run_dir, env), str(run_dir))
 
     def stop(self):
         """Stops the broker this handle started (no-op for a given one).
@@ -133,13 +140,15 @@ class Kafka:
             self._producer.flush(10)
             self._producer = None
         self._admin = None  # it would keep reconnecting to the stopped broker
-        if self.run_dir is None:
-            return
-        env = dict(os.environ, K2TD_KAFKA_DIR=self.run_dir)
-        proc = subprocess.run(["bash", BROKER_SH, "stop"], env=env,
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"broker.sh stop failed: {proc.stderr}")
+        if self.run_dir is not None:
+            _broker_sh("stop", self.run_dir)
+
+    def restart(self):
+        """Starts the broker this handle started again after stop(): the same
+        ports, topics, messages and committed offsets (broker.sh restart).
+        Raises RuntimeError when it fails."""
+        assert self.run_dir is not None, "a broker given through K2TD_BOOTSTRAP"
+        _broker_sh("restart", self.run_dir)
 
     def sasl(self):
         """Returns (address, user, password) of the broker's SASL_PLAINTEXT

@@ -18,6 +18,9 @@
 #                                      directory's client CA; the one given is signed
 #                                      by it (its key encrypted with key-password)
 #   broker.sh stop     stop the broker started in the run directory
+#   broker.sh restart  start that broker again after a stop: same configuration,
+#                      data (topics, messages, committed offsets) and ports;
+#                      prints its bootstrap address
 #   broker.sh status   say whether it runs (exit 0) or not (exit 1)
 #
 # Environment:
@@ -199,11 +202,22 @@ set_java_opts() {
     fi
 }
 
+# Starts the broker's JVM on the run directory's configuration and storage
+# and waits until it answers at bootstrap address $1. Returns as
+# daemon_wait_ready.
+launch() {
+    setsid java "${java_opts[@]}" kafka.Kafka "$run_dir/server.properties" \
+        </dev/null >>"$run_dir/logs/stdout.log" 2>&1 &
+    echo "$!" >"$run_dir/pid"
+    daemon_wait_ready "broker.sh: broker" "$run_dir/logs/server.log $run_dir/logs/stdout.log" \
+        answers "$1"
+}
+
 # Starts the JVM on fresh storage and waits until it answers a metadata
 # request. Returns 0 when it does, 2 when a port was taken meanwhile (the
 # caller retries on new ports), 1 on any other failure.
 start_once() {
-    local port cport sport tport ssport mport bootstrap pid
+    local port cport sport tport ssport mport bootstrap
     if ! read -r port cport sport tport ssport mport < <(free_ports 6) || [[ -z $mport ]]; then
         echo "broker.sh: could not pick free ports" >&2
         return 1
@@ -221,12 +235,7 @@ start_once() {
         --add-scram "SCRAM-SHA-512=[name=$sasl_user,password=$sasl_password]" \
         >"$run_dir/logs/format.out" 2>&1 ||
         { cat "$run_dir/logs/format.out" >&2; echo "broker.sh: storage format failed" >&2; return 1; }
-    setsid java "${java_opts[@]}" kafka.Kafka "$run_dir/server.properties" \
-        </dev/null >"$run_dir/logs/stdout.log" 2>&1 &
-    pid=$!
-    echo "$pid" >"$run_dir/pid"
-    daemon_wait_ready "broker.sh: broker" "$run_dir/logs/server.log $run_dir/logs/stdout.log" \
-        answers "$bootstrap" || return
+    launch "$bootstrap" || return
     echo "127.0.0.1:$sport $sasl_user $sasl_password" >"$run_dir/sasl"
     echo "127.0.0.1:$tport $run_dir/ssl/ca.pem" >"$run_dir/ssl-listener"
     echo "127.0.0.1:$ssport" >"$run_dir/sasl-ssl"
@@ -252,6 +261,26 @@ start() {
     start_retrying broker.sh
 }
 
+# Starts the run directory's broker again after a stop, with its
+# configuration, data and ports kept (a broker restart as clients see it);
+# prints its bootstrap address. Does nothing but print it when the broker
+# runs. Fails when no broker was started in the run directory or it cannot
+# start or answer (a port taken meanwhile included).
+restart() {
+    local port
+    if running_pid >/dev/null; then
+        cat "$run_dir/bootstrap"
+        return 0
+    fi
+    [[ -f $run_dir/server.properties ]] || die "no broker was started in $run_dir"
+    port=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$run_dir/server.properties")
+    [[ -n $port ]] || die "no PLAINTEXT listener in $run_dir/server.properties"
+    set_java_opts
+    launch "127.0.0.1:$port" || die "the broker of $run_dir did not start again"
+    echo "127.0.0.1:$port" >"$run_dir/bootstrap"
+    echo "127.0.0.1:$port"
+}
+
 # Stops the run directory's broker: SIGTERM, then SIGKILL after 30 s. Succeeds
 # when none runs.
 stop() {
@@ -274,6 +303,7 @@ case ${1:-} in
 fetch) fetch ;;
 start) start ;;
 stop) stop ;;
+restart) restart ;;
 status) status ;;
-*) die "usage: broker.sh fetch|start|stop|status" ;;
+*) die "usage: broker.sh fetch|start|stop|restart|status" ;;
 esac

@@ -49,6 +49,7 @@ import helpers  # noqa: E402  (tests/integration/helpers.py)
 _ic = helpers.load_conftest("k2td_integration_conftest",
                            os.path.join(INTEGRATION, "conftest.py"))
 kafka = _ic.kafka
+own_kafka = _ic.own_kafka
 make_topic = _ic.make_topic
 produce = _ic.produce
 standin_factory = _ic.standin_factory

@@ -87,16 +87,19 @@ static void test_defaults_and_option_values(void) {
         int64_t status_ms;
         int level;
         int32_t offset_s;
+        int64_t startup_ms; /* 0 (wait for a broker until one answers) unless set */
     } cases[] = {
-        {"{}", 5000, K2TD_LOG_INFO, 0},
-        {"{\"status_interval\":2000}", 2000, K2TD_LOG_INFO, 0},
-        {"{\"status_interval\":\"1m\"}", 60000, K2TD_LOG_INFO, 0},
-        {"{\"log_level\":\"ERROR\"}", 5000, K2TD_LOG_ERROR, 0},
-        {"{\"log_level\":\"warn\"}", 5000, K2TD_LOG_WARN, 0},
-        {"{\"log_level\":\"warning\"}", 5000, K2TD_LOG_WARN, 0},
-        {"{\"timezone\":\"utc\"}", 5000, K2TD_LOG_INFO, 0},
-        {"{\"timezone\":\"-05:30\"}", 5000, K2TD_LOG_INFO, -(5 * 3600 + 30 * 60)},
-        {"{\"timezone\":\"+00:00\"}", 5000, K2TD_LOG_INFO, 0},
+        {"{}", 5000, K2TD_LOG_INFO, 0, 0},
+        {"{\"status_interval\":2000}", 2000, K2TD_LOG_INFO, 0, 0},
+        {"{\"status_interval\":\"1m\"}", 60000, K2TD_LOG_INFO, 0, 0},
+        {"{\"log_level\":\"ERROR\"}", 5000, K2TD_LOG_ERROR, 0, 0},
+        {"{\"log_level\":\"warn\"}", 5000, K2TD_LOG_WARN, 0, 0},
+        {"{\"log_level\":\"warning\"}", 5000, K2TD_LOG_WARN, 0, 0},
+        {"{\"timezone\":\"utc\"}", 5000, K2TD_LOG_INFO, 0, 0},
+        {"{\"timezone\":\"-05:30\"}", 5000, K2TD_LOG_INFO, -(5 * 3600 + 30 * 60), 0},
+        {"{\"timezone\":\"+00:00\"}", 5000, K2TD_LOG_INFO, 0, 0},
+        {"{\"startup_timeout\":\"45s\"}", 5000, K2TD_LOG_INFO, 0, 45000},
+        {"{\"startup_timeout\":\"never\"}", 5000, K2TD_LOG_INFO, 0, 0},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char text[512];
@@ -109,6 +112,7 @@ static void test_defaults_and_option_values(void) {
         CHECK_INT(t.options.status_interval_ms, cases[i].status_ms);
         CHECK_INT(t.options.log_level, cases[i].level);
         CHECK_INT(t.options.timezone_offset_s, cases[i].offset_s);
+        CHECK_INT(t.options.startup_timeout_ms, cases[i].startup_ms);
         k2td_task_free(&t);
     }
 }
