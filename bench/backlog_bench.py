@@ -91,10 +91,11 @@ def produce_backlog(kafka, topic, n, chunk=200_000):
         kafka.produce(topic, [canonical(i) for i in range(lo, min(n, lo + chunk))])
 
 
-def drain(k2td, kafka, topic, sink, batch_size, extra):
-    """Runs `k2td run` until the topic is drained; returns (summary, sampler,
-    wall seconds). Raises RuntimeError with k2td's log when it fails."""
-    dsn = f"kafka://{kafka.bootstrap}?topics={topic}&group={topic}&timeout=5s"
+def drain(k2td, kafka, topic, group, sink, batch_size, extra):
+    """Runs `k2td run` in consumer group `group` until the topic is drained;
+    returns (summary, sampler, wall seconds). Raises RuntimeError with k2td's
+    log when it fails."""
+    dsn = f"kafka://{kafka.bootstrap}?topics={topic}&group={group}&timeout=5s"
     dsn += f"&batch_size={batch_size}" + "".join(f"&{kv}" for kv in extra)
     log = tempfile.NamedTemporaryFile("w+", prefix="k2td-backlog-", suffix=".log")
     t0 = time.monotonic()
@@ -123,6 +124,9 @@ def main():
     ap.add_argument("--batch-size", type=int, default=10_000)
     ap.add_argument("--k2td", default=os.path.join(REPO, "build", "k2td"))
     ap.add_argument("--samples", help="write the RSS samples (seconds, KiB) to this file")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="drain the same backlog again (a group of its own) with these "
+                         "source DSN keys added, as k=v&k=v; may be repeated")
     ap.add_argument("dsn_keys", nargs="*", help="more source DSN keys, as key=value")
     args = ap.parse_args()
 
@@ -136,23 +140,29 @@ def main():
         print(f"produced {args.messages:,} messages into {args.partitions} partitions in "
               f"{time.monotonic() - t0:.0f} s", flush=True)
         sink = Sink(args.sink, work)
-        summary, sampler, wall = drain(args.k2td, kafka, topic, sink, args.batch_size,
-                                       args.dsn_keys)
-        stored = sink.count()
-        if args.samples:
-            with open(args.samples, "w") as f:
-                f.writelines(f"{t:.2f} {kib}\n" for t, kib in sampler.samples)
-        peak = sampler.peak_mib
-        ok = stored == args.messages and summary["written"] == args.messages
-        under = peak < args.bound_mib
-        print(f"sink {args.sink}: {stored:,} of {args.messages:,} rows stored"
-              f"{'' if ok else ' (ROWS MISSING)'}")
-        print(f"k2td: {summary['rate']:,} msg/s over {summary['active_s']:.1f} s of activity "
-              f"({args.messages / wall:,.0f} rows/s over {wall:.1f} s wall, start-up included)")
-        print(f"peak RSS {peak:.1f} MiB (VmHWM); {'under' if under else 'OVER'} the bound of "
-              f"{args.bound_mib:.0f} MiB; {len(sampler.samples)} samples, last VmRSS "
-              f"{sampler.samples[-1][1] / 1024 if sampler.samples else 0:.1f} MiB")
-        return 0 if ok and under else 1
+        ok = True
+        for n, variant in enumerate([""] + args.variant):
+            before = sink.count() if args.sink == "fast" else 0
+            keys = args.dsn_keys + [kv for kv in variant.split("&") if kv]
+            summary, sampler, wall = drain(args.k2td, kafka, topic, f"{topic}_{n}", sink,
+                                           args.batch_size, keys)
+            stored = sink.count() - before
+            if args.samples:
+                with open(args.samples + (f".{n}" if n else ""), "w") as f:
+                    f.writelines(f"{t:.2f} {kib}\n" for t, kib in sampler.samples)
+            peak = sampler.peak_mib
+            complete = stored == args.messages and summary["written"] == args.messages
+            under = peak < args.bound_mib
+            ok = ok and complete and under
+            print(f"== source DSN keys: {'&'.join(keys) or '(defaults)'}")
+            print(f"sink {args.sink}: {stored:,} of {args.messages:,} rows stored"
+                  f"{'' if complete else ' (ROWS MISSING)'}")
+            print(f"k2td: {summary['rate']:,} msg/s over {summary['active_s']:.1f} s of "
+                  f"activity ({args.messages / wall:,.0f} rows/s over {wall:.1f} s wall, "
+                  f"start-up included)")
+            print(f"peak RSS {peak:.1f} MiB (VmHWM); {'under' if under else 'OVER'} the bound "
+                  f"of {args.bound_mib:.0f} MiB; {len(sampler.samples)} samples", flush=True)
+        return 0 if ok else 1
     finally:
         if sink:
             sink.close()

@@ -61,3 +61,10 @@ class RssSampler:
         when that is higher (never, unless VmHWM was reset)."""
         top = max((rss for _, rss in self.samples), default=0)
         return max(self.hwm_kib, top) / 1024.0
+
+
+def sanitized(binary):
+    """Returns True when the executable at `binary` was built with
+    AddressSanitizer (its resident memory is then mostly the sanitizer's)."""
+    with open(binary, "rb") as f:
+        return b"__asan_init" in f.read()
