@@ -96,7 +96,7 @@ def drain(k2td, kafka, topic, group, sink, batch_size, extra):
     """Runs `k2td run` in consumer group `group` until the topic is drained;
     returns (summary, sampler, wall seconds). Raises RuntimeError with k2td's
     log when it fails."""
-    dsn = f"kafka://{kafka.bootstrap}?topics={topic}&group={group}&timeout=5s"
+    dsn = f"kafka://{kafka.bootstrap}?topics={topic}&group={group}&timeout=20s"
     dsn += f"&batch_size={batch_size}" + "".join(f"&{kv}" for kv in extra)
     log = tempfile.NamedTemporaryFile("w+", prefix="k2td-backlog-", suffix=".log")
     t0 = time.monotonic()
