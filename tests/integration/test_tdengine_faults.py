@@ -76,6 +76,7 @@ def test_slow_answers_keep_the_group_and_lose_nothing(kafka, make_topic, produce
     # consumption paused while the writes waited: one batch (5000 x 4 KB)
     # and a 4 MiB queue, not the 80 MB of the topic
     peak = sampler.stop().peak_mib
+    print(f"k2td peak RSS {peak:.1f} MiB")  # shown with pytest -s
     if not sanitized(k2td.binary):
         assert peak < 96, f"peak RSS {peak:.1f} MiB"
 
