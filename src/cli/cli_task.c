@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/alloc.h"
 #include "../common/log.h"
 #include "../service/secrets.h"
 #include "cli.h"
@@ -16,7 +17,8 @@ static int cli_args_parse(int argc, char **argv, const char *usage, int from_ove
         {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 't'},
         {"parser", required_argument, NULL, 'p'},   {"name", required_argument, NULL, 'n'},
         {"log-level", required_argument, NULL, 'l'}, {"status", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"member", required_argument, NULL, 'm'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     memset(args, 0, sizeof(*args));
     optind = 1;
@@ -27,6 +29,7 @@ static int cli_args_parse(int argc, char **argv, const char *usage, int from_ove
         case 't': args->to = optarg; break;
         case 'p': args->parser = optarg; break;
         case 'n': args->name = optarg; break;
+        case 'm': args->member = optarg; break;
         case 'l': args->log_level = optarg; break;
         case 's': args->status = 1; break;
         case 'h': fputs(usage, stdout); return 1;
@@ -78,6 +81,10 @@ int k2td_cli_task_load(const k2td_cli_args_t *args, k2td_task_t *task) {
     if (rc != 0) {
         fprintf(stderr, "k2td: %s\n", err);
         return -1;
+    }
+    if (args->member) { /* this process's member name: over the task's instance_name */
+        free(task->kafka.instance_name);
+        task->kafka.instance_name = k2td_strdup(args->member);
     }
     k2td_log_set_level(args->log_level
                            ? (k2td_log_level_t)k2td_log_level_from_name(args->log_level)

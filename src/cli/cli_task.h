@@ -11,6 +11,7 @@
 typedef struct k2td_cli_args {
     const char *task_file;
     const char *from, *to, *parser, *name;
+    const char *member; /* --member: the kafka source's instance_name for this process */
     const char *log_level;
     int status; /* --status: status lines even when stderr is not a terminal */
 } k2td_cli_args_t;

@@ -94,7 +94,9 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
         *rc = K2TD_ENGINE_CONFIG;
         goto fail;
     }
-    const k2td_rest_opts_t ro = {.abort = engine_abort_request, .abort_ctx = e};
+    const k2td_rest_opts_t ro = {.timeout_ms = task->parser.policy.connection_timeout_s * 1000L,
+                                 .abort = engine_abort_request,
+                                 .abort_ctx = e};
     *rc = k2td_runtime_open(&e->rt, task, &ro, errstr, errstr_size);
     if (*rc != K2TD_ENGINE_OK) goto fail;
     k2td_buf_t dir = K2TD_BUF_INIT;
@@ -237,10 +239,19 @@ static void engine_publish(k2td_engine_t *e, int sink_waiting) {
                                e->waiting_since_ms != 0);
 }
 
-/* The sink's wait hook: keeps the consumer alive (paused) for wait_ms.
- * Returns non-zero when the batch must be given up. */
+/* The sink's wait hook, after TDengine did not answer (reason): logs the
+ * retry and keeps the consumer alive (paused) for wait_ms. Returns non-zero
+ * when the batch must be given up; under database_connection_error = break
+ * at once, with e->broke set. */
 static int engine_wait(void *ctx, int wait_ms, const char *reason) {
     k2td_engine_t *e = ctx;
+    if (e->task->parser.policy.database_connection_error.action == K2TD_ACT_BREAK) {
+        snprintf(e->fatal, sizeof(e->fatal),
+                 "TDengine cannot be reached: %s (database_connection_error is break)", reason);
+        e->broke = 1;
+        return 1;
+    }
+    k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", reason, wait_ms);
     k2td_kafka_source_pause(e->source);
     int64_t until = engine_now_ms() + wait_ms;
     while (!*e->stop) {
@@ -263,8 +274,8 @@ static int engine_wait(void *ctx, int wait_ms, const char *reason) {
  * doubles *wait_ms up to 5 s. Returns non-zero when the batch must be given
  * up (stop requested or partitions revoked). */
 static int engine_backoff(k2td_engine_t *e, int *wait_ms, const char *reason) {
-    e->stats.retries++;
     if (engine_wait(e, *wait_ms, reason)) return 1;
+    e->stats.retries++;
     *wait_ms = *wait_ms < 2500 ? *wait_ms * 2 : 5000;
     return 0;
 }
@@ -469,12 +480,12 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     k2td_pipeline_run(e->rt.pipeline, &rows, &spare, now_ms, tz, engine_row_dropped, e);
     k2td_router_run(e->rt.router, rows, now_ms, tz, engine_row_dropped, e);
     engine_map_rc_t mrc = e->broke ? ENGINE_BREAK : engine_map_batch(e);
-    if (mrc == ENGINE_GIVE_UP) {
+    if (mrc == ENGINE_GIVE_UP && !e->broke) {
         k2td_kafka_source_resume(e->source);
         engine_abandon(e);
         return 0;
     }
-    if (mrc == ENGINE_BREAK)
+    if (mrc == ENGINE_BREAK || mrc == ENGINE_GIVE_UP)
         return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
     uint64_t written_before = e->stats.written_rows;
     int64_t write_start_ms = engine_now_ms();
@@ -484,6 +495,8 @@ static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
                    (unsigned long long)(e->stats.written_rows - written_before),
                    (long long)(engine_now_ms() - write_start_ms));
     if (res == K2TD_SINK_FATAL) return -1;
+    if (res == K2TD_SINK_ABANDONED && e->broke)
+        return k2td_errstr_set(errstr, errstr_size, "%s", e->fatal);
     if (res == K2TD_SINK_ABANDONED) {
         engine_abandon(e);
         return 0;
@@ -601,9 +614,12 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     k2td_kafka_conf_print(kc, &from);
     char *to = k2td_taos_dsn_redacted(&e->rt.dsn);
     k2td_log_info("task `%s` running: from %s to %s", e->task->name, from.data, to);
-    k2td_log_info("task `%s`: group.id=%s client.id=%s, database `%s` (%s precision)",
+    const char *instance_id = k2td_kafka_source_instance_id(e->source);
+    k2td_log_info("task `%s`: group.id=%s client.id=%s%s%s, database `%s` (%s precision)",
                   e->task->name, k2td_kafka_source_group_id(e->source),
-                  k2td_kafka_source_client_id(e->source), e->rt.db.db,
+                  k2td_kafka_source_client_id(e->source),
+                  instance_id ? " group.instance.id=" : "", instance_id ? instance_id : "",
+                  e->rt.db.db,
                   k2td_precision_name(e->rt.db.precision));
     free(to);
     k2td_buf_free(&from);

@@ -14,6 +14,7 @@
 
 #include "../common/alloc.h"
 #include "../common/num_text.h"
+#include "../common/utf8.h"
 #include "../sink/sql_text.h"
 #include "decimal.h"
 #include "num_parts.h"
@@ -25,7 +26,6 @@
  * and an ellipsis. */
 #define VALUE_TEXT_MAX 320
 
-static size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* Writes a short human-readable form of v into out: strings quoted, cut
  * after about 60 bytes, with control bytes and invalid UTF-8 as \xNN. */
@@ -46,7 +46,7 @@ static void describe_value(const k2td_value_t *v, char *out, size_t out_size) {
     size_t i = 0;
     out[o++] = '\'';
     while (i < v->len && i < 60 && o + 8 < out_size) {
-        size_t k = utf8_seq_len(p + i, v->len - i);
+        size_t k = k2td_utf8_seq_len(p + i, v->len - i);
         if (k == 1 && p[i] >= 0x20 && p[i] != 0x7f) {
             out[o++] = (char)p[i];
         } else if (k > 1) {
@@ -343,40 +343,13 @@ static int append_bool(const k2td_value_t *v, const k2td_column_t *col, k2td_buf
 
 /* ---- VARCHAR / NCHAR / VARBINARY / GEOMETRY / JSON ---- */
 
-/* Returns the length of the well-formed UTF-8 sequence at s[0..n) (no
- * overlong forms, surrogates or code points above U+10FFFF), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    size_t len;
-    unsigned lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-    if (c < 0x80) return 1;
-    if (c < 0xc2) return 0;
-    if (c < 0xe0) {
-        len = 2;
-    } else if (c < 0xf0) {
-        len = 3;
-        if (c == 0xe0) lo = 0xa0;
-        if (c == 0xed) hi = 0x9f;
-    } else if (c < 0xf5) {
-        len = 4;
-        if (c == 0xf0) lo = 0x90;
-        if (c == 0xf4) hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi) return 0;
-    for (size_t k = 2; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80) return 0;
-    return len;
-}
-
 /* Counts the code points of s[0..n). Returns 0, or -1 with *bad set to the
  * offset of the first byte that is not valid UTF-8. */
 static int utf8_count(const char *s, size_t n, size_t *count, size_t *bad) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, c = 0;
     while (i < n) {
-        size_t k = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, n - i);
+        size_t k = p[i] < 0x80 ? 1 : k2td_utf8_seq_len(p + i, n - i);
         if (!k) {
             *bad = i;
             return -1;

@@ -31,13 +31,11 @@ static k2td_rest_class_t sink_exec(sink_run_t *run, int *abandoned) {
         run->code = answer.code;
         k2td_rest_answer_clear(&answer);
         if (cls != K2TD_REST_TRANSIENT) return cls;
-        run->stats->retries++;
-        k2td_log_warn("tdengine: %s; retrying in %d ms (consumption paused)", run->errstr,
-                      backoff);
         if (run->hooks->wait(run->hooks->ctx, backoff, run->errstr)) {
             *abandoned = 1;
             return K2TD_REST_TRANSIENT;
         }
+        run->stats->retries++;
         backoff = backoff * 2 > SINK_BACKOFF_MAX_MS ? SINK_BACKOFF_MAX_MS : backoff * 2;
     }
 }

@@ -31,9 +31,10 @@ typedef enum k2td_sink_missing {
 typedef struct k2td_sink_hooks {
     /* A row TDengine refused: origin as given to k2td_insert_batch_add. */
     void (*row_failed)(void *ctx, size_t origin, const char *table, const char *reason);
-    /* Waits about wait_ms before a retry (the engine keeps the consumer alive
-     * meanwhile). Returns non-zero to give the batch up (stop requested or
-     * partitions revoked). */
+    /* TDengine did not answer (reason): logs the retry and waits about
+     * wait_ms before it (the engine keeps the consumer alive meanwhile).
+     * Returns non-zero to give the batch up (stop requested, partitions
+     * revoked, or a policy that stops the task). */
     int (*wait)(void *ctx, int wait_ms, const char *reason);
     /* TDengine answered that the supertable of sealed rows [first,
      * first+count) of batch (the statement's rows and every later one) does

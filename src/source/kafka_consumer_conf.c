@@ -14,6 +14,7 @@
 #include "../common/buf.h"
 #include "../common/log.h"
 #include "../task/kafka_security.h"
+#include "kafka_member.h"
 
 int k2td_kafka_conf_set(rd_kafka_conf_t *c, const char *key, const char *value, char *errstr,
                         size_t errstr_size) {
@@ -65,7 +66,8 @@ static uint32_t consumer_topics_hash(const k2td_kafka_conf_t *c) {
 }
 
 char *k2td_kafka_consumer_instance_id(const k2td_kafka_conf_t *c, const char *group_id,
-                                      const char *task_id) {
+                                      const char *task_id, int *claim) {
+    *claim = -1;
     if (!c->static_membership) return NULL;
     char host[256] = "";
     const char *name = c->instance_name;
@@ -74,10 +76,13 @@ char *k2td_kafka_consumer_instance_id(const k2td_kafka_conf_t *c, const char *gr
             snprintf(host, sizeof(host), "k2td");
         name = host;
     }
-    k2td_buf_t b = K2TD_BUF_INIT;
-    k2td_buf_printf(&b, "%s-%s%s%s-%08x", group_id, task_id ? task_id : "", task_id ? "-" : "",
-                    name, (unsigned)consumer_topics_hash(c));
-    return b.data;
+    k2td_buf_t head = K2TD_BUF_INIT, tail = K2TD_BUF_INIT;
+    k2td_buf_printf(&head, "%s-%s%s", group_id, task_id ? task_id : "", task_id ? "-" : "");
+    k2td_buf_printf(&tail, "-%08x", (unsigned)consumer_topics_hash(c));
+    char *id = k2td_kafka_member_claim(head.data, name, tail.data, claim);
+    k2td_buf_free(&head);
+    k2td_buf_free(&tail);
+    return id;
 }
 
 int k2td_kafka_scram_at_risk(const k2td_kafka_conf_t *c) {

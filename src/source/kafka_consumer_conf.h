@@ -26,12 +26,15 @@ void k2td_kafka_consumer_ids(const k2td_kafka_conf_t *c, const char *task_id, ch
 
 /* Returns group.instance.id for a member of group_id (a new string), or NULL
  * when c turns static membership off: group_id, the task id when there is
- * one, the instance name (default: the host name) and a hash of the topics,
- * joined by '-'. The hash gives a task whose topics changed a new identity:
- * a static member rejoining under its old one with other topics is handed
- * its old assignment by the coordinator. */
+ * one, the instance name (default: the host name) with the member slot
+ * this process claimed on this host (kafka_member.h) and a hash of the
+ * topics, joined by '-'. The hash gives a task whose topics changed a new
+ * identity: a static member rejoining under its old one with other topics
+ * is handed its old assignment by the coordinator. *claim is set to the
+ * socket holding the slot, which the caller closes with the consumer, or
+ * -1 (no static membership, or no claim could be made). */
 char *k2td_kafka_consumer_instance_id(const k2td_kafka_conf_t *c, const char *group_id,
-                                      const char *task_id);
+                                      const char *task_id, int *claim);
 
 /* Returns 1 when c asks for SCRAM from a librdkafka older than 2.6.1: its
  * SCRAM proof repeats the client nonce, which brokers of Apache Kafka 4.0

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
@@ -18,6 +19,7 @@ struct k2td_kafka_source {
     char *group_id;
     char *client_id;
     char *instance_id; /* group.instance.id, NULL without static membership */
+    int member_claim;  /* the socket holding instance_id's member slot, or -1 */
     uint64_t epoch;
     uint64_t errors;
     size_t assigned;
@@ -292,7 +294,8 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     k2td_kafka_source_t *s = k2td_calloc(1, sizeof(*s));
     s->conf = conf;
     k2td_kafka_consumer_ids(conf, task_id, &s->group_id, &s->client_id);
-    s->instance_id = k2td_kafka_consumer_instance_id(conf, s->group_id, task_id);
+    s->instance_id =
+        k2td_kafka_consumer_instance_id(conf, s->group_id, task_id, &s->member_claim);
     s->kinit = k2td_kinit_new(conf);
     rd_kafka_conf_t *rc = k2td_kafka_consumer_conf(conf, s->group_id, s->client_id,
                                                    s->instance_id, s->kinit, errstr, errstr_size);
@@ -318,6 +321,7 @@ k2td_kafka_source_t *k2td_kafka_source_new(const k2td_kafka_conf_t *conf, const 
     rd_kafka_poll_set_consumer(s->rk);
     return s;
 fail:
+    if (s->member_claim >= 0) close(s->member_claim);
     k2td_kinit_free(s->kinit);
     free(s->group_id);
     free(s->client_id);
@@ -334,7 +338,7 @@ const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s) {
     return s->client_id;
 }
 
-const char *k2td_kafka_k2td_kafka_consumer_instance_id(const k2td_kafka_source_t *s) {
+const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s) {
     return s->instance_id;
 }
 
@@ -423,8 +427,10 @@ static void source_log_fatal(k2td_kafka_source_t *s) {
     rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(s->rk, fatal_err, sizeof(fatal_err));
     if (ferr == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
         k2td_log_error("kafka: another consumer joined group `%s` as group.instance.id `%s` "
-                       "and took this one's place: each member of a task running at the "
-                       "same time needs its own instance_name", s->group_id, s->instance_id);
+                       "and took this one's place: a process on another host of the same "
+                       "name, in another network namespace, or with the same --member; give "
+                       "each its own with k2td run --member NAME", s->group_id,
+                       s->instance_id);
     else
         k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
 }
@@ -610,6 +616,8 @@ int k2td_kafka_source_close(k2td_kafka_source_t *s) {
     if (s->stored) rd_kafka_topic_partition_list_destroy(s->stored);
     if (s->start) rd_kafka_topic_partition_list_destroy(s->start);
     k2td_kinit_free(s->kinit); /* librdkafka's threads are gone: no kinit runs */
+    /* the member has left or is left behind: a restart may take its slot */
+    if (s->member_claim >= 0) close(s->member_claim);
     free(s->group_id);
     free(s->client_id);
     free(s->instance_id);

@@ -40,12 +40,15 @@ static const k2td_cm_entry_t kafka_keys[] = {
     {.key = "enable_group_instance_id", .type = K2TD_CM_BOOL, .def = "true",
      .offset = OFF(static_membership),
      .desc = "Static group membership: the consumer joins as group.instance.id "
-             "<group id>-[<task id>-]<instance_name>-<hash of the topics>, so a restart (after a crash too) "
+             "<group id>-[<task id>-]<instance_name>[-<slot>]-<hash of the topics>, so a restart "
+             "(after a crash too) "
              "gets its partitions back at once instead of waiting out the session timeout "
              "of the member it replaces."},
     {.key = "instance_name", .type = K2TD_CM_STRING, .offset = OFF(instance_name),
-     .desc = "This member's stable name in group.instance.id (default: the host name); "
-             "each member of one task running at the same time needs its own."},
+     .desc = "This member's stable name in group.instance.id (default: the host name; "
+             "k2td run --member overrides it); another process of the task on the same host "
+             "adds the lowest free slot number (-1, -2...), one that died leaves its slot to "
+             "its restart."},
     {.key = "fallback_offset", .type = K2TD_CM_ENUM, .def = "earliest",
      .offset = OFF(fallback_offset), .names = offset_names,
      .desc = "Where to start in a partition without a committed offset; bytime starts "

@@ -79,7 +79,10 @@
  *       "cache" is what Kafka already gives: the partitions are paused and
  *       the write retried until TDengine is back; nothing is spooled to
  *       local disk, and nothing is lost since the offsets are not stored.
- *       break stops the task with an error instead. archive and skip are
+ *       break stops the task with an error instead, at the first request
+ *       TDengine does not answer (connection refused or cut, no answer
+ *       within connection_timeout_in_second, HTTP 5xx, a server shutting
+ *       down); the batch's offsets are not stored. archive and skip are
  *       refused as not supported: k2td never drops rows or sets them aside
  *       because the database is unreachable.
  *
@@ -93,7 +96,9 @@
  *       back; without it field_length_overflow decides (archive: nothing is
  *       lost).
  *   connection_timeout_in_second: an integer from 1 to 600.  Default 30.
- *       How long one request to TDengine may take.
+ *       How long one request to TDengine may take, its answer included; a
+ *       request still unanswered then is given up and retried (or stops the
+ *       task under database_connection_error = break).
  *   archive: {"location", "max_size", "rotate_count", "keep_days", "on_fail"}
  *       location: text, default "archived" ("" also means the default); a relative path is
  *           under the task's data directory (the engine resolves it).

@@ -32,7 +32,10 @@ def rest_sql(url, user, password, text, db=None, timeout=30, token=None):
     """POSTs one SQL statement to url's /rest/sql[/db] with Basic auth (and
     the query parameter token when given) and returns the parsed JSON answer,
     also for HTTP error statuses. Raises OSError when the server cannot be
-    reached, ValueError when the answer is not JSON."""
+    reached, ValueError when the answer is not JSON. Text that is not UTF-8
+    (a VARCHAR keeps the bytes it was given, and taosAdapter answers them
+    as they are) comes back with its bad bytes as surrogate escapes:
+    compare with bytes.decode("utf-8", "surrogateescape")."""
     path = "/rest/sql" + (f"/{db}" if db else "")
     if token is not None:
         path += "?token=" + urllib.parse.quote(token, safe="")
@@ -45,7 +48,7 @@ def rest_sql(url, user, password, text, db=None, timeout=30, token=None):
             body = resp.read()
     except urllib.error.HTTPError as e:
         body = e.read()
-    return json.loads(body)
+    return json.loads(body.decode("utf-8", "surrogateescape"))
 
 
 def load_conftest(name, path):

@@ -4,12 +4,22 @@ import helpers
 import meters
 
 
-def committed_offsets(kafka, group, topic, partitions):
+def committed_by_partition(kafka, group, topic, partitions):
+    """The group's committed offset of each partition of topic, in partition
+    order (0 for a partition without one)."""
     from confluent_kafka import ConsumerGroupTopicPartitions, TopicPartition
     request = ConsumerGroupTopicPartitions(
         group, [TopicPartition(topic, p) for p in range(partitions)])
     result = kafka.admin().list_consumer_group_offsets([request])[group].result()
-    return sum(tp.offset for tp in result.topic_partitions if tp.offset >= 0)
+    offsets = [0] * partitions
+    for tp in result.topic_partitions:
+        offsets[tp.partition] = max(tp.offset, 0)
+    return offsets
+
+
+def committed_offsets(kafka, group, topic, partitions):
+    """The sum of the group's committed offsets over topic's partitions."""
+    return sum(committed_by_partition(kafka, group, topic, partitions))
 
 
 def test_group_and_client_id_get_the_prefix(kafka, make_topic, produce, standin, k2td):

@@ -128,3 +128,50 @@ def test_a_stopping_taosd_is_waited_out(kafka, make_topic, produce, standin, k2t
     assert run.stderr().count("TDengine error 305 (0x0131): Database is closing down; "
                               "retrying in") == 2
     assert meters.rows(standin) == meters.expected_rows(range(300))
+
+
+def _policy_parser(**policies):
+    """meters.task's default parser with the write policies `policies`."""
+    return {"global": policies, "parse": {"value": {"json": ""}},
+            "model": {"name": "d_{id}", "using": "meters"}}
+
+
+def test_connection_timeout_in_second_bounds_each_request(kafka, make_topic, produce, standin,
+                                                          k2td, proxy):
+    topic = make_topic(partitions=2)
+    total = 2_000
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2)])
+    task = _proxied_task(kafka, standin, proxy, topic, timeout="0",
+                         parser=_policy_parser(connection_timeout_in_second=1))
+    run = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) == total // 2, 120, "the first rows")
+    # a server that never answers: each request is given up after the task's
+    # 1 s (not libcurl's or k2td's own default) and sent again
+    proxy.stall()
+    produce(topic, [meters.message(i, DEVICES) for i in range(total // 2, total)])
+    helpers.wait_until(lambda: run.stderr().count("timed out after 1") >= 2, 40,
+                       "two requests given up after 1 s")
+    proxy.resume()
+    helpers.wait_until(lambda: meters.count(standin) == total, 180, "every row")
+    assert run.terminate() == 0, run.stderr()
+    assert meters.rows(standin) == meters.expected_rows(range(total), DEVICES)
+    assert committed_offsets(kafka, "taosx" + topic, topic, 2) == total
+
+
+def test_database_connection_error_break_stops_at_the_first_failed_request(
+        kafka, make_topic, produce, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(100)])
+    task = meters.task(kafka, standin, [topic], timeout="0",
+                       parser=_policy_parser(database_connection_error="break"))
+    run = k2td.start(task)
+    helpers.wait_until(lambda: meters.count(standin) == 100, 120, "the first rows")
+    standin.fail(1, status=503)
+    produce(topic, [meters.message(i) for i in range(100, 200)])
+    assert run.wait(120) == 1, run.stderr()
+    err = run.stderr()
+    assert "(HTTP 503) (database_connection_error is break)" in err, err
+    assert "retrying in" not in err, err
+    assert meters.rows(standin) == meters.expected_rows(range(100))
+    assert committed_offsets(kafka, "taosx" + topic, topic, 1) == 100
