@@ -11,6 +11,9 @@
 #   4. e2e_bench.py       - real broker -> k2td -> fast sink / stand-in, vs kcat
 #   5. restart_bench.py   - time to the first row after a restart that follows
 #      kill -9, with and without static group membership
+#   6. backlog_bench.py   - a backlog of [messages] drained into the fast sink,
+#      k2td's peak RSS against 256 MiB (the 10 M run into the real TDengine:
+#      bench/README.md, "Backlog and memory")
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -29,3 +32,5 @@ echo "== end to end"
 .cache/venv/bin/python bench/e2e_bench.py --messages "$n"
 echo "== restart after kill -9"
 .cache/venv/bin/python bench/restart_bench.py
+echo "== backlog: peak RSS"
+.cache/venv/bin/python bench/backlog_bench.py --sink fast --messages "$n"

@@ -7,6 +7,11 @@
 # Without a test path among the arguments it runs all of tests/tdengine;
 # with one (scripts/test-tdengine.sh tests/tdengine/test_outages.py) only that.
 #
+#   scripts/test-tdengine.sh --exec CMD [ARGS...]
+#
+# runs CMD instead of pytest, in the same namespace beside the same server
+# (bench/backlog_bench.py --sink tdengine).
+#
 # The server comes from the td.sh kit in $K2TD_TDENGINE_HOME, else
 # ../shared/tdengine relative to the repository root; when that directory is
 # absent the suite is skipped, saying so (and the script succeeds). The server
@@ -49,7 +54,12 @@ for arg in "$@"; do
     case "$arg" in tests/*) paths= ;; esac
 done
 
-echo "== real TDengine tests (netns $TD_NETNS, state $TD_STATE)"
+echo "== real TDengine (netns $TD_NETNS, state $TD_STATE)"
 bash "$td" up
+if [ "${1:-}" = --exec ]; then
+    shift
+    bash "$td" exec env K2TD_BIN="$repo/build/k2td" "$@"
+    exit
+fi
 bash "$td" exec env K2TD_BIN="$repo/build/k2td" \
     "$repo/.cache/venv/bin/python" -m pytest -q -p no:cacheprovider $paths "$@"

@@ -16,6 +16,12 @@
 #include "runtime.h"
 
 #define ENGINE_POLL_MS 100
+/* A batch is written once its payloads reach this many bytes, whatever
+ * batch_size says: with messages of megabytes, batch_size messages would
+ * hold gigabytes (librdkafka's prefetch bound counts only the messages it
+ * still queues, not those handed over). 10,000 canonical messages of 130
+ * bytes stay far below it; 10 MB messages make batches of two. */
+#define ENGINE_BATCH_MAX_BYTES (16u << 20)
 /* how often "still waiting for partitions" is logged */
 #define ENGINE_WAIT_LOG_MS 10000
 
@@ -29,6 +35,7 @@ struct k2td_engine {
 
     rd_kafka_message_t **msgs; /* the open batch, owned */
     size_t nmsgs;
+    size_t nbytes;              /* the open batch's payload bytes */
     rd_kafka_message_t **carry; /* arrived while paused: next batch */
     size_t ncarry;
     rd_kafka_message_t **carried; /* the carry being added to a new batch (engine_flush) */
@@ -157,6 +164,7 @@ static void engine_add(k2td_engine_t *e, rd_kafka_message_t *m) {
     e->msgs[e->nmsgs] = m;
     engine_parse(e, m, e->nmsgs);
     e->nmsgs++;
+    e->nbytes += m->len;
     e->stats.kafka_consumed_messages++;
 }
 
@@ -164,6 +172,7 @@ static void engine_add(k2td_engine_t *e, rd_kafka_message_t *m) {
 static void engine_clear_batch(k2td_engine_t *e) {
     for (size_t i = 0; i < e->nmsgs; i++) rd_kafka_message_destroy(e->msgs[i]);
     e->nmsgs = 0;
+    e->nbytes = 0;
     k2td_rowset_reset(&e->rows);
     k2td_rowset_reset(&e->rows2);
     k2td_router_reset(e->rt.router);
@@ -246,10 +255,15 @@ static int engine_hold(k2td_engine_t *e, int wait_ms) {
         rd_kafka_message_t *m =
             k2td_kafka_source_poll(e->source, left < ENGINE_POLL_MS ? (int)left : ENGINE_POLL_MS,
                                    NULL);
-        if (m && e->ncarry < (size_t)e->task->kafka.batch_size)
+        if (m && e->ncarry < (size_t)e->task->kafka.batch_size) {
             e->carry[e->ncarry++] = m;
-        else if (m)
-            rd_kafka_message_destroy(m); /* never stored, so it is read again */
+        } else if (m) {
+            /* no room: its partition's position has passed it, so seek back
+             * to it (the carried messages of that partition come before it)
+             * or the partition would go on after it */
+            k2td_kafka_source_rewind(e->source, &m, 1);
+            rd_kafka_message_destroy(m);
+        }
         if (k2td_kafka_source_epoch(e->source) != e->epoch) return 1;
         engine_publish(e, 1);
     }
@@ -703,7 +717,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
         }
         engine_log_waiting(e, now);
         engine_publish(e, 0);
-        if (e->nmsgs >= (size_t)kc->batch_size ||
+        if (e->nmsgs >= (size_t)kc->batch_size || e->nbytes >= ENGINE_BATCH_MAX_BYTES ||
             (e->nmsgs && now - batch_start_ms >= kc->batch_timeout_ms)) {
             if (engine_flush(e, errstr, errstr_size) != 0) return K2TD_ENGINE_FAILED;
             /* time spent writing (or waiting for TDengine) is not idle time */

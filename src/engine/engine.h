@@ -2,12 +2,12 @@
  * engine.h - one running task: Kafka -> parse -> map -> TDengine.
  *
  * The engine runs on the calling thread. It polls messages into a batch
- * (at most batch_size messages or batch_timeout old), parses each message as
- * it arrives, maps the rows onto the supertable, writes them, and only then
- * stores the batch's offsets. While TDengine is unreachable it pauses the
- * partitions and keeps polling (so the group membership stays alive) until
- * the write goes through. Memory is bounded by batch_size plus librdkafka's
- * prefetch limit.
+ * (at most batch_size messages, 16 MiB of payloads or batch_timeout old),
+ * parses each message as it arrives, maps the rows onto the supertable,
+ * writes them, and only then stores the batch's offsets. While TDengine is
+ * unreachable it pauses the partitions and keeps polling (so the group
+ * membership stays alive) until the write goes through. Memory is bounded
+ * by one batch plus librdkafka's prefetch limit.
  */
 #ifndef K2TD_ENGINE_H
 #define K2TD_ENGINE_H

@@ -112,13 +112,17 @@ rd_kafka_conf_t *k2td_kafka_consumer_conf(const k2td_kafka_conf_t *c, const char
         consumer_set_int(rc, "fetch.min.bytes", c->fetch_min_bytes, errstr, errstr_size) ||
         consumer_set_int(rc, "fetch.message.max.bytes", c->fetch_max_bytes_per_partition,
                          errstr, errstr_size) ||
-        /* bounded prefetch: at most 64 MiB of fetched messages wait in memory.
-         * The count threshold is raised so that the byte limit is the one that
-         * applies: at librdkafka's default (100000) a drained partition waited
-         * up to ~0.8 s for its next fetch, capping a 4-partition topic at
-         * ~190k msg/s instead of ~840k (measured with bench/fast_sink.py) */
+        /* bounded prefetch: fetching stops at 250,000 queued messages or
+         * 64 MiB of their payloads, whichever comes first. librdkafka 2.0.2
+         * keeps ~500 bytes per small message queued (its op and the fetch
+         * buffer), so for small messages the count is the bound: 250,000
+         * canonical messages took ~130 MiB, 1,000,000 (the byte limit then
+         * applied) ~245 MiB and a 10 M backlog above 256 MiB. The count is
+         * above librdkafka's default (100000), at which a drained queue
+         * waited up to ~0.8 s for the next fetch, capping a 4-partition
+         * topic at ~190k msg/s; the trade-off is in bench/README.md */
         k2td_kafka_conf_set(rc, "queued.max.messages.kbytes", "65536", errstr, errstr_size) ||
-        k2td_kafka_conf_set(rc, "queued.min.messages", "1000000", errstr, errstr_size) ||
+        k2td_kafka_conf_set(rc, "queued.min.messages", "250000", errstr, errstr_size) ||
         /* eager assignment: cooperative-sticky aborts on close in librdkafka
          * 2.0.2 (issue #4312); users may still choose it by passthrough */
         k2td_kafka_conf_set(rc, "partition.assignment.strategy", "range,roundrobin", errstr,

@@ -89,14 +89,15 @@ def kafka3(tmp_path_factory, kdc, request):
 
 @pytest.fixture
 def make_topic(kafka, request):
-    """make_topic(name=None, partitions=4) -> name: creates a topic (a unique
-    name from the test's name when none is given) and waits until it is
-    usable. The topics are deleted after the test."""
+    """make_topic(name=None, partitions=4, config=None) -> name: creates a
+    topic (a unique name from the test's name when none is given; topic
+    settings `config`) and waits until it is usable. The topics are deleted
+    after the test."""
     created = []
 
-    def make(name=None, partitions=4):
+    def make(name=None, partitions=4, config=None):
         name = name or unique_name(request.node.name)
-        kafka.create_topic(name, partitions)
+        kafka.create_topic(name, partitions, config)
         created.append(name)
         return name
 

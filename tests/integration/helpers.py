@@ -201,11 +201,14 @@ class Kafka:
             self._admin = AdminClient({"bootstrap.servers": self.bootstrap})
         return self._admin
 
-    def create_topic(self, name, partitions=4):
-        """Creates topic `name` and waits until every partition has a leader;
-        returns the name. Raises on a creation error or after 30 s."""
+    def create_topic(self, name, partitions=4, config=None):
+        """Creates topic `name` (with the topic settings `config`, such as
+        {"max.message.bytes": "12000000"}) and waits until every partition
+        has a leader; returns the name. Raises on a creation error or after
+        30 s."""
         futures = self.admin().create_topics(
-            [NewTopic(name, num_partitions=partitions, replication_factor=1)],
+            [NewTopic(name, num_partitions=partitions, replication_factor=1,
+                      config=config or {})],
             operation_timeout=30)
         futures[name].result(timeout=30)
 
