@@ -19,6 +19,9 @@ def pytest_configure(config):
         "markers", "heavy: a long scenario (a million messages, a broker stopped and started); "
         "scripts/test.sh runs it with the "
         "release build only (the sanitizer pass covers the same code on smaller runs)")
+    config.addinivalue_line(
+        "markers", "soak: a longer version of a scenario whose shortened version runs in "
+        "scripts/test.sh; run with -m soak (docs/reliability.md records the results)")
 
 
 @pytest.fixture(scope="session")

@@ -37,8 +37,11 @@ def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", par
     taos+http://root:taosdata@127.0.0.1:6041/<db>)."""
     # a group of the test's own (its first topic): members of other tests'
     # groups stay registered for their session after they stop (static
-    # membership), and a new member of such a group would wait for them
-    keys = {"topics": ",".join(topics), "group": topics[0], "timeout": "6s",
+    # membership), and a new member of such a group would wait for them.
+    # The idle timeout counts only once every partition is held and read to
+    # its end: a run of messages produced before it ends 3 s after the last;
+    # a test that produces while its task runs sets its own (or "0").
+    keys = {"topics": ",".join(topics), "group": topics[0], "timeout": "3s",
             "batch_timeout": "200ms"}
     keys.update({k: str(v) for k, v in dsn_keys.items()})
     query = "&".join(f"{k}={v}" for k, v in keys.items())
@@ -51,11 +54,11 @@ def task(kafka, standin, topics, name="meters", db="kdb", template="d_{id}", par
     }
 
 
-def secure_task(kafka, standin, topics, address, name="meters", **keys):
+def secure_task(kafka, standin, topics, address, name="meters", timeout="6s", **keys):
     """task() reading `topics` of `kafka` through its listener at `address`,
     with the DSN keys `keys` (security keys...) added; values are URL-encoded
     (so inline PEM text passes), "@path" file names kept as written."""
-    t = task(kafka, standin, topics, name=name)
+    t = task(kafka, standin, topics, name=name, timeout=timeout)
     t["from"] = t["from"].replace(kafka.bootstrap, address, 1)
     for key, value in keys.items():
         t["from"] += f"&{key}=" + urllib.parse.quote(str(value), safe="@/")

@@ -42,7 +42,7 @@ def good(offsets):
 def disk_task(kafka, standin, topic, disk, **global_policy):
     parser = {"global": global_policy, "parse": {"value": {"json": ""}},
               "model": {"name": "d_{id}", "using": "meters"}}
-    task = meters.task(kafka, standin, [topic], parser=parser,
+    task = meters.task(kafka, standin, [topic], parser=parser, timeout="6s",
                        commit_interval="200ms")
     task["options"] = {"data_dir": disk.path}
     return task

@@ -185,7 +185,7 @@ def test_a_supertable_dropped_while_the_task_runs_is_table_not_exist(kafka, make
     topic = make_topic(partitions=1)
     produce(topic, [meters.message(i) for i in range(10)])
     task = json_policy_task(kafka, standin, topic, k2td)
-    task["from"] += "&commit_interval=200ms"
+    task["from"] = task["from"].replace("timeout=3s", "timeout=6s") + "&commit_interval=200ms"
     run = k2td.start(task)
     wait_until(lambda: meters.count(standin) == 10, 120, "the first rows")
     assert standin.sql("DROP STABLE kdb.meters")["code"] == 0

@@ -198,7 +198,7 @@ def test_members_die_join_and_restart_during_an_ingest(kafka, make_topic, produc
     print("seconds until the last member got its share:", rebalance)
 
 
-@pytest.mark.heavy
+@pytest.mark.soak
 def test_a_rebalance_storm_during_a_large_ingest(kafka, make_topic, produce, standin, k2td):
     rebalance = run_storm(kafka, make_topic, produce, standin, k2td, 300_000,
                          ["kill", "add", "kill", "restart", "kill", "kill", "restart",

@@ -45,7 +45,7 @@ def test_the_token_writes_and_never_shows(kafka, make_topic, produce, gateway, k
     is in no output, archive or argument list."""
     topic = make_topic(partitions=1)
     produce(topic, [meters.message(i) for i in range(20)] + ["not json"])
-    task = meters.task(kafka, gateway, [topic], to=to(gateway))
+    task = meters.task(kafka, gateway, [topic], to=to(gateway), timeout="6s")
     task["options"] = {"data_dir": str(tmp_path / "data")}
     run = k2td.run(task, timeout=120)
     assert run.returncode == 0, run.stderr()

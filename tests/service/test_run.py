@@ -13,6 +13,7 @@ DEVICES = 10
 
 
 def make_task(serve, kafka, standin, topic, name="meters", **dsn):
+    dsn.setdefault("timeout", "6s")  # tests produce while their task runs
     t = meters.task(kafka, standin, [topic], name=name, **dsn)
     a = serve.call("POST", "/api/tasks", t)
     assert a.status == 201, a
@@ -76,7 +77,7 @@ def test_a_task_runs_shows_its_status_and_stops_with_a_commit(serve, kafka, make
     assert "taosdata" not in str(s)
     t = serve.call("GET", f"/api/tasks/{task_id}").json()
     assert t["written_rows"] == 3000 and t["health"] is not None
-    assert serve.call("PUT", f"/api/tasks/{task_id}", meters.task(kafka, standin, [topic])
+    assert serve.call("PUT", f"/api/tasks/{task_id}", meters.task(kafka, standin, [topic], timeout="6s")
                       ).status == 409
     assert serve.call("DELETE", f"/api/tasks/{task_id}").status == 409
     m = serve.call("GET", "/metrics").body.decode()

@@ -33,7 +33,8 @@ def test_a_full_store_refuses_writes_keeps_tasks_running_and_catches_up(
     wait_rows(standin, 10)
 
     store_disk.fill()
-    a = serve.call("POST", "/api/tasks", meters.task(kafka, standin, [topic], name="second"))
+    a = serve.call("POST", "/api/tasks", meters.task(kafka, standin, [topic], name="second",
+                                                            timeout="6s"))
     assert a.status == 503, a
     message = a.json()["error"]
     assert f"store {store} cannot be written" in message, message
@@ -57,7 +58,8 @@ def test_a_full_store_refuses_writes_keeps_tasks_running_and_catches_up(
                        "the stopped state and 20 rows stored")
     assert f"task {task_id}: store {store} cannot be written" in serve.log()
     assert f"task {task_id}: the store can be written again" in serve.log()
-    a = serve.call("POST", "/api/tasks", meters.task(kafka, standin, [topic], name="second"))
+    a = serve.call("POST", "/api/tasks", meters.task(kafka, standin, [topic], name="second",
+                                                            timeout="6s"))
     assert a.status == 201, a
 
     serve.restart().login()

@@ -21,7 +21,7 @@ def test_the_token_is_used_and_never_shown(serve, kafka, make_topic, produce, tm
         to = f"taos+http://127.0.0.1:{gateway.port}/kdb?token={TOKEN}"
         topic = make_topic(partitions=1)
         produce(topic, [meters.message(i) for i in range(20)])
-        task = meters.task(kafka, gateway, [topic], name="cloud", to=to)
+        task = meters.task(kafka, gateway, [topic], name="cloud", to=to, timeout="6s")
         call = serve.call  # every answer is searched at the end (serve.answers)
         made = call("POST", "/api/tasks", task)
         assert made.status == 201, made

@@ -11,6 +11,7 @@ import meters
 def td_task(kafka, td, topic, parser=None, db=None, **keys):
     """meters.task() reading `topic` into td's database (or `db`) on the real
     server, with a parser of its own when given."""
+    keys.setdefault("timeout", "6s")
     return meters.task(kafka, None, [topic], parser=parser, to=td.dsn(db), **keys)
 
 

@@ -212,7 +212,7 @@ def test_a_task_runs_to_its_end_and_its_rows_land(serve, kafka, make_topic, prod
     meters.setup_target(td, db=td.db)
     topic = make_topic(partitions=2)
     produce(topic, [meters.message(i) for i in range(300)])
-    task = meters.task(kafka, None, [topic], to=td.dsn())
+    task = meters.task(kafka, None, [topic], to=td.dsn(), timeout="6s")
     created = post(serve, "/api/tasks", task, 201)
     assert created["state"] == "created"
     assert "taosdata" not in created["to"]
