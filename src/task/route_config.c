@@ -9,6 +9,7 @@
 #include "../common/alloc.h"
 #include "../common/errstr.h"
 #include "../expr/expr.h"
+#include "../model/template.h"
 #include "../transform/pipeline.h"
 #include "json_doc.h"
 
@@ -38,8 +39,9 @@ void k2td_route_conf_free(k2td_route_conf_t *routes, size_t n) {
     free(routes);
 }
 
-/* Reads the required string <key> of the model at path: non-empty, no '.'.
- * Returns 0 with *out a new copy, or -1. */
+/* Reads the required template <key> of the model at path: non-empty, no
+ * '.', its placeholders well formed (k2td_template_compile). Returns 0 with
+ * *out a new copy, or -1. */
 static int read_model_name(const cJSON *model, const char *path, const char *key, char **out,
                            char *errstr, size_t errstr_size) {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(model, key);
@@ -54,6 +56,12 @@ static int read_model_name(const cJSON *model, const char *path, const char *key
     if (strchr(item->valuestring, '.'))
         return k2td_errstr_set(errstr, errstr_size, "%s.%s: `%s` must not contain `.`", path,
                                key, k2td_cm_quote(item->valuestring, q));
+    char why[256];
+    k2td_template_t *t = k2td_template_compile(item->valuestring, why, sizeof(why));
+    if (!t)
+        return k2td_errstr_set(errstr, errstr_size, "%s.%s: `%s` is not a valid template: %s",
+                               path, key, k2td_cm_quote(item->valuestring, q), why);
+    k2td_template_free(t);
     *out = k2td_strdup(item->valuestring);
     return 0;
 }

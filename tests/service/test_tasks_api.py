@@ -68,6 +68,8 @@ def test_list_is_ordered_by_id_and_get_matches(serve):
     (lambda t: t.pop("parser"), "parser"),
     (lambda t: t.update(parser="@/etc/passwd"), "parser"),
     (lambda t: t["parser"]["model"].pop("name"), "parser.model.name"),
+    (lambda t: t["parser"]["model"].update(name="t_{id"), "parser.model.name"),
+    (lambda t: t["parser"]["model"].update(using="s_{}"), "parser.model.using"),
     (lambda t: t.update(options={"timezone": "Mars/Base"}), "options.timezone"),
     (lambda t: t.update(options={"log_level": "loud"}), "options.log_level"),
     (lambda t: t.update(options={"nosuch": 1}), "options.nosuch"),

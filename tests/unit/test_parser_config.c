@@ -174,6 +174,15 @@ static void test_rejected(void) {
          "parser.model.name: must be a string, not a number"},
         {"{" PARSE ",\"model\":{\"name\":\"a.b\",\"using\":\"s\"}}",
          "parser.model.name: `a.b` must not contain `.`"},
+        {"{" PARSE ",\"model\":{\"name\":\"t_{id\",\"using\":\"s\"}}",
+         "parser.model.name: `t_{id` is not a valid template: placeholder opened at offset 2 is "
+         "not closed"},
+        {"{" PARSE ",\"model\":{\"name\":\"t_id}\",\"using\":\"s\"}}",
+         "parser.model.name: `t_id}` is not a valid template: '}' at offset 4 closes no "
+         "placeholder"},
+        {"{" PARSE ",\"model\":{\"name\":\"t\",\"using\":\"s_{}\"}}",
+         "parser.model.using: `s_{}` is not a valid template: placeholder at offset 2 has an "
+         "empty name"},
         {"{" PARSE ",\"model\":{\"name\":\"t\",\"using\":\"\"}}", "parser.model.using: must not be "
          "empty"},
         {"{" PARSE ",\"model\":{\"name\":\"t\",\"using\":\"db.s\"}}",
