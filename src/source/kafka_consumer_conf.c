@@ -37,10 +37,11 @@ static int consumer_set_int(rd_kafka_conf_t *c, const char *key, long long v, ch
 
 void k2td_kafka_consumer_ids(const k2td_kafka_conf_t *c, const char *task_id, char **group_id,
                              char **client_id) {
-    const char *tid = c->with_task_id ? task_id : NULL;
-    *group_id = k2td_kafka_id_generate(c->id_prefix, tid, c->group);
-    *client_id = k2td_kafka_id_generate(c->id_prefix, tid, c->client_id);
-    if (!*group_id) *group_id = k2td_kafka_id_generate(c->id_prefix, tid, "k2td");
+    const char *group_tid = c->with_task_id || c->group_with_task_id ? task_id : NULL;
+    const char *client_tid = c->with_task_id || c->client_with_task_id ? task_id : NULL;
+    *group_id = k2td_kafka_id_generate(c->id_prefix, group_tid, c->group);
+    *client_id = k2td_kafka_id_generate(c->id_prefix, client_tid, c->client_id);
+    if (!*group_id) *group_id = k2td_kafka_id_generate(c->id_prefix, group_tid, "k2td");
     if (!*client_id) *client_id = k2td_strdup("");
 }
 

@@ -36,7 +36,14 @@ static const k2td_cm_entry_t kafka_keys[] = {
     {.key = "id_prefix", .type = K2TD_CM_STRING, .def = "taosx", .offset = OFF(id_prefix),
      .desc = "Prefix of the generated group and client ids; empty for none."},
     {.key = "with_task_id", .type = K2TD_CM_BOOL, .def = "false", .offset = OFF(with_task_id),
-     .desc = "Put the task id between id_prefix and the group or client id text."},
+     .desc = "Put the task id between id_prefix and both the group and the client id text "
+             "(taosX's key; the two keys below set one id each)."},
+    {.key = "group_with_task_id", .type = K2TD_CM_BOOL, .def = "false",
+     .offset = OFF(group_with_task_id),
+     .desc = "Put the task id between id_prefix and the group id text."},
+    {.key = "client_id_with_task_id", .type = K2TD_CM_BOOL, .def = "false",
+     .offset = OFF(client_with_task_id),
+     .desc = "Put the task id between id_prefix and the client id text."},
     {.key = "enable_group_instance_id", .type = K2TD_CM_BOOL, .def = "true",
      .offset = OFF(static_membership),
      .desc = "Static group membership: the consumer joins as group.instance.id "

@@ -46,7 +46,9 @@ typedef struct k2td_kafka_conf {
     char *group;            /* the user's text for the group id; NULL or "" = none */
     char *client_id;        /* the user's text for the client id; NULL or "" = none */
     char *id_prefix;        /* put before group and client_id; default "taosx", "" = none */
-    int with_task_id;       /* put the task id between id_prefix and the text */
+    int with_task_id;       /* both ids get the task id (taosX's one switch) */
+    int group_with_task_id; /* put the task id between id_prefix and the group text */
+    int client_with_task_id; /* the same for the client id text */
     int static_membership;  /* join with a group.instance.id (enable_group_instance_id) */
     char *instance_name;    /* this member's name in it; NULL or "" = the host name */
     int fallback_offset;    /* k2td_kafka_offset_t */

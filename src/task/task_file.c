@@ -90,9 +90,13 @@ static int task_finish(k2td_task_t *t, const char *from_label, const k2td_dsn_po
         k2td_errstr_prefix(errstr, errstr_size, "%s: ", from_label);
         return -1;
     }
-    if (t->kafka.with_task_id && !t->id) {
-        k2td_errstr_set(errstr, errstr_size,
-                       "%s: key `with_task_id` is true but the task has no id", from_label);
+    const char *needs_id = t->kafka.with_task_id          ? "with_task_id"
+                           : t->kafka.group_with_task_id  ? "group_with_task_id"
+                           : t->kafka.client_with_task_id ? "client_id_with_task_id"
+                                                          : NULL;
+    if (needs_id && !t->id) {
+        k2td_errstr_set(errstr, errstr_size, "%s: key `%s` is true but the task has no id",
+                        from_label, needs_id);
         return -1;
     }
     return 0;

@@ -53,7 +53,7 @@ test('every source field survives build then parse', () => {
   const s = dsn.emptySource();
   Object.assign(s, {
     brokers: [{ host: 'kafka.local', port: '9094' }], topics: 'a,b', group: 'g&1', clientId: 'c 1',
-    withTaskId: true, offset: 'bytime', startTime: '2024-05-01T00:00:00Z', timeout: '6000',
+    groupWithTaskId: true, clientIdWithTaskId: false, offset: 'bytime', startTime: '2024-05-01T00:00:00Z', timeout: '6000',
     fetchMaxWait: '250', batchSize: '500', batchTimeout: '200', commitInterval: '1000', charEncoding: 'GBK',
     healthWindow: '30', busyThreshold: '80', maxErrors: '5',
     extra: [['session.timeout.ms', '45000']],
@@ -67,6 +67,21 @@ test('every source field survives build then parse', () => {
   assert.match(text, /timeout=6s/);
   assert.match(text, /busy_threshold=80%25/);
   assert.deepEqual(dsn.parseFrom(text), s);
+});
+
+test('each id has its own task id switch; both on is taosX with_task_id', () => {
+  const s = dsn.emptySource();
+  Object.assign(s, { brokers: [{ host: 'h', port: '1' }], topics: 't', group: 'g', clientId: 'c' });
+  s.clientIdWithTaskId = true;
+  assert.match(dsn.buildFrom(s), /&client_id_with_task_id=true/);
+  assert.doesNotMatch(dsn.buildFrom(s), /group_with_task_id|&with_task_id/);
+  s.groupWithTaskId = true;
+  assert.match(dsn.buildFrom(s), /&with_task_id=true/);
+  assert.deepEqual(dsn.parseFrom(dsn.buildFrom(s)), s);
+  const taosx = dsn.parseFrom('kafka://h:1?topics=t&with_task_id=1');
+  assert.equal(taosx.groupWithTaskId && taosx.clientIdWithTaskId, true);
+  const one = dsn.parseFrom('kafka://h:1?topics=t&group_with_task_id=true');
+  assert.deepEqual([one.groupWithTaskId, one.clientIdWithTaskId], [true, false]);
 });
 
 test('GSSAPI keys and a taosX offset alias read back', () => {

@@ -66,6 +66,8 @@ static void test_every_key(void) {
         {"id_prefix", "", ""},
         {"with_task_id", "true", "true"},
         {"with_task_id", "false", "false"},
+        {"group_with_task_id", "true", "true"},
+        {"client_id_with_task_id", "yes", "true"},
         {"fallback_offset", "latest", "latest"},
         {"timeout", "5s", "5s"},
         {"timeout", "0", "0"},
@@ -421,7 +423,9 @@ static void test_print_redacts_and_round_trips(void) {
     k2td_kafka_conf_print(&c, &out);
     CHECK_STR(out.data,
               "kafka://h1:9092,h2:9092?topics=a,b&group=g%26x&client_id=c&id_prefix=taosx"
-              "&with_task_id=true&enable_group_instance_id=true&fallback_offset=bytime&start_time=2024-05-01T00:00:00%2B08:00"
+              "&with_task_id=true&group_with_task_id=false&client_id_with_task_id=false"
+              "&enable_group_instance_id=true&fallback_offset=bytime"
+              "&start_time=2024-05-01T00:00:00%2B08:00"
               "&timeout=1h30m&fetch_max_wait_time=100ms&commit_interval=5s&batch_size=10000"
               "&batch_timeout=1s&fetch_min_bytes=1&fetch_max_bytes_per_partition=1048576"
               "&char_encoding=UTF_8&health_check_window_in_second=0&busy_threshold=100%25"

@@ -184,6 +184,9 @@ static void test_errors(void) {
         {"{\"name\":\"n\",\"from\":\"kafka://h:9092?topics=t&with_task_id=true\"," TO
          ",\"parser\":" PARSER "}",
          "task.from: key `with_task_id` is true but the task has no id"},
+        {"{\"name\":\"n\",\"from\":\"kafka://h:9092?topics=t&client_id_with_task_id=true\"," TO
+         ",\"parser\":" PARSER "}",
+         "task.from: key `client_id_with_task_id` is true but the task has no id"},
         {"{\"name\":\"n\"," FROM "," TO ",\"parser\":\"parser.json\"}",
          "task.parser: must be an object or \"@path/to/parser.json\", not a string"},
         {"{\"name\":\"n\"," FROM "," TO ",\"parser\":[]}",

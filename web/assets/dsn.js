@@ -64,7 +64,8 @@ export function msToDuration(ms) {
 }
 
 // Returns the group or client id k2td generates: prefix, then the task id
-// when withTaskId, then text; "" when text is empty (the id is unset).
+// when withTaskId (that id's switch), then text; "" when text is empty (the
+// id is unset).
 export function generatedId(prefix, withTaskId, taskId, text) {
   if (!text) return '';
   return `${prefix}${withTaskId ? taskId : ''}${text}`;
@@ -80,7 +81,8 @@ export const SOURCE_DEFAULTS = Object.freeze({
 export function emptySource() {
   return {
     brokers: [{ host: '', port: '9092' }],
-    topics: '', group: '', clientId: '', withTaskId: false, idPrefix: null,
+    topics: '', group: '', clientId: '', groupWithTaskId: false, clientIdWithTaskId: false,
+    idPrefix: null,
     offset: 'earliest', startTime: '', timeout: '0', fetchMaxWait: '100',
     batchSize: '', batchTimeout: '', commitInterval: '', charEncoding: 'UTF_8',
     healthWindow: '', busyThreshold: '', maxErrors: '',
@@ -108,7 +110,10 @@ export function buildFrom(s) {
   if (s.group.trim()) add('group', s.group.trim());
   if (s.clientId.trim()) add('client_id', s.clientId.trim());
   if (s.idPrefix !== null) add('id_prefix', s.idPrefix);
-  if (s.withTaskId) add('with_task_id', 'true');
+  // one switch per id; both on is taosX's with_task_id
+  if (s.groupWithTaskId && s.clientIdWithTaskId) add('with_task_id', 'true');
+  else if (s.groupWithTaskId) add('group_with_task_id', 'true');
+  else if (s.clientIdWithTaskId) add('client_id_with_task_id', 'true');
   add('fallback_offset', s.offset);
   if (s.offset === 'bytime' && s.startTime) add('start_time', s.startTime);
   const dur = (k, v) => { if (String(v).trim() !== '') add(k, msToDuration(v)); };
@@ -169,7 +174,11 @@ export function parseFrom(dsn) {
       case 'group': s.group = v; break;
       case 'client_id': s.clientId = v; break;
       case 'id_prefix': s.idPrefix = v; break;
-      case 'with_task_id': s.withTaskId = /^(true|yes|on|1)$/i.test(v); break;
+      case 'with_task_id':
+        if (isTrue(v)) s.groupWithTaskId = s.clientIdWithTaskId = true;
+        break;
+      case 'group_with_task_id': s.groupWithTaskId ||= isTrue(v); break;
+      case 'client_id_with_task_id': s.clientIdWithTaskId ||= isTrue(v); break;
       case 'fallback_offset': s.offset = normalOffset(v); break;
       case 'start_time': s.startTime = v; s.offset = 'bytime'; break;
       case 'timeout': s.timeout = ms(v); break;
@@ -199,6 +208,11 @@ export function parseFrom(dsn) {
   s.sasl.enabled = protocol.startsWith('sasl');
   s.ssl.enabled = protocol === 'ssl' || protocol === 'sasl_ssl';
   return s;
+}
+
+// Returns whether a DSN boolean is true (as k2td reads them).
+function isTrue(v) {
+  return /^(true|yes|on|1)$/i.test(v);
 }
 
 // Returns k2td's canonical name of a fallback_offset value (taosX's aliases

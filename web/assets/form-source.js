@@ -210,16 +210,17 @@ export function sslSection(ctx) {
   return section(4, 'SSL', null, [field('Enable SSL', toggle(ssl, 'enabled', '', render)), body], { id: 'sec-ssl' });
 }
 
-// Returns a text box with a "with task id" switch and the id it gives.
-function idControl(ctx, key, label) {
+// Returns a text box with its own "with task id" switch (the state key
+// switchKey) and the id it gives.
+function idControl(ctx, key, switchKey, label) {
   const s = ctx.state.source;
   const out = h('code', { class: 'generated' });
   const show = () => {
-    const id = generatedId(s.idPrefix ?? 'taosx', s.withTaskId, ctx.taskId ?? '<id>', s[key].trim());
+    const id = generatedId(s.idPrefix ?? 'taosx', s[switchKey], ctx.taskId ?? '<id>', s[key].trim());
     replace(out, id || h('span', { class: 'muted' }, key === 'clientId' ? 'librdkafka default' : 'not set'));
   };
-  const sw = toggle(s, 'withTaskId', 'with task id', () => ctx.emit('ids'));
-  ctx.on('ids', () => { sw.querySelector('input').checked = s.withTaskId; show(); });
+  const sw = toggle(s, switchKey, 'with task id', show);
+  sw.querySelector('input').setAttribute('aria-label', `${label}: with task id`);
   show();
   return h('div', { class: 'id-control' },
     h('div', { class: 'inline' }, textInput(s, key, { placeholder: 'e.g. foo', 'aria-label': label }, show), sw),
@@ -271,8 +272,8 @@ export function collectionSection(ctx) {
       { path: 'from.timeout', hint: 'Stop the task when no message arrives for this long; 0 waits forever.' }),
     field('Topics', textInput(s, 'topics', { placeholder: 'tp1,tp2' }), { path: 'from.topics', required: true,
       hint: 'Comma-separated; each topic must exist.' }),
-    field('Client ID', idControl(ctx, 'clientId', 'Client ID'), { path: 'from.client_id' }),
-    field('Consumer group ID', idControl(ctx, 'group', 'Consumer group ID'), { path: 'from.group',
+    field('Client ID', idControl(ctx, 'clientId', 'clientIdWithTaskId', 'Client ID'), { path: 'from.client_id' }),
+    field('Consumer group ID', idControl(ctx, 'group', 'groupWithTaskId', 'Consumer group ID'), { path: 'from.group',
       hint: 'The id is taosx + [task id] + your text. k2td has one "with task id" setting for both ids. '
         + 'Tasks with the same group share the partitions.' }),
     field('Offset', selectInput(s, 'offset', [['earliest', 'Earliest'], ['latest', 'Latest'], ['bytime', 'ByTime']],
