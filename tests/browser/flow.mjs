@@ -157,6 +157,7 @@ async function fillForm(page) {
   await page.waitForFunction(() => document.querySelector('textarea[aria-label="Message body"]').value.trim() !== '');
   const lines = (await body.inputValue()).split('\n').filter((l) => l.trim());
   assert.equal(lines.length, expect.messages, `samples retrieved: ${lines.length}`);
+  retrievedSamples = lines;
   await page.getByRole('button', { name: 'Preview parsing' }).click();
   await previewDone(page, 'parse');
   const parsed = await tableRows(page, '[data-preview="parse"]');
@@ -237,6 +238,9 @@ async function signIn(page) {
   await page.getByRole('heading', { name: 'Data sources' }).waitFor();
 }
 
+// The sample messages the form retrieved from the server (fillForm).
+let retrievedSamples = [];
+
 // The task flow: a data source made through the form, run, stopped, edited.
 async function taskFlow(page) {
   await signIn(page);
@@ -285,7 +289,10 @@ async function taskFlow(page) {
   assert.equal(await page.getByLabel('TDengine password', { exact: true }).inputValue(), '******');
   await page.locator(`select[aria-label="Target database"] option[value="${env('K2TD_DB')}"]`)
     .waitFor({ state: 'attached' });
-  // the task's group has read every message: the sample is typed
+  // the samples were saved with the task
+  const kept = (await page.getByLabel('Message body', { exact: true }).inputValue())
+    .split('\n').filter((l) => l.trim());
+  assert.deepEqual(kept, retrievedSamples, 'the samples of the saved task');
   await page.getByLabel('Message body', { exact: true })
     .fill('{"id": 7, "ts": 1764000000000, "message": "m7-x7", "v": 70}');
   await page.getByRole('button', { name: 'Preview parsing' }).click();

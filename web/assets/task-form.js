@@ -185,7 +185,9 @@ export async function showTaskForm(root, id = null) {
   // Shows message beside the field path names (or in the banner) and
   // scrolls there.
   function showError(path, message) {
-    const el = path ? elementFor(path, message) : null;
+    // a task saved with its samples is Explorer's wrapper {"parser", "input"}
+    const formPath = path && path.replace(/^parser\.parser(?=\.|$)/, 'parser');
+    const el = formPath ? elementFor(formPath, message) : null;
     replace(banner, notice('error', h('strong', {}, 'Not saved. '), message));
     if (!el) return;
     setFieldError(el, message);
@@ -225,7 +227,11 @@ export async function showTaskForm(root, id = null) {
     }
     let def;
     try {
-      def = { name: state.name.trim(), from: ctx.fromDsn(), to: ctx.toDsn(), parser: parserOrShow(true).parser };
+      const parser = parserOrShow(true).parser;
+      const samples = ctx.samples();
+      // the samples travel with the task (Explorer's wrapper), so Edit shows them again
+      def = { name: state.name.trim(), from: ctx.fromDsn(), to: ctx.toDsn(),
+        parser: samples.length ? { parser, input: samples.map((value) => ({ value })) } : parser };
     } catch (e) {
       replace(banner, notice('error', h('strong', {}, 'Not saved. '), e.message));
       return;
