@@ -317,6 +317,8 @@ k2td_row_verdict_t k2td_row_policy_settle(k2td_row_policy_t *rp, const k2td_map_
     case K2TD_ACT_TRUNCATE_AND_ARCHIVE:
     case K2TD_ACT_RETRY:
     case K2TD_ACT_ADD_FIELD:
+    case K2TD_ACT_LEAVE_BLANK: /* a repair that could not make a name */
+    case K2TD_ACT_REPLACE:
         v = row_policy_archive_or(rp, origin, NULL, reason, errstr, errstr_size);
         if (v == K2TD_ROW_ARCHIVED)
             k2td_log_warn("archived a row of %s [%d] offset %lld: %s (policy %s)", origin->topic,

@@ -247,9 +247,10 @@ static int mapper_table(k2td_mapper_t *m, const k2td_rowset_t *rs, size_t row,
                         k2td_map_outcome_t *o, char *errstr, size_t errstr_size) {
     const k2td_policy_t *var = m->policy ? &m->policy->variable_not_exist_in_table_name_template
                                          : NULL;
-    const char *missing = !var || var->action == K2TD_ACT_SKIP ? NULL
-                          : var->action == K2TD_ACT_REPLACE   ? var->replace_to
-                                                              : "";
+    /* only a non-empty replacement names the row: an empty placeholder never
+     * makes a name (write_policy.h) */
+    const char *missing =
+        var && var->action == K2TD_ACT_REPLACE && var->replace_to[0] ? var->replace_to : NULL;
     char err[256];
     size_t nmissing = 0;
     k2td_buf_reset(&m->table);

@@ -115,14 +115,19 @@ int k2td_template_expand_or(k2td_template_t *t, const k2td_rowset_t *rs, size_t 
         }
         tmpl_var_t *var = &t->vars[part->var];
         const k2td_field_t *f = k2td_rowset_find(rs, row, var->name, var->len, &var->hint);
-        if ((!f || f->v.type == K2TD_VAL_NULL) && missing) {
+        const char *absent = !f                              ? "missing"
+                             : f->v.type == K2TD_VAL_NULL    ? "NULL"
+                             : f->v.type == K2TD_VAL_STRING && f->v.len == 0 ? "empty"
+                                                              : NULL;
+        if (absent && missing) {
             k2td_buf_puts(out, missing);
             ++*nmissing;
             continue;
         }
-        if (!f || f->v.type == K2TD_VAL_NULL) {
+        if (absent) {
             k2td_buf_truncate(out, mark);
-            k2td_errstr_set(errstr, errstr_size, "template variable `%s` is missing", var->name);
+            k2td_errstr_set(errstr, errstr_size, "template variable `%s` is %s", var->name,
+                            absent);
             return -1;
         }
         char tmp[32];

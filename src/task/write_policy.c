@@ -105,7 +105,7 @@ static const key_spec_t global_keys[] = {
     ROW_POLICY(table_name_length_overflow, ROW_ACTS | TRUNC_ACTS),
     ROW_POLICY(table_name_contains_illegal_char, ROW_ACTS | ACT(REPLACE)),
     ROW_POLICY(variable_not_exist_in_table_name_template,
-               ACT(SKIP) | ACT(LEAVE_BLANK) | ACT(REPLACE)),
+               ACT(ARCHIVE) | ACT(SKIP) | ACT(LEAVE_BLANK) | ACT(REPLACE)),
     ROW_POLICY(field_name_not_found, ROW_ACTS | ACT(ADD_FIELD) | ACT(IGNORE)),
     ROW_POLICY(field_name_length_overflow, ROW_ACTS),
     ROW_POLICY(field_length_overflow, ROW_ACTS | TRUNC_ACTS),
@@ -156,7 +156,7 @@ void k2td_write_policy_defaults(k2td_write_policy_t *p) {
     policy_set(&p->primary_key_null, K2TD_ACT_ARCHIVE, NULL);
     policy_set(&p->table_name_length_overflow, K2TD_ACT_ARCHIVE, NULL);
     policy_set(&p->table_name_contains_illegal_char, K2TD_ACT_REPLACE, "_");
-    policy_set(&p->variable_not_exist_in_table_name_template, K2TD_ACT_REPLACE, "");
+    policy_set(&p->variable_not_exist_in_table_name_template, K2TD_ACT_ARCHIVE, NULL);
     policy_set(&p->field_name_not_found, K2TD_ACT_IGNORE, NULL);
     policy_set(&p->field_name_length_overflow, K2TD_ACT_ARCHIVE, NULL);
     policy_set(&p->field_length_overflow, K2TD_ACT_ARCHIVE, NULL);

@@ -35,12 +35,16 @@
  *       {"replace_to": "<s>"}.  Default {"replace_to": "_"} (taosX's design;
  *       Explorer's form shows ""): "a.b" becomes "a_b", which keeps names of
  *       different devices apart where "" could merge "a.b" and "ab".
- *   variable_not_exist_in_table_name_template: skip, leave_blank,
- *       {"replace_to": "<s>"}.  Default {"replace_to": ""}, which behaves as
- *       leave_blank ("t_{x}" becomes "t_"). taosX's design says "NULL" and
- *       Explorer ""; k2td follows Explorer, what users of the form see, and
- *       because a literal "NULL" makes a table name look like data that was
- *       never there. A name that ends up empty is an ingesting_error.
+ *   variable_not_exist_in_table_name_template: archive, skip, leave_blank,
+ *       {"replace_to": "<s>"}.  Default archive (taosX's design says
+ *       {"replace_to": "NULL"}, Explorer ""). A variable is missing when the
+ *       row lacks the field, or its value is NULL or the empty string. k2td
+ *       never builds a subtable name from an empty placeholder: with
+ *       "t_{id}" every row without an id would land in one table `t_`, which
+ *       hides the fault and mixes devices. So leave_blank and a replace_to of
+ *       "" are accepted (a taosX parser JSON loads unchanged) and archive the
+ *       row like archive does; a non-empty replace_to ("unknown") names it.
+ *       A name that ends up empty is an ingesting_error.
  *   field_name_not_found: archive, skip, break, add_field, ignore.
  *       Default ignore (k2td's own value, accepted in JSON too; taosX's
  *       default is add_field). The policy applies to a parsed field that is

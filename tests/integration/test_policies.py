@@ -7,6 +7,8 @@ import base64
 import json
 import os
 
+import pytest
+
 import meters
 from helpers import wait_until
 
@@ -85,6 +87,35 @@ def test_templated_supertable_and_a_list_of_models(kafka, make_topic, produce, s
     # `wind` has no supertable: table_not_exist (retry, then archive)
     lines = archive_lines(k2td.workdir, "meters")
     assert [(l["offset"], "wind" in l["reason"]) for l in lines] == [(2, True)]
+
+
+@pytest.mark.parametrize("policy,named", [
+    (None, None),                    # the default: archive
+    ({"replace_to": ""}, None),      # taosX's JSON: loads, and still builds no `d_`
+    ("leave_blank", None),
+    ({"replace_to": "unknown"}, "d_unknown"),
+])
+def test_no_subtable_name_from_an_empty_placeholder(policy, named, kafka, make_topic, produce,
+                                                     standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    base = meters.BASE_MS
+    produce(topic, [meters.message(0),
+                    json.dumps({"ts": base + 1, "voltage": 1}),              # no id
+                    json.dumps({"id": None, "ts": base + 2, "voltage": 2}),  # NULL
+                    json.dumps({"id": "", "ts": base + 3, "voltage": 3})])   # empty
+    policies = {} if policy is None else {"variable_not_exist_in_table_name_template": policy}
+    run = k2td.run(json_policy_task(kafka, standin, topic, k2td, **policies), timeout=90)
+    assert run.returncode == 0, run.stderr()
+    tables = standin.sql("SELECT tbname, voltage FROM kdb.meters ORDER BY ts")["data"]
+    if named:
+        assert tables == [["d_0", 200], [named, 1], [named, 2], [named, 3]]
+        return
+    assert tables == [["d_0", 200]]
+    reasons = {l["offset"]: l["reason"] for l in archive_lines(k2td.workdir, "meters")}
+    assert reasons == {1: "subtable name: template variable `id` is missing",
+                       2: "subtable name: template variable `id` is NULL",
+                       3: "subtable name: template variable `id` is empty"}, reasons
 
 
 def test_default_policies_archive_bad_rows_and_keep_the_good(kafka, make_topic, produce,

@@ -158,6 +158,18 @@ static void test_policies(void) {
          K2TD_FAULT_NAME_VAR},
         {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"x\"}}",
          "{\"ts\":1764000000000}", K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1},
+        /* no name from an empty placeholder: a missing, NULL or empty id is a
+         * fault whatever the policy, unless a replacement names the row */
+        {"{}", "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{}", "{\"id\":null,\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{}", "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{\"variable_not_exist_in_table_name_template\":\"leave_blank\"}",
+         "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"\"}}",
+         "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"x\"}}",
+         "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NONE,
+         "(1764000000000,NULL,NULL,NULL)", 1},
         {"{}", "{\"id\":1,\"ts\":1764000000000,\"location\":\"0123456789012345678901234\"}",
          K2TD_FAULT_VALUE_LONG},
         {"{\"field_length_overflow\":\"truncate_and_archive\"}",

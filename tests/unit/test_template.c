@@ -47,29 +47,33 @@ static void make_rows(k2td_rowset_t *rs) {
     add_int(rs, "id", 8, "8");
     k2td_rowset_begin_row(rs, 1);
     add_str(rs, "location", "LA");
+    add_str(rs, "empty", "");
 }
 
 static void test_expand(void) {
     static const struct {
         const char *tmpl;
         size_t row;
-        const char *want; /* NULL: the expansion fails */
+        const char *want; /* else the expansion fails with this reason */
+        const char *why;
     } cases[] = {
-        {"t_{id}", 0, "t_7"},
-        {"t_{id}", 1, "t_8"},
-        {"d_${groupid}_{location}", 0, "d_3_SF"},
-        {"d_${groupid}_{location}", 1, "d_-12_北京"},
-        {"{location}", 2, "LA"},
-        {"{ok}-{f}", 0, "true-1.50"},
-        {"meters", 0, "meters"},
-        {"meters", 2, "meters"},
-        {"{id}{id}${id}", 0, "777"},
-        {"$x$_{id}$", 0, "$x$_7$"},
-        {"${location}", 1, "北京"},
-        {"t_{id}", 2, NULL},
-        {"t_{n}", 0, NULL},
-        {"t_{ID}", 0, NULL},
-        {"t_{ id}", 0, NULL},
+        {"t_{id}", 0, "t_7", NULL},
+        {"t_{id}", 1, "t_8", NULL},
+        {"d_${groupid}_{location}", 0, "d_3_SF", NULL},
+        {"d_${groupid}_{location}", 1, "d_-12_北京", NULL},
+        {"{location}", 2, "LA", NULL},
+        {"{ok}-{f}", 0, "true-1.50", NULL},
+        {"meters", 0, "meters", NULL},
+        {"meters", 2, "meters", NULL},
+        {"{id}{id}${id}", 0, "777", NULL},
+        {"$x$_{id}$", 0, "$x$_7$", NULL},
+        {"${location}", 1, "北京", NULL},
+        {"t_{id}", 2, NULL, "template variable `id` is missing"},
+        {"t_{n}", 0, NULL, "template variable `n` is NULL"},
+        {"t_{ID}", 0, NULL, "template variable `ID` is missing"},
+        {"t_{ id}", 0, NULL, "template variable ` id` is missing"},
+        /* a name is never built from an empty placeholder */
+        {"t_{empty}", 2, NULL, "template variable `empty` is empty"},
     };
     k2td_rowset_t rs;
     make_rows(&rs);
@@ -87,7 +91,7 @@ static void test_expand(void) {
         } else {
             CHECK_INT(rc, -1);
             CHECK_STR(b.data, "x:");
-            CHECK(strstr(err, "is missing") != NULL);
+            CHECK_STR(err, cases[i].why);
         }
         k2td_buf_free(&b);
         k2td_template_free(t);

@@ -68,7 +68,8 @@ static const policy_case_t policies[] = {
     {"table_name_contains_illegal_char", AT(table_name_contains_illegal_char),
      "archive, skip, break", 1, "", "replace_to"},
     {"variable_not_exist_in_table_name_template",
-     AT(variable_not_exist_in_table_name_template), "skip, leave_blank", 1, "", "replace_to"},
+     AT(variable_not_exist_in_table_name_template), "archive, skip, leave_blank", 1, "",
+     "archive"},
     {"field_name_not_found", AT(field_name_not_found), "archive, skip, break, add_field, ignore",
      0, "", "ignore"},
     {"field_name_length_overflow", AT(field_name_length_overflow), "archive, skip, break", 0, "",
@@ -176,7 +177,7 @@ static void test_policy_defaults_and_null(void) {
             CHECK_STR(k2td_policy_action_name(policy_at(&p, policies[i].offset)->action),
                       policies[i].dflt);
         CHECK_STR(p.table_name_contains_illegal_char.replace_to, "_");
-        CHECK_STR(p.variable_not_exist_in_table_name_template.replace_to, "");
+        CHECK(p.variable_not_exist_in_table_name_template.replace_to == NULL);
         CHECK(p.primary_timestamp_null.replace_to == NULL);
         CHECK_INT(p.field_length_extend, 0);
         CHECK_STR(p.archive.location, "archived");

@@ -17,7 +17,7 @@ const POLICIES = [
   ['primary_key_null', 'Composite key NULL', ['archive', 'skip', 'break'], 'archive'],
   ['table_name_length_overflow', 'Table name too long', ['archive', 'skip', 'break', 'truncate', 'truncate_and_archive'], 'archive'],
   ['table_name_contains_illegal_char', 'Illegal character in table name', ['archive', 'skip', 'break', 'replace_to'], 'replace_to', '_'],
-  ['variable_not_exist_in_table_name_template', 'Name template variable missing', ['skip', 'leave_blank', 'replace_to'], 'replace_to', ''],
+  ['variable_not_exist_in_table_name_template', 'Name template variable missing', ['archive', 'skip', 'leave_blank', 'replace_to'], 'archive'],
   ['field_name_not_found', 'Column does not exist', ['archive', 'skip', 'break', 'add_field', 'ignore'], 'ignore'],
   ['field_name_length_overflow', 'Column name too long', ['archive', 'skip', 'break'], 'archive'],
   ['field_length_overflow', 'Value too long for its column', ['archive', 'skip', 'break', 'truncate', 'truncate_and_archive'], 'archive'],
