@@ -248,8 +248,20 @@ async function taskFlow(page) {
 
   await fillForm(page);
 
+  step('submit waits for a confirmation while the preview writes no row');
+  const template = page.locator('[data-path="parser.model.name"] input');
+  await template.fill('t_{nosuch}');
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  const warning = page.locator('.form-banner .notice-warn');
+  await warning.waitFor();
+  assert.match(await warning.textContent(),
+    /writes no row \(subtable name: template variable `nosuch` is missing\)/);
+  await page.getByRole('button', { name: 'Submit anyway', exact: true }).waitFor();
+  await shot(page, 'submit-writes-nothing');
+  await template.fill(expect.template);
+
   step('submit');
-  await page.getByRole('button', { name: 'Submit' }).click();
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
   const row = page.locator('tr[data-task-id]', { has: page.getByRole('link', { name: taskName, exact: true }) });
   await row.waitFor();
   assert.equal((await row.locator('[data-k="state"]').textContent()).trim(), 'created');

@@ -182,6 +182,31 @@ export async function showTaskForm(root, id = null) {
 
   const banner = h('div', { class: 'form-banner', 'aria-live': 'assertive' });
 
+  // Returns why the task would write no row of its samples (the preview
+  // mapped none: every one refused, dropped or unparsable), or null when it
+  // writes some, has no samples, or the preview cannot run (that is for the
+  // service to say when the task starts).
+  async function writesNothing(parser, samples) {
+    if (!samples.length) return null;
+    let doc;
+    try {
+      doc = await post('/api/preview', ctx.draft({ to: ctx.toDsn(), from: ctx.fromDsn(), parser, samples }));
+    } catch (e) {
+      if (e instanceof ApiError) return null;
+      throw e;
+    }
+    const mapped = doc.mapped || [];
+    if (mapped.some((m) => !m.error)) return null;
+    const dropped = (doc.stages || []).flatMap((s) => s.dropped || []);
+    const why = (mapped.find((m) => m.error) || {}).error
+      || (dropped[0] || {}).reason
+      || ((doc.messages || []).find((m) => m.error) || {}).error
+      || 'no row is left';
+    return `The preview of the ${samples.length} sample message${samples.length === 1 ? '' : 's'} writes no row`
+      + ` (${why}): every message like them would be archived or dropped, not written.`;
+  }
+  let confirmedNothing = false;
+
   // Shows message beside the field path names (or in the banner) and
   // scrolls there.
   function showError(path, message) {
@@ -237,6 +262,16 @@ export async function showTaskForm(root, id = null) {
       return;
     }
     if (state.options) def.options = state.options;
+    if (!confirmedNothing) {
+      const nothing = await writesNothing(def.parser.parser || def.parser, ctx.samples());
+      if (nothing) {
+        const anyway = h('button', { type: 'button', class: 'btn' }, task ? 'Save anyway' : 'Submit anyway');
+        anyway.addEventListener('click', () => { confirmedNothing = true; submit.click(); });
+        replace(banner, notice('warn', h('strong', {}, 'Not saved yet. '), nothing, ' ', anyway));
+        return;
+      }
+    }
+    confirmedNothing = false;
     try {
       const saved = task ? await put(`/api/tasks/${task.id}`, def) : await post('/api/tasks', def);
       toast(task ? `Saved ${saved.name}` : `Created ${saved.name}`, 'ok');
