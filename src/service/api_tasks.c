@@ -132,6 +132,52 @@ static cJSON *task_idle_health(const char *state) {
     return strcmp(state, "failed") == 0 ? cJSON_CreateString("Fatal") : cJSON_CreateNull();
 }
 
+/* Adds "last_error" to t: the failure that ended rec's last run, else, when
+ * its current or last run (counters run) archived rows and wrote none, that
+ * with the count and the newest row error (its origin and reason), else
+ * null. */
+static void task_last_error(k2td_api_call_t *c, const k2td_task_rec_t *rec,
+                            const k2td_metrics_t *run, cJSON *t) {
+    char when[32];
+    if (rec->last_error) {
+        cJSON *e = cJSON_AddObjectToObject(t, "last_error");
+        k2td_clock_rfc3339(rec->last_error_ms, when);
+        cJSON_AddStringToObject(e, "time", when);
+        cJSON_AddStringToObject(e, "message", rec->last_error);
+        return;
+    }
+    uint64_t archived = run->v[K2TD_M_ARCHIVED];
+    if (run->v[K2TD_M_WRITTEN] != 0 || archived == 0) {
+        cJSON_AddNullToObject(t, "last_error");
+        return;
+    }
+    char err[256];
+    cJSON *newest = k2td_task_store_events_json(c->svc->store, rec->id, 1, 1, err, sizeof(err));
+    const cJSON *ev = cJSON_GetArrayItem(newest, 0);
+    const cJSON *time = cJSON_GetObjectItemCaseSensitive(ev, "time");
+    const cJSON *topic = cJSON_GetObjectItemCaseSensitive(ev, "topic");
+    const cJSON *part = cJSON_GetObjectItemCaseSensitive(ev, "partition");
+    const cJSON *offset = cJSON_GetObjectItemCaseSensitive(ev, "offset");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ev, "message");
+    k2td_buf_t b = K2TD_BUF_INIT;
+    k2td_buf_printf(&b, "no row written: all %llu rows of the run were archived",
+                    (unsigned long long)archived);
+    if (cJSON_IsString(topic) && cJSON_IsNumber(part) && cJSON_IsNumber(offset) &&
+        cJSON_IsString(msg))
+        k2td_buf_printf(&b, "; the newest, %s [%d] offset %.0f: %s", topic->valuestring,
+                        part->valueint, offset->valuedouble, msg->valuestring);
+    cJSON *e = cJSON_AddObjectToObject(t, "last_error");
+    if (cJSON_IsString(time)) {
+        cJSON_AddStringToObject(e, "time", time->valuestring);
+    } else {
+        k2td_clock_rfc3339(k2td_clock_wall_ms(), when);
+        cJSON_AddStringToObject(e, "time", when);
+    }
+    cJSON_AddStringToObject(e, "message", b.data);
+    k2td_buf_free(&b);
+    cJSON_Delete(newest);
+}
+
 /* Returns the TASK object for rec, or NULL after answering 500. */
 static cJSON *task_json(k2td_api_call_t *c, const k2td_task_rec_t *rec) {
     cJSON *t = cJSON_Parse(rec->def);
@@ -156,14 +202,6 @@ static cJSON *task_json(k2td_api_call_t *c, const k2td_task_rec_t *rec) {
     cJSON_AddStringToObject(t, "created_at", when);
     k2td_clock_rfc3339(rec->updated_ms, when);
     cJSON_AddStringToObject(t, "updated_at", when);
-    if (rec->last_error) {
-        cJSON *e = cJSON_AddObjectToObject(t, "last_error");
-        k2td_clock_rfc3339(rec->last_error_ms, when);
-        cJSON_AddStringToObject(e, "time", when);
-        cJSON_AddStringToObject(e, "message", rec->last_error);
-    } else {
-        cJSON_AddNullToObject(t, "last_error");
-    }
     k2td_metrics_t run, total;
     int64_t start_ms;
     char err[512];
@@ -172,6 +210,7 @@ static cJSON *task_json(k2td_api_call_t *c, const k2td_task_rec_t *rec) {
         k2td_api_internal(c, err);
         return NULL;
     }
+    task_last_error(c, rec, &run, t);
     cJSON_AddNumberToObject(t, "written_rows", (double)total.v[K2TD_M_WRITTEN]);
     cJSON_AddNumberToObject(t, "rate", running ? live.rate : 0);
     return t;

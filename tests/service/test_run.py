@@ -3,6 +3,7 @@ stand-in: rows land, status and metrics show it, stop commits, errors name
 their message, and a service restart (clean or kill -9) resumes the task
 without losing a message."""
 
+import json
 import os
 
 import helpers
@@ -127,6 +128,25 @@ def test_bad_messages_are_errors_naming_their_offset(serve, kafka, make_topic, p
         # the row error policy archives under the service's data directory
         archive = os.path.join(serve.data_dir, "tasks", str(task_id), "archived")
         assert os.listdir(archive), archive
+
+
+def test_a_task_that_archives_every_row_says_so_as_its_last_error(serve, kafka, make_topic,
+                                                                  produce, standin):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    # no `id`, so no subtable name: every row is archived
+    produce(topic, [json.dumps({"ts": meters.BASE_MS + i, "voltage": i}) for i in range(3)])
+    task_id = make_task(serve, kafka, standin, topic, timeout="2s")
+    serve.call("POST", f"/api/tasks/{task_id}/start")
+    helpers.wait_until(lambda: serve.call("GET", f"/api/tasks/{task_id}").json()["state"]
+                       == "finished", 120, "the task to finish")
+    for answer in (serve.call("GET", f"/api/tasks/{task_id}").json(),
+                   serve.call("GET", "/api/tasks").json()["tasks"][0]):
+        message = answer["last_error"]["message"]
+        assert message.startswith("no row written: all 3 rows of the run were archived; "
+                                  f"the newest, {topic} [0] offset 2: "), message
+        assert "template variable `id` is missing" in message, message
+    assert meters.count(standin) == 0
 
 
 def test_a_task_with_a_timeout_finishes(serve, kafka, make_topic, produce, standin):
