@@ -248,6 +248,11 @@ static void print_preview(const cJSON *doc) {
         printf("  %s\n", b.data ? b.data : "");
         k2td_buf_free(&b);
     }
+    const cJSON *warnings = cJSON_GetObjectItem(doc, "warnings");
+    if (cJSON_GetArraySize(warnings)) puts("\nwarnings:");
+    for (const cJSON *w = warnings ? warnings->child : NULL; w; w = w->next)
+        printf("  %s: %s\n", cJSON_GetObjectItem(w, "path")->valuestring,
+               cJSON_GetObjectItem(w, "message")->valuestring);
 }
 
 /* Reads the samples named by path ("-" = stdin) into text. Returns 0 or -1

@@ -26,7 +26,11 @@
  *                "tags": [...]}
  *               | {"message": 3, "error": "column `v` (VARCHAR(4)): ..."}],
  *    "subtables": ["t_2", ...],
- *    "sql": ["INSERT INTO ...", ...]}
+ *    "sql": ["INSERT INTO ...", ...],
+ *    "warnings": [{"path": "parser.mutate[1].filter[0]",
+ *                  "message": "field `idd` is in none of the sample rows that
+ *                              reach it (did you mean `id`?)"}]}
+ *                 (names no sample row carries: preview_lint.h)
  *
  *   ROW   = {"message": <index of the sample>, "fields": [FIELD, ...]}
  *   FIELD = {"name": "id", "type": "int", "value": "2"}   (type one of null,

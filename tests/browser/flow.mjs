@@ -251,6 +251,10 @@ async function taskFlow(page) {
   step('submit waits for a confirmation while the preview writes no row');
   const template = page.locator('[data-path="parser.model.name"] input');
   await template.fill('t_{nosuch}');
+  await page.locator('#sec-mapping').getByRole('button', { name: 'Preview' }).click();
+  await previewDone(page, 'mapping');
+  assert.match(await page.locator('[data-preview="mapping"] ul.warnings').textContent(),
+    /placeholder `nosuch` is in none of the sample rows/);
   await page.getByRole('button', { name: 'Submit', exact: true }).click();
   const warning = page.locator('.form-banner .notice-warn');
   await warning.waitFor();

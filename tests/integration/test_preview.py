@@ -102,6 +102,35 @@ def test_text_output_has_every_stage(standin, k2td_bin, tmp_path):
         assert part in out, out
 
 
+def test_names_no_sample_row_has_are_warnings(standin, k2td_bin, tmp_path):
+    seed_target(standin)
+    task = seed_task(standin)
+    task["parser"] = {
+        "parse": {"value": {"json": ""}},
+        "mutate": [{"filter": ["idd != 1"]},
+                   {"map": {"message_0": {"expr": "mesage + \"!\""},
+                            "ts": {"value": 1700000000000}}}],
+        "model": {"name": "t_{idd}", "using": "seed"},
+    }
+    lines = [json.dumps({"id": i, "message": "a-b"}) for i in range(3)]
+    run = preview(k2td_bin, tmp_path, task, lines, "--json")
+    assert run.returncode == 0, run.stderr
+    warnings = {w["path"]: w["message"] for w in json.loads(run.stdout)["warnings"]}
+    assert warnings == {
+        "parser.mutate[0].filter[0]":
+            "field `idd` is in none of the sample rows that reach it (did you mean `id`?)",
+        "parser.mutate[1].map.message_0":
+            "field `mesage` is in none of the sample rows that reach it (did you mean `message`?)",
+        "parser.model.name":
+            "placeholder `idd` is in none of the sample rows that reach it (did you mean `id`?)",
+    }, warnings
+    text = preview(k2td_bin, tmp_path, task, lines)
+    assert "warnings:\n  parser.mutate[0].filter[0]: field `idd`" in text.stdout, text.stdout
+    # the seed task's names are all there: no warning
+    run = preview(k2td_bin, tmp_path, seed_task(standin), lines, "--json")
+    assert json.loads(run.stdout)["warnings"] == []
+
+
 def test_malformed_line_is_reported_and_the_rest_previewed(standin, k2td_bin, tmp_path):
     seed_target(standin)
     lines = [json.dumps({"id": 2, "message": "x-y"}), "{not json",

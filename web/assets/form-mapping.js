@@ -6,7 +6,7 @@
 import { post } from './api.js';
 import { field, section, selectInput, setOptions, textInput } from './fields.js';
 import { defaultRule, setStableColumns } from './parser-json.js';
-import { mappedTable, rowsAfter, sqlBlock } from './preview.js';
+import { mappedTable, rowsAfter, sqlBlock, warningsList } from './preview.js';
 import { busy, h, notice, replace, setFieldError, table, toast } from './ui.js';
 import { previewButton, showPreview } from './form-payload.js';
 
@@ -206,7 +206,9 @@ export function mappingSection(ctx) {
   const box = h('div', { class: 'preview-box', hidden: true, 'data-preview': 'mapping' });
   const preview = previewButton('Preview', () => showPreview(ctx, box, (doc) => {
     lastDoc = doc;
+    const m = doc.owners.findIndex((o) => o.part === 'map');
     return h('div', { class: 'preview-body' },
+      warningsList(doc, ['parser.model', ...(m < 0 ? [] : [`parser.mutate[${m}].`])]),
       h('h4', {}, `Mapped rows (${(doc.mapped || []).length})`), mappedTable(doc, explain),
       h('h4', {}, 'Subtables'), h('p', { class: 'mono' }, (doc.subtables || []).join(', ') || '—'),
       h('h4', {}, 'SQL'), sqlBlock(doc.sql));

@@ -5,7 +5,7 @@
 // data-path "extract:<i>" or "filter:<i>" that server errors are mapped to.
 import { field, numberInput, section, selectInput, textArea, textInput } from './fields.js';
 import { newExtract } from './parser-json.js';
-import { droppedTable, stagesView } from './preview.js';
+import { droppedTable, stagesView, warningsList } from './preview.js';
 import { h, replace } from './ui.js';
 import { previewButton, showPreview } from './form-payload.js';
 
@@ -82,7 +82,8 @@ export function filterSection(ctx) {
     const k = doc.owners.findIndex((o) => o.part === 'filter');
     if (k < 0) return h('p', { class: 'muted' }, 'No filter rule.');
     const kept = doc.stages[k] ? doc.stages[k].rows.length : 0;
-    return h('div', {}, stagesView(doc, [k], 'Every row was filtered out.'),
+    return h('div', {}, warningsList(doc, [`parser.mutate[${k}].`]),
+      stagesView(doc, [k], 'Every row was filtered out.'),
       droppedTable([doc.stages[k]]) ? null : h('p', { class: 'muted' }, `No row dropped; ${kept} kept.`));
   }));
   const add = h('button', { type: 'button', class: 'btn link', onclick: () => { rules.push(''); render(); } }, '+ Add');

@@ -27,6 +27,14 @@ export function rowsTable(rows, empty = 'No rows.') {
   return table(cols, rows, empty);
 }
 
+// Returns the preview's warnings (names no sample row has) whose path starts
+// with one of prefixes, as a list; null when there is none.
+export function warningsList(doc, prefixes) {
+  const ws = (doc.warnings || []).filter((w) => prefixes.some((p) => w.path.startsWith(p)));
+  if (!ws.length) return null;
+  return h('ul', { class: 'problems warnings' }, ws.map((w) => h('li', {}, w.message)));
+}
+
 // Returns a list of the samples that did not parse (nothing when all did).
 export function messageErrors(doc) {
   const bad = (doc.messages || []).filter((m) => m.error);
