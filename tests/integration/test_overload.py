@@ -17,6 +17,10 @@ from test_policies import archive_lines, with_options
 
 DEVICES = 100
 MIB = 1024 * 1024
+# The idle timeout of these runs: after writing megabytes of messages (slowly,
+# in the sanitizer build) the partition's end can stay unknown a few seconds,
+# until a fetch answers again; meters.task's 3 s would end the run unfinished.
+IDLE = "6s"
 
 
 def drain_sampled(k2td, task, timeout):
@@ -50,7 +54,7 @@ def test_a_backlog_twice_the_prefetch_queue_drains_under_the_memory_bound(
     total = 500_000
     for lo in range(0, total, 100_000):
         produce(topic, [meters.message(i, DEVICES) for i in range(lo, lo + 100_000)])
-    run, peak = drain_sampled(k2td, meters.task(kafka, standin, [topic]), 900)
+    run, peak = drain_sampled(k2td, meters.task(kafka, standin, [topic], timeout=IDLE), 900)
     assert run.returncode == 0, run.stderr()
     assert f"consumed {total} messages, wrote {total} rows" in run.stderr()
     assert meters.count(standin, timeout=120) == total
@@ -88,7 +92,8 @@ def test_1_mb_and_10_mb_messages(kafka, make_topic, standin, k2td):
             producer.produce(topic, m, partition=p)
             producer.poll(0)
     assert producer.flush(60) == 0
-    task = with_options(meters.task(kafka, standin, [topic]), data_dir=str(k2td.workdir))
+    task = with_options(meters.task(kafka, standin, [topic], timeout=IDLE),
+                        data_dir=str(k2td.workdir))
     run, peak = drain_sampled(k2td, task, 600)
     err = run.stderr()
     assert run.returncode == 0, err
@@ -117,7 +122,7 @@ def test_a_burst_of_1_mb_messages_is_written_in_bounded_batches(kafka, make_topi
                     for i in range(total)])
     # a small prefetch queue, so that what the batch holds decides the peak;
     # a batch that is not full waits 5 s for more
-    task = meters.task(kafka, standin, [topic], batch_timeout="5s",
+    task = meters.task(kafka, standin, [topic], timeout=IDLE, batch_timeout="5s",
                        **{"queued.max.messages.kbytes": "8192"})
     run, peak = drain_sampled(k2td, task, 300)
     assert run.returncode == 0, run.stderr()
