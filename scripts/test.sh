@@ -8,7 +8,8 @@
 #      with the sanitizer build of k2td and then with the release build
 #   5. service API tests: `k2td serve` over HTTP with the broker and the
 #      stand-in (pytest), with the sanitizer build and then the release build
-#   (the long scenarios, marked `heavy`: a million messages, a broker stopped
+#   (the long scenarios, marked `heavy`: hundreds of thousands of messages
+#   with repeated kills, a broker stopped
 #   and started again, run with the release build only; longer versions of
 #   scenarios, marked `soak`, are separate commands: docs/reliability.md)
 #   6. browser tests: the web page in headless Chromium, with the release build
@@ -50,10 +51,12 @@ K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovide
 
 stage "service API tests with the sanitizer build of k2td"
 K2TD_BIN=$repo/build-asan/k2td ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 -m "not heavy" tests/service
+    .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
+    -m "not heavy and not soak" tests/service
 
 stage "service API tests with the release build"
-K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 tests/service
+K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 \
+    -m "not soak" tests/service
 
 stage "browser tests"
 K2TD_BIN=$repo/build/k2td .cache/venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 tests/browser

@@ -12,6 +12,7 @@
 #include "../source/kafka_source.h"
 #include "broker_wait.h"
 #include "engine_watch.h"
+#include "preview.h"
 #include "row_policy.h"
 #include "runtime.h"
 
@@ -22,6 +23,8 @@
  * still queues, not those handed over). 10,000 canonical messages of 130
  * bytes stay far below it; 10 MB messages make batches of two. */
 #define ENGINE_BATCH_MAX_BYTES (16u << 20)
+/* how many of the first batch's messages the run's name check reads */
+#define ENGINE_LINT_SAMPLES 10
 /* how often "still waiting for partitions" is logged */
 #define ENGINE_WAIT_LOG_MS 10000
 
@@ -49,6 +52,7 @@ struct k2td_engine {
     size_t row_state_cap;
     int broke;                  /* a row policy said break: fatal[] says why */
     int gave_up;                /* waiting for the archive was cut short: drop the batch */
+    int linted;                 /* the first batch's names were checked (engine_lint) */
     char fatal[512];
 
     k2td_engine_stats_t stats;
@@ -505,10 +509,40 @@ static void engine_count_policies(k2td_engine_t *e) {
     e->stats.altered_columns = ps->altered_columns;
 }
 
+/* Logs, once per run, the warnings of the preview's name check
+ * (preview_lint.h) on the first messages: a filter on a misspelt field keeps
+ * or drops every row alike, a misspelt placeholder archives every row. The
+ * check reads no TDengine; a task whose parsing part cannot be built has
+ * already failed to start, so its error here is only logged at debug. */
+static void engine_lint(k2td_engine_t *e) {
+    k2td_preview_sample_t samples[ENGINE_LINT_SAMPLES];
+    size_t n = e->nmsgs < ENGINE_LINT_SAMPLES ? e->nmsgs : ENGINE_LINT_SAMPLES;
+    for (size_t i = 0; i < n; i++) {
+        const rd_kafka_message_t *m = e->msgs[i];
+        samples[i] = (k2td_preview_sample_t){m->payload, m->len, engine_topic(m), m->partition,
+                                             m->offset};
+    }
+    char err[256];
+    cJSON *warnings = k2td_preview_warnings(e->task, samples, n, err, sizeof(err));
+    if (!warnings) k2td_log_debug("the name check of the first messages failed: %s", err);
+    const cJSON *w;
+    cJSON_ArrayForEach(w, warnings) {
+        const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "path"));
+        const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "message"));
+        k2td_log_warn("task `%s`: %s: %s (checked on the first %zu message(s))", e->task->name,
+                      path ? path : "parser", msg ? msg : "", n);
+    }
+    cJSON_Delete(warnings);
+}
+
 /* Maps and writes the open batch, then stores its offsets. Returns 0, or -1
  * on a fatal error (errstr set; nothing stored). */
 static int engine_flush(k2td_engine_t *e, char *errstr, size_t errstr_size) {
     if (!e->nmsgs) return 0;
+    if (!e->linted) {
+        e->linted = 1;
+        engine_lint(e);
+    }
     int64_t now_ms = k2td_runtime_refresh(&e->rt);
     int32_t tz = e->task->options.timezone_offset_s;
     char err[512];

@@ -325,14 +325,19 @@ static void preview_target(const preview_t *p, int modeled, cJSON *doc) {
     cJSON_AddStringToObject(target, "precision", k2td_precision_name(p->rt.db.precision));
 }
 
-k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
-                                  size_t nsamples, cJSON **out, char *errstr, size_t errstr_size) {
+/* Builds the preview document of task on samples into *out; with
+ * map = 0 the task's model is not mapped (TDengine is not contacted): the
+ * document has parsing, the stages, the routes and the warnings. Returns
+ * K2TD_ENGINE_OK, or the runtime's failure with *out NULL and errstr set. */
+static k2td_engine_rc_t preview_build(const k2td_task_t *task, const k2td_preview_sample_t *samples,
+                                      size_t nsamples, int map, cJSON **out, char *errstr,
+                                      size_t errstr_size) {
     preview_t p;
     memset(&p, 0, sizeof(p));
     p.task = task;
     *out = NULL;
     /* a draft parser without a model shows parsing and mutate only */
-    int modeled = task->parser.nroutes > 0;
+    int routed = task->parser.nroutes > 0, modeled = map && routed;
     const k2td_rest_opts_t ro = {.timeout_ms = 10000};
     k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, &ro, errstr, errstr_size)
                                   : k2td_runtime_open_parsing(&p.rt, task, errstr, errstr_size);
@@ -350,19 +355,36 @@ k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sa
     cJSON *stages = cJSON_AddArrayToObject(doc, "stages");
     const k2td_rowset_t *shared = parsed;
     preview_pipeline(&p, p.rt.pipeline, task->parser.mutate, -1, now_ms, &shared, stages);
-    if (modeled) {
-        size_t nroutes = k2td_router_count(p.rt.router);
-        const k2td_rowset_t **final = k2td_calloc(nroutes, sizeof(*final));
+    const k2td_rowset_t **final = NULL;
+    if (routed) {
+        final = k2td_calloc(k2td_router_count(p.rt.router), sizeof(*final));
         preview_routes(&p, shared, now_ms, stages, final);
+    }
+    if (modeled) {
         preview_map(&p, final, doc);
-        free(final);
     } else {
         cJSON_AddArrayToObject(doc, "mapped");
         cJSON_AddArrayToObject(doc, "subtables");
         cJSON_AddArrayToObject(doc, "sql");
     }
+    free(final);
     k2td_preview_lint(doc, task);
     preview_close(&p);
     *out = doc;
     return K2TD_ENGINE_OK;
+}
+
+k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
+                                  size_t nsamples, cJSON **out, char *errstr, size_t errstr_size) {
+    return preview_build(task, samples, nsamples, 1, out, errstr, errstr_size);
+}
+
+cJSON *k2td_preview_warnings(const k2td_task_t *task, const k2td_preview_sample_t *samples,
+                             size_t nsamples, char *errstr, size_t errstr_size) {
+    cJSON *doc;
+    if (preview_build(task, samples, nsamples, 0, &doc, errstr, errstr_size) != K2TD_ENGINE_OK)
+        return NULL;
+    cJSON *warnings = cJSON_DetachItemFromObjectCaseSensitive(doc, "warnings");
+    cJSON_Delete(doc);
+    return warnings;
 }

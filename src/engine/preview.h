@@ -77,4 +77,13 @@ typedef struct k2td_preview_sample {
 k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
                                   size_t nsamples, cJSON **out, char *errstr, size_t errstr_size);
 
+/*
+ * Runs samples[0..nsamples) through task's parsing, mutate stages and
+ * routes only - TDengine is not contacted - and returns the "warnings"
+ * array of preview_lint.h (the caller releases it with cJSON_Delete), or
+ * NULL with errstr set when the task's parsing part cannot be built.
+ */
+cJSON *k2td_preview_warnings(const k2td_task_t *task, const k2td_preview_sample_t *samples,
+                             size_t nsamples, char *errstr, size_t errstr_size);
+
 #endif

@@ -78,12 +78,17 @@ static model_slot_t *target_slot(k2td_target_set_t *ts, size_t route, size_t mod
     return NULL;
 }
 
-/* Prefixes errstr with the JSON path of slot's model. */
+/* Prefixes errstr (the mapper's "columns: ...") with the JSON path of
+ * slot's model: "task.parser.model.", "task.parser.rules[1].model." or,
+ * among several models, "task.parser.model[2].". */
 static void target_where(const model_slot_t *s, char *errstr, size_t errstr_size) {
+    const char *path = s->route_conf->path;
+    size_t len = strlen(path);
+    const char *model = len >= 5 && strcmp(path + len - 5, "model") == 0 ? "" : ".model";
     if (s->route_conf->nmodels > 1)
-        k2td_errstr_prefix(errstr, errstr_size, "%s[%zu]: ", s->route_conf->path, s->model);
+        k2td_errstr_prefix(errstr, errstr_size, "%s%s[%zu].", path, model, s->model);
     else
-        k2td_errstr_prefix(errstr, errstr_size, "%s: ", s->route_conf->path);
+        k2td_errstr_prefix(errstr, errstr_size, "%s%s.", path, model);
 }
 
 /* Reads t's supertable `name` and builds its mapper and batch for slot s.

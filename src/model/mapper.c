@@ -40,14 +40,14 @@ static long mapper_targets(const k2td_stable_schema_t *s, const char *const *nam
     for (size_t i = 0; i < n; i++) {
         long idx = k2td_schema_find(s, names[i], want_tag);
         if (idx < 0) {
-            snprintf(errstr, errstr_size, "model.%s: `%s` is not a %s of supertable `%s`.`%s`",
+            snprintf(errstr, errstr_size, "%s: `%s` is not a %s of supertable `%s`.`%s`",
                      want_tag ? "tags" : "columns", names[i], want_tag ? "tag" : "column",
                      s->db, s->stable);
             return -1;
         }
         for (size_t j = 0; j < count; j++) {
             if ((*out)[j].col == (size_t)idx) {
-                snprintf(errstr, errstr_size, "model.%s: `%s` is listed twice",
+                snprintf(errstr, errstr_size, "%s: `%s` is listed twice",
                          want_tag ? "tags" : "columns", names[i]);
                 return -1;
             }
@@ -67,7 +67,7 @@ k2td_mapper_t *k2td_mapper_new(const k2td_stable_schema_t *schema, const k2td_ma
     char err[256];
     m->name = k2td_template_compile(spec->name_template, err, sizeof(err));
     if (!m->name) {
-        snprintf(errstr, errstr_size, "model.name: %s", err);
+        snprintf(errstr, errstr_size, "name: %s", err);
         goto fail;
     }
     long n = mapper_targets(schema, spec->columns, spec->ncolumns, 0, &m->cols, errstr, errstr_size);
@@ -76,7 +76,7 @@ k2td_mapper_t *k2td_mapper_new(const k2td_stable_schema_t *schema, const k2td_ma
     if (m->ncols == 0 || schema->cols[m->cols[0].col].type != K2TD_COL_TIMESTAMP ||
         m->cols[0].col != 0) {
         snprintf(errstr, errstr_size,
-                 "model.columns: the first column must be the primary timestamp `%s`",
+                 "columns: the first column must be the primary timestamp `%s`",
                  schema->ncols ? schema->cols[0].name : "ts");
         goto fail;
     }

@@ -41,3 +41,60 @@ def test_check_passes_and_names_each_failure(kafka, make_topic, standin, k2td):
         assert run.returncode == code, (code, run.stdout(), run.stderr())
         assert "FAIL" in run.stdout() and text in run.stdout(), run.stdout()
         assert "wrong" not in run.stdout() + run.stderr()
+
+
+def _parser(mutate=(), name="d_{id}", **model):
+    return {"parse": {"value": {"json": ""}}, "mutate": list(mutate),
+            "model": {"name": name, "using": "meters", **model}}
+
+
+def test_check_builds_the_mapping_as_a_run_would(kafka, make_topic, standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    cases = [
+        (_parser(columns=["ts", "currnt"]),
+         "task.parser.model.columns: `currnt` is not a column of supertable `kdb`.`meters`"),
+        (_parser(columns=["current", "voltage"]),
+         "task.parser.model.columns: the first column must be the primary timestamp `ts`"),
+    ]
+    for parser, text in cases:
+        run = check(k2td, meters.task(kafka, standin, [topic], parser=parser))
+        assert run.returncode == 2, (run.stdout(), run.stderr())
+        assert f"FAIL  task parser, stages and mapping: {text}" in run.stdout(), run.stdout()
+        # the same refusal ends a run at its start
+        started = k2td.run(meters.task(kafka, standin, [topic], parser=parser), timeout=60)
+        assert started.returncode == 2 and text in started.stderr(), started.stderr()
+
+
+def test_names_the_first_messages_lack_are_warned_by_check_and_run(kafka, make_topic, produce,
+                                                                    standin, k2td):
+    meters.setup_target(standin)
+    topic = make_topic(partitions=1)
+    produce(topic, [meters.message(i) for i in range(20)])
+    misspelt = meters.task(kafka, standin, [topic], parser=_parser(
+        mutate=[{"filter": ["idd != 1"]}], name="d_{idd}"))
+    filter_warning = ("warn  parser.mutate[0].filter[0]: field `idd` is in none of the sample "
+                      "rows that reach it (did you mean `id`?)")
+    name_warning = ("warn  parser.model.name: placeholder `idd` is in none of the sample rows "
+                    "that reach it (did you mean `id`?)")
+    run = check(k2td, misspelt)
+    assert run.returncode == 0, (run.stdout(), run.stderr())
+    assert filter_warning in run.stdout() and name_warning in run.stdout(), run.stdout()
+    good = check(k2td, meters.task(kafka, standin, [topic]))
+    assert good.returncode == 0, good.stdout()
+    assert "ok    names: every name the task reads is in the rows of 10 sample message(s)" in \
+        good.stdout(), good.stdout()
+    assert "warn" not in good.stdout(), good.stdout()
+    # a run logs the same warnings once, on its first messages, and goes on
+    # by its policies (an empty placeholder archives the row)
+    ran = k2td.run(misspelt, timeout=120)
+    assert ran.returncode == 0, ran.stderr()
+    err = ran.stderr()
+    assert err.count("task `meters`: parser.mutate[0].filter[0]: field `idd` is in none of the "
+                     "sample rows that reach it (did you mean `id`?) (checked on the first 10 "
+                     "message(s))") == 1, err
+    assert "task `meters`: parser.model.name: placeholder `idd`" in err, err
+    good_run = k2td.run(meters.task(kafka, standin, [topic], group="good"), timeout=120)
+    assert good_run.returncode == 0, good_run.stderr()
+    assert "summary: task `meters` finished" in good_run.stderr(), good_run.stderr()
+    assert "is in none of the sample rows" not in good_run.stderr(), good_run.stderr()

@@ -12,7 +12,8 @@ import helpers
 import meters
 from test_group import committed_offsets
 
-N = 1_000_000
+N_SOAK = 1_000_000
+N_SHORT = 200_000
 DEVICES = 1000
 PARTITIONS = 8
 KILLS = 10
@@ -25,9 +26,10 @@ def consumed_in_summary(stderr):
     return int(summary[-1].split("consumed ")[1].split(" messages")[0])
 
 
-@pytest.mark.heavy
-def test_ten_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
-                                                       k2td):
+def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2td, N):
+    """Ingests N messages into 8 partitions while `k2td run` is killed with
+    SIGKILL 10 times and restarted; then a run with a timeout finishes it.
+    Checks the committed offsets after every kill and the target at the end."""
     meters.setup_target(standin)
     topic = make_topic(partitions=PARTITIONS)
     # the broker's default session timeout (45 s): a restart that had to wait
@@ -68,6 +70,17 @@ def test_ten_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produc
     assert committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS) == N
     assert meters.count(standin, timeout=300) == N
     assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
+
+
+@pytest.mark.heavy
+def test_ten_kill_9_in_a_row_then_a_run_with_a_timeout(kafka, make_topic, produce, standin,
+                                                       k2td):
+    ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2td, N_SHORT)
+
+
+@pytest.mark.soak
+def test_ten_kill_9_during_1_m_messages(kafka, make_topic, produce, standin, k2td):
+    ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2td, N_SOAK)
 
 
 def crash_then_restart(kafka, make_topic, produce, standin, k2td, timeout, **dsn_keys):

@@ -48,6 +48,7 @@ import helpers  # noqa: E402  (tests/integration/helpers.py)
 
 _ic = helpers.load_conftest("k2td_integration_conftest",
                            os.path.join(INTEGRATION, "conftest.py"))
+pytest_configure = _ic.pytest_configure  # the markers `heavy` and `soak`
 kafka = _ic.kafka
 own_kafka = _ic.own_kafka
 make_topic = _ic.make_topic

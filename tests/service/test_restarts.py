@@ -13,14 +13,16 @@ import meters
 from test_group import committed_offsets
 from test_run import make_task, status, wait_status
 
-N = 1_000_000
+N_SOAK = 1_000_000
+N_SHORT = 250_000
 DEVICES = 1000
 PARTITIONS = 4
 
 
-@pytest.mark.heavy
-def test_five_kill_9_of_the_service_then_the_task_finishes(serve, kafka, make_topic, produce,
-                                                           standin):
+def five_kills_then_the_task_finishes(serve, kafka, make_topic, produce, standin, N):
+    """Ingests N messages into 4 partitions through a task of `serve` while the
+    service is killed with SIGKILL 5 times and restarted; the task resumes by
+    itself and finishes. Checks its last run's counts and the target."""
     meters.setup_target(standin)
     topic = make_topic(partitions=PARTITIONS)
     produce(topic, [meters.message(i, DEVICES) for i in range(N)],
@@ -54,6 +56,18 @@ def test_five_kill_9_of_the_service_then_the_task_finishes(serve, kafka, make_to
     assert meters.count(standin, timeout=300) == N
     assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
     assert "every assigned partition read to its end: the task is finished" in serve.log()
+
+
+@pytest.mark.heavy
+def test_five_kill_9_of_the_service_then_the_task_finishes(serve, kafka, make_topic, produce,
+                                                           standin):
+    five_kills_then_the_task_finishes(serve, kafka, make_topic, produce, standin, N_SHORT)
+
+
+@pytest.mark.soak
+def test_five_kill_9_of_the_service_during_1_m_messages(serve, kafka, make_topic, produce,
+                                                        standin):
+    five_kills_then_the_task_finishes(serve, kafka, make_topic, produce, standin, N_SOAK)
 
 
 def test_a_task_waiting_for_partitions_is_not_shown_ready(serve, kafka, make_topic, produce,

@@ -116,11 +116,12 @@ static void test_configuration_errors(void) {
         k2td_mapper_spec_t spec;
         const char *reason;
     } cases[] = {
-        {{"d_{id}", bad_col, 2, NULL, 0}, "model.columns: `nope` is not a column"},
-        {{"d_{id}", no_ts, 1, NULL, 0}, "first column must be the primary timestamp"},
-        {{"d_{id}", twice, 3, NULL, 0}, "listed twice"},
-        {{"d_{id}", NULL, 0, bad_tag, 1}, "model.tags: `voltage` is not a tag"},
-        {{"d_{id", NULL, 0, NULL, 0}, "model.name"},
+        {{"d_{id}", bad_col, 2, NULL, 0, NULL}, "columns: `nope` is not a column"},
+        {{"d_{id}", no_ts, 1, NULL, 0, NULL}, "columns: the first column must be the primary "
+                                              "timestamp"},
+        {{"d_{id}", twice, 3, NULL, 0, NULL}, "columns: `voltage` is listed twice"},
+        {{"d_{id}", NULL, 0, bad_tag, 1, NULL}, "tags: `voltage` is not a tag"},
+        {{"d_{id", NULL, 0, NULL, 0, NULL}, "name: placeholder opened at offset 2"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fixture_t f;
@@ -146,43 +147,43 @@ static void test_policies(void) {
         unsigned repairs;
         int archive_too;
     } cases[] = {
-        {"{}", "{\"id\":1,\"voltage\":1}", K2TD_FAULT_TS_NULL},
+        {"{}", "{\"id\":1,\"voltage\":1}", K2TD_FAULT_TS_NULL, NULL, 0, 0},
         {"{\"primary_timestamp_null\":\"use_current_time\"}", "{\"id\":1,\"voltage\":1}",
-         K2TD_FAULT_NONE, "(1764000000000,NULL,1,NULL)", 1},
-        {"{}", "{\"id\":1,\"ts\":5}", K2TD_FAULT_TS_RANGE},
+         K2TD_FAULT_NONE, "(1764000000000,NULL,1,NULL)", 1, 0},
+        {"{}", "{\"id\":1,\"ts\":5}", K2TD_FAULT_TS_RANGE, NULL, 0, 0},
         {"{}", "{\"id\":\"a.b\",\"ts\":1764000000000}", K2TD_FAULT_NONE,
-         "(1764000000000,NULL,NULL,NULL)", 1}, /* replace_to "_" by default */
+         "(1764000000000,NULL,NULL,NULL)", 1, 0}, /* replace_to "_" by default */
         {"{\"table_name_contains_illegal_char\":\"skip\"}",
-         "{\"id\":\"a.b\",\"ts\":1764000000000}", K2TD_FAULT_NAME_CHAR},
+         "{\"id\":\"a.b\",\"ts\":1764000000000}", K2TD_FAULT_NAME_CHAR, NULL, 0, 0},
         {"{\"variable_not_exist_in_table_name_template\":\"skip\"}", "{\"ts\":1764000000000}",
-         K2TD_FAULT_NAME_VAR},
+         K2TD_FAULT_NAME_VAR, NULL, 0, 0},
         {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"x\"}}",
-         "{\"ts\":1764000000000}", K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1},
+         "{\"ts\":1764000000000}", K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1, 0},
         /* no name from an empty placeholder: a missing, NULL or empty id is a
          * fault whatever the policy, unless a replacement names the row */
-        {"{}", "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
-        {"{}", "{\"id\":null,\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
-        {"{}", "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+        {"{}", "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR, NULL, 0, 0},
+        {"{}", "{\"id\":null,\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR, NULL, 0, 0},
+        {"{}", "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR, NULL, 0, 0},
         {"{\"variable_not_exist_in_table_name_template\":\"leave_blank\"}",
-         "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+         "{\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR, NULL, 0, 0},
         {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"\"}}",
-         "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR},
+         "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NAME_VAR, NULL, 0, 0},
         {"{\"variable_not_exist_in_table_name_template\":{\"replace_to\":\"x\"}}",
          "{\"id\":\"\",\"ts\":1764000000000}", K2TD_FAULT_NONE,
-         "(1764000000000,NULL,NULL,NULL)", 1},
+         "(1764000000000,NULL,NULL,NULL)", 1, 0},
         {"{}", "{\"id\":1,\"ts\":1764000000000,\"location\":\"0123456789012345678901234\"}",
-         K2TD_FAULT_VALUE_LONG},
+         K2TD_FAULT_VALUE_LONG, NULL, 0, 0},
         {"{\"field_length_overflow\":\"truncate_and_archive\"}",
          "{\"id\":1,\"ts\":1764000000000,\"location\":\"0123456789012345678901234\"}",
          K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 1, 1},
-        {"{}", "{\"id\":1,\"ts\":1764000000000,\"voltage\":\"x\"}", K2TD_FAULT_DATA},
+        {"{}", "{\"id\":1,\"ts\":1764000000000,\"voltage\":\"x\"}", K2TD_FAULT_DATA, NULL, 0, 0},
         {"{}", "{\"id\":1,\"ts\":1764000000000,\"extra\":1}", K2TD_FAULT_NONE,
-         "(1764000000000,NULL,NULL,NULL)", 0}, /* ignore: the field is left out */
+         "(1764000000000,NULL,NULL,NULL)", 0, 0}, /* ignore: the field is left out */
         {"{\"field_name_not_found\":\"add_field\"}",
-         "{\"id\":1,\"ts\":1764000000000,\"extra\":1}", K2TD_FAULT_FIELD_UNKNOWN},
+         "{\"id\":1,\"ts\":1764000000000,\"extra\":1}", K2TD_FAULT_FIELD_UNKNOWN, NULL, 0, 0},
         {"{\"field_name_not_found\":\"archive\"}",
          "{\"id\":1,\"ts\":1764000000000,\"voltage\":null,\"extra\":null}",
-         K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 0}, /* a NULL needs no column */
+         K2TD_FAULT_NONE, "(1764000000000,NULL,NULL,NULL)", 0, 0}, /* a NULL needs no column */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char err[512];
