@@ -370,6 +370,23 @@ static int64_t source_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Writes why the brokers refused s's login (its cause) in plain words to
+ * out: a mechanism the broker does not offer is named with what it offers;
+ * a SCRAM login of a librdkafka older than 2.6.1 gets the Kafka 4 hint. */
+static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size) {
+    static const char offers[] = "broker's supported mechanisms: ";
+    const char *list = strstr(s->cause, offers);
+    const char *mechanism = k2td_kafka_conf_mechanism(s->conf);
+    if (list && mechanism) {
+        list += sizeof(offers) - 1;
+        snprintf(out, size, "SASL mechanism %s is not enabled on the broker, which offers: %.*s",
+                 mechanism, (int)strcspn(list, " ("), list);
+        return;
+    }
+    int hint = k2td_kafka_scram_at_risk(s->conf);
+    snprintf(out, size, "%s%s%s", s->cause, hint ? "; " : "", hint ? K2TD_KAFKA_SCRAM_HINT : "");
+}
+
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
                              void *ctx, char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
@@ -387,12 +404,12 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
     if (err) {
         char kinit[600];
         k2td_kinit_describe(s->kinit, s->conf, kinit, sizeof(kinit));
-        if (s->cause_is_login)
-            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s%s%s",
-                     s->conf->brokers, kinit, s->cause,
-                     k2td_kafka_scram_at_risk(s->conf) ? "; " : "",
-                     k2td_kafka_scram_at_risk(s->conf) ? K2TD_KAFKA_SCRAM_HINT : "");
-        else
+        char why[sizeof(s->cause) + sizeof(K2TD_KAFKA_SCRAM_HINT) + 2];
+        if (s->cause_is_login) {
+            source_refusal(s, why, sizeof(why));
+            snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s",
+                     s->conf->brokers, kinit, why);
+        } else
             snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s%s",
                      s->conf->brokers, timeout_ms, kinit,
                      s->cause[0] ? s->cause : rd_kafka_err2str(err));

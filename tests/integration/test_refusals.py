@@ -27,6 +27,7 @@ CASES = {
     "scram-wrong-password": (3, "invalid credentials"),
     "scram-at-kafka4": (3, "confluentinc/librdkafka#4895"),
     "sasl-ssl-wrong-password": (3, "Invalid username or password"),
+    "mechanism-not-enabled": (3, "SCRAM-SHA-512 is not enabled on the broker, which offers: PLAIN"),
     "mtls-no-client-certificate": (3, "alert bad certificate"),
     "mtls-untrusted-client-certificate": (3, "alert certificate unknown"),
     "mtls-wrong-key-password": (2, "a wrong key password, ca_password"),
@@ -38,7 +39,7 @@ CASES = {
 }
 # Cases at the main (Kafka 4) broker's listeners, which a broker given
 # through K2TD_BOOTSTRAP does not have.
-AT_KAFKA4 = {"scram-at-kafka4", "sasl-ssl-wrong-password", "mtls-no-client-certificate",
+AT_KAFKA4 = {"scram-at-kafka4", "sasl-ssl-wrong-password", "mechanism-not-enabled", "mtls-no-client-certificate",
              "mtls-untrusted-client-certificate", "mtls-wrong-key-password",
              "host-name-mismatch", "host-name-unverified"}
 WRONG_PASSWORD = "Wrong-Pa55word"
@@ -120,6 +121,10 @@ def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
             "sasl-ssl-wrong-password": at(kafka, kafka.sasl_ssl(), sasl_mechanism="PLAIN",
                                           sasl_username=user, sasl_password=WRONG_PASSWORD,
                                           ca=f"@{ca}"),
+            # its SASL_SSL listener offers PLAIN only
+            "mechanism-not-enabled": at(kafka, kafka.sasl_ssl(), sasl_mechanism="SCRAM-SHA-512",
+                                        sasl_username=user, sasl_password=WRONG_PASSWORD,
+                                        ca=f"@{ca}"),
             "mtls-no-client-certificate": at(kafka, mtls, ca=f"@{ca}"),
             "mtls-untrusted-client-certificate": at(kafka, mtls, ca=f"@{ca}",
                                                     cert=f"@{rogue_cert}",
