@@ -9,6 +9,7 @@
 #include "../common/clock.h"
 #include "../common/utf8.h"
 #include "../model/convert.h"
+#include "preview_existing.h"
 #include "preview_lint.h"
 #include "row_policy.h"
 #include "runtime.h"
@@ -362,6 +363,7 @@ k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sa
         cJSON_AddArrayToObject(doc, "sql");
     }
     k2td_preview_lint(doc, task);
+    k2td_preview_existing(doc, task, p.rt.rest, p.rt.db.db);
     preview_close(&p);
     *out = doc;
     return K2TD_ENGINE_OK;
