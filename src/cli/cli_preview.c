@@ -248,10 +248,6 @@ static void print_preview(const cJSON *doc) {
         printf("  %s\n", b.data ? b.data : "");
         k2td_buf_free(&b);
     }
-    const cJSON *existing = cJSON_GetObjectItem(doc, "existing");
-    if (cJSON_GetArraySize(existing)) puts("\nexisting subtables:");
-    for (const cJSON *x = existing ? existing->child : NULL; x; x = x->next)
-        printf("  %s\n", cJSON_GetObjectItem(x, "message")->valuestring);
     const cJSON *warnings = cJSON_GetObjectItem(doc, "warnings");
     if (cJSON_GetArraySize(warnings)) puts("\nwarnings:");
     for (const cJSON *w = warnings ? warnings->child : NULL; w; w = w->next)

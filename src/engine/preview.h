@@ -35,7 +35,8 @@
  *                  "message": "field `idd` is in none of the sample rows that
  *                              reach it (did you mean `id`?)"}]}
  *                 (names no sample row carries: preview_lint.h; each
- *                  "existing" entry again, at its model's "name" path)
+ *                  "existing" entry again, at its model's "name" path, which
+ *                  is how `k2td preview` and the web page show them)
  *
  *   ROW   = {"message": <index of the sample>, "fields": [FIELD, ...]}
  *   FIELD = {"name": "id", "type": "int", "value": "2"}   (type one of null,
