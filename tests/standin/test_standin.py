@@ -265,6 +265,8 @@ INFO_SCHEMA_SETUP = [
     "create table kdb.t1 using kdb.alls tags (1700000000123, 1.1, 0.1, 18446744073709551615, -5, true, "
     "'\\x00ff', 'a\\\\b\\'c\"', 'é中')",
     "create table kdb.t2 using kdb.alls tags (NULL, 3.4e38, 1e300, 0, 0, false, '', '', '')",
+    'create stable kdb.js2 (ts timestamp, v int) tags (j json)',
+    'create table kdb.j2 using kdb.js2 tags (\'{"b":1,"a":2,"c":3, "aa": "x"}\')',
     'create stable kdb.geo (ts timestamp, v int) tags (g geometry(512))',
     "create table kdb.g1 using kdb.geo tags ('POINT(1e10 0.1234567)')",
     "create table kdb.g2 using kdb.geo tags ('POLYGON((0 0, 1 0, 1 1, 0 0), (0.1 0.1, 0.2 0.1, 0.2 0.2, 0.1 0.1))')",
@@ -299,6 +301,8 @@ INFO_SCHEMA_CASES = [
       ['g3', 'MULTIPOINT (1.000000 2.000000, 3.000000 4.000000)'],
       ['g4', 'MULTIPOLYGON (((0.000000 0.000000, 1.000000 0.000000, 1.000000 1.000000, 0.000000 0.000000)), '
              '((2.000000 2.000000, 3.000000 2.000000, 3.000000 3.000000, 2.000000 2.000000)))']]),
+    ("select tag_value from information_schema.ins_tags where db_name='kdb' and table_name = 'j2'",
+     [['{"a":2,"aa":"x","b":1,"c":3}']]),
     ("select * from information_schema.ins_tags where db_name='kdb' and table_name in ('a1', 'e1')",
      [['a1', 'kdb', 'allt', 't_json', 'JSON(16382)', '{"k":"v"}'], ['e1', 'kdb', 'es', 't', 'VARCHAR(32)', 'x']]),
 ]
