@@ -146,8 +146,9 @@ static void existing_skipped(existing_t *e, const char *why) {
 /*
  * Runs "<select> WHERE db_name='<db>' [AND stable_name='<stable>'] AND
  * <column> IN (<names>)" with the names of e->w[from..to) (only those that
- * exist under stable, when stable is given). Returns 0 with *a filled (the
- * caller clears it), or -1 after noting why the check stops.
+ * exist under stable, when stable is given). Returns 0 with *a filled, or
+ * -1 with *a holding no rows after noting why the check stops; the caller
+ * clears *a either way.
  */
 static int existing_ask(existing_t *e, const char *select, const char *stable,
                         const char *column, size_t from, size_t to, k2td_rest_answer_t *a) {
@@ -171,6 +172,7 @@ static int existing_ask(existing_t *e, const char *select, const char *stable,
     k2td_rest_class_t cls = k2td_rest_exec(e->rest, sql.data, sql.len, a, why, sizeof(why));
     k2td_buf_free(&sql);
     if (cls == K2TD_REST_OK) return 0;
+    k2td_rest_answer_clear(a);
     existing_skipped(e, why);
     return -1;
 }
@@ -187,11 +189,8 @@ static const char *existing_cell(const cJSON *row, int i) {
  * check stops. */
 static int existing_tables(existing_t *e, size_t from, size_t to) {
     k2td_rest_answer_t a = {0};
-    if (existing_ask(e, "SELECT table_name, stable_name FROM information_schema.ins_tables", NULL,
-                     "table_name", from, to, &a) != 0) {
-        k2td_rest_answer_clear(&a);
-        return -1;
-    }
+    int rc = existing_ask(e, "SELECT table_name, stable_name FROM information_schema.ins_tables",
+                          NULL, "table_name", from, to, &a);
     const cJSON *row;
     cJSON_ArrayForEach(row, a.data) {
         const char *name = existing_cell(row, 0), *stable = existing_cell(row, 1);
@@ -203,9 +202,10 @@ static int existing_tables(existing_t *e, size_t from, size_t to) {
             existing_taken(e, w, stable, 0);
     }
     k2td_rest_answer_clear(&a);
-    int rc = existing_ask(e, "SELECT stable_name FROM information_schema.ins_stables", NULL,
-                          "stable_name", from, to, &a);
-    cJSON_ArrayForEach(row, rc == 0 ? a.data : NULL) {
+    if (rc != 0) return -1;
+    rc = existing_ask(e, "SELECT stable_name FROM information_schema.ins_stables", NULL,
+                      "stable_name", from, to, &a);
+    cJSON_ArrayForEach(row, a.data) {
         const char *name = existing_cell(row, 0);
         wanted_t *w = name ? existing_find(e, from, to, name) : NULL;
         if (w) existing_taken(e, w, NULL, 1);
@@ -333,7 +333,7 @@ static int existing_tags(existing_t *e, size_t from, size_t to) {
                                  "information_schema.ins_tags",
                               stable, "table_name", from, to, &a);
         const cJSON *row;
-        cJSON_ArrayForEach(row, rc == 0 ? a.data : NULL) {
+        cJSON_ArrayForEach(row, a.data) {
             const char *name = existing_cell(row, 0), *tag = existing_cell(row, 1);
             wanted_t *w = name ? existing_find(e, from, to, name) : NULL;
             if (w && tag) existing_compare(e, w, tag, existing_cell(row, 2));
