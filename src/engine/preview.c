@@ -9,6 +9,7 @@
 #include "../common/clock.h"
 #include "../common/utf8.h"
 #include "../model/convert.h"
+#include "preview_existing.h"
 #include "preview_lint.h"
 #include "row_policy.h"
 #include "runtime.h"
@@ -369,6 +370,7 @@ static k2td_engine_rc_t preview_build(const k2td_task_t *task, const k2td_previe
     }
     free(final);
     k2td_preview_lint(doc, task);
+    k2td_preview_existing(doc, task, p.rt.rest, p.rt.db.db);
     preview_close(&p);
     *out = doc;
     return K2TD_ENGINE_OK;

@@ -27,10 +27,16 @@
  *               | {"message": 3, "error": "column `v` (VARCHAR(4)): ..."}],
  *    "subtables": ["t_2", ...],
  *    "sql": ["INSERT INTO ...", ...],
+ *    "existing": [{"subtable": "t_2", "stable": "other",
+ *                  "preview_stable": "meters", "message": "..."}, ...],
+ *                 (subtables that already exist elsewhere or with other
+ *                  tags: preview_existing.h)
  *    "warnings": [{"path": "parser.mutate[1].filter[0]",
  *                  "message": "field `idd` is in none of the sample rows that
  *                              reach it (did you mean `id`?)"}]}
- *                 (names no sample row carries: preview_lint.h)
+ *                 (names no sample row carries: preview_lint.h; each
+ *                  "existing" entry again, at its model's "name" path, which
+ *                  is how `k2td preview` and the web page show them)
  *
  *   ROW   = {"message": <index of the sample>, "fields": [FIELD, ...]}
  *   FIELD = {"name": "id", "type": "int", "value": "2"}   (type one of null,
@@ -38,8 +44,8 @@
  *
  * A task whose parser has no model (a draft read K2TD_PARSER_MODEL_OPTIONAL,
  * parser_config.h) shows parsing and its shared mutate stages only:
- * "target" is null, "mapped", "subtables" and "sql" are empty, and TDengine
- * is not contacted.
+ * "target" is null, "mapped", "subtables", "sql" and "existing" are empty,
+ * and TDengine is not contacted.
  *
  * Mapped values are the SQL literals that would be sent. In every text a NUL
  * byte and bytes that are not UTF-8 are shown as \xNN.

@@ -111,14 +111,22 @@ static const char *lint_route_path(const k2td_route_conf_t *r) {
     return strncmp(r->path, "task.", 5) == 0 ? r->path + 5 : r->path;
 }
 
-/* Warns about the placeholders of route r's model templates that the final
- * rows (names) lack. */
-static void lint_models(cJSON *warnings, const k2td_route_conf_t *r, const lint_names_t *names) {
-    k2td_buf_t at = K2TD_BUF_INIT;
+void k2td_preview_model_path(const k2td_route_conf_t *r, size_t m, const char *key,
+                             k2td_buf_t *out) {
     /* the top-level model's path ends in "model"; a rule's is the rule */
     const char *route = lint_route_path(r);
     size_t len = strlen(route);
     int at_model = len >= 5 && strcmp(route + len - 5, "model") == 0;
+    k2td_buf_reset(out);
+    k2td_buf_printf(out, "%s%s", route, at_model ? "" : ".model");
+    if (r->nmodels > 1) k2td_buf_printf(out, "[%zu]", m);
+    k2td_buf_printf(out, ".%s", key);
+}
+
+/* Warns about the placeholders of route r's model templates that the final
+ * rows (names) lack. */
+static void lint_models(cJSON *warnings, const k2td_route_conf_t *r, const lint_names_t *names) {
+    k2td_buf_t at = K2TD_BUF_INIT;
     for (size_t m = 0; m < r->nmodels; m++) {
         const char *texts[] = {r->models[m].name, r->models[m].stable};
         const char *keys[] = {"name", "using"};
@@ -126,10 +134,7 @@ static void lint_models(cJSON *warnings, const k2td_route_conf_t *r, const lint_
             char err[256];
             k2td_template_t *t = k2td_template_compile(texts[k], err, sizeof(err));
             if (!t) continue;
-            k2td_buf_reset(&at);
-            k2td_buf_printf(&at, "%s%s", route, at_model ? "" : ".model");
-            if (r->nmodels > 1) k2td_buf_printf(&at, "[%zu]", m);
-            k2td_buf_printf(&at, ".%s", keys[k]);
+            k2td_preview_model_path(r, m, keys[k], &at);
             for (size_t v = 0; v < k2td_template_nvars(t); v++)
                 if (!lint_has(names, k2td_template_var(t, v)))
                     lint_warn(warnings, at.data, k2td_template_var(t, v), names, "placeholder");

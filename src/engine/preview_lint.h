@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "../common/buf.h"
 #include "../task/task_file.h"
 
 /* Adds "warnings": [{"path": "parser.mutate[1].filter[0]", "message": "..."}]
@@ -18,5 +19,10 @@
  * row reaching its stage has, with "did you mean `x`?" when a near name is
  * there. A stage no row reaches gives no warning. */
 void k2td_preview_lint(cJSON *doc, const k2td_task_t *task);
+
+/* Sets out to the JSON path, from the parser on, of key ("name", "using")
+ * of model m of route r: "parser.model.name", "parser.rules[1].model[0].using". */
+void k2td_preview_model_path(const k2td_route_conf_t *r, size_t m, const char *key,
+                             k2td_buf_t *out);
 
 #endif

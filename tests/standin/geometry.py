@@ -1,5 +1,6 @@
 """Well-known text (POINT, LINESTRING, POLYGON and their MULTI forms) to little-endian
-well-known binary, which is how TDengine stores a GEOMETRY value."""
+well-known binary, which is how TDengine stores a GEOMETRY value, and back to the text
+information_schema.ins_tags shows ("POINT (1.000000 2.000000)")."""
 
 import re
 import struct
@@ -126,3 +127,44 @@ def wkt_to_wkb(text):
         return _encode(kind, body)
     except (ValueError, IndexError):
         return None
+
+
+class _WkbReader:
+    """Reads little-endian WKB as _encode writes it."""
+
+    def __init__(self, data):
+        self.data = data
+        self.i = 0
+
+    def unpack(self, fmt):
+        values = struct.unpack_from(fmt, self.data, self.i)
+        self.i += struct.calcsize(fmt)
+        return values
+
+    def points(self):
+        """'x y, x y' of a point count and its coordinates."""
+        n, = self.unpack('<I')
+        return ', '.join('%f %f' % self.unpack('<dd') for _ in range(n))
+
+    def geometry(self):
+        """(kind, body text in parentheses) of the geometry that starts here."""
+        self.unpack('<B')
+        code, = self.unpack('<I')
+        kind = next(k for k, c in _TYPES.items() if c == code)
+        if kind == 'POINT':
+            return kind, '(%f %f)' % self.unpack('<dd')
+        if kind == 'LINESTRING':
+            return kind, '(%s)' % self.points()
+        n, = self.unpack('<I')
+        if kind == 'POLYGON':
+            return kind, '(%s)' % ', '.join('(%s)' % self.points() for _ in range(n))
+        parts = [self.geometry()[1] for _ in range(n)]
+        if kind == 'MULTIPOINT':  # a point's parentheses are left out
+            parts = [p[1:-1] for p in parts]
+        return kind, '(%s)' % ', '.join(parts)
+
+
+def wkb_to_wkt(data):
+    """The WKT text TDengine shows for the WKB bytes _encode wrote."""
+    kind, body = _WkbReader(data).geometry()
+    return '%s %s' % (kind, body)

@@ -2,16 +2,17 @@
 of stored values (timestamps as RFC 3339 text, FLOAT as its shortest 32-bit decimal,
 VARBINARY/GEOMETRY as hex).
 
-Supported: SELECT items FROM db.stb|db.tb [WHERE c op literal [AND ...]] [ORDER BY ...]
-[LIMIT n [OFFSET m]]; items are *, tbname, columns, tags, COUNT(*|col), LAST_ROW(*|col),
-LAST(*|col), FIRST(*|col); SELECT of literals and server_version() & co without FROM;
-information_schema.ins_databases / ins_tables / ins_stables.
+Supported: SELECT items FROM db.stb|db.tb [WHERE c op literal|c IN (literal, ...) [AND ...]]
+[ORDER BY ...] [LIMIT n [OFFSET m]]; items are *, tbname, columns, tags, COUNT(*|col),
+LAST_ROW(*|col), LAST(*|col), FIRST(*|col); SELECT of literals and server_version() & co
+without FROM; information_schema.ins_databases / ins_tables / ins_stables / ins_tags.
 """
 
 import json
 import operator
 
 import errors
+import geometry
 import timestamps
 import values
 from catalog import SYSTEM_DBS
@@ -21,7 +22,7 @@ SERVER_VERSION = '3.3.7.5.alpha'
 TIMEZONE = 'Etc/UTC (UTC, +0000)'
 TBNAME_FIELD = ('tbname', 'VARCHAR', 192)
 _OPS = {'EQ': operator.eq, 'NE': operator.ne, 'LT': operator.lt, 'LE': operator.le,
-        'GT': operator.gt, 'GE': operator.ge}
+        'GT': operator.gt, 'GE': operator.ge, 'IN': lambda v, options: v in options}
 
 
 class QueryResult:
@@ -124,6 +125,33 @@ def _sort_key(v):
     return (v is not None, v if v is not None else 0)
 
 
+def _tag_type(col):
+    """A tag's type as ins_tags shows it: VARCHAR(16), INT, JSON(16382)."""
+    return 'JSON(16382)' if col.type == 'JSON' else col.sql_type()
+
+
+def _tag_text(col, v, prec):
+    """A tag's value as the text ins_tags shows: a FLOAT with 5 decimals, a DOUBLE with 9,
+    VARBINARY as \\x and upper-case hex, GEOMETRY as WKT with 6 decimals, a timestamp as
+    its integer ticks; None for NULL."""
+    if v is None:
+        return None
+    if col.type == 'FLOAT':
+        return '%.5f' % v
+    if col.type == 'DOUBLE':
+        return '%.9f' % v
+    if col.type == 'VARBINARY':
+        return '\\x' + v.hex().upper()
+    if col.type == 'GEOMETRY':
+        return geometry.wkb_to_wkt(v)
+    if col.type in ('TIMESTAMP', 'JSON'):
+        return str(v)
+    v = render(col.type, v, prec)
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    return str(v)
+
+
 def _system_table(catalog, name):
     """An information_schema table as a row source; raises 9731 for unknown names."""
     if name == 'ins_databases':
@@ -137,6 +165,11 @@ def _system_table(catalog, name):
                   ('vgroup_id', 'INT', 4), ('type', 'VARCHAR', 21)]
         rows = [[c.name, d.name, c.stable.name, 2 + c.vgroup, 'CHILD_TABLE']
                 for d in catalog.dbs.values() for c in d.children.values()]
+    elif name == 'ins_tags':
+        fields = [('table_name', 'VARCHAR', 192), ('db_name', 'VARCHAR', 64), ('stable_name', 'VARCHAR', 192),
+                  ('tag_name', 'VARCHAR', 64), ('tag_type', 'VARCHAR', 32), ('tag_value', 'VARCHAR', 16384)]
+        rows = [[c.name, d.name, c.stable.name, t.name, _tag_type(t), _tag_text(t, c.tags.get(t.sqlname), d.precision)]
+                for d in catalog.dbs.values() for c in d.children.values() for t in c.stable.tags]
     elif name == 'ins_stables':
         fields = [('stable_name', 'VARCHAR', 192), ('db_name', 'VARCHAR', 64), ('columns', 'INT', 4),
                   ('tags', 'INT', 4)]
@@ -262,13 +295,18 @@ def run_select(catalog, store, sel, default_db):
             raise errors.table_not_exist()
         table = _system_table(catalog, sel.source.name)
     else:
-        names = [text for col, op, (kind, text) in sel.where if col == 'tbname' and op == 'EQ']
+        names = [lit[1] for col, op, lit in sel.where if col == 'tbname' and op == 'EQ']
         table = _user_table(catalog, store, db_name, sel.source.name, names[:1] or None)
     conds = []
     for col, op, lit in sel.where:
         idx = table.index(col)
         as_text = table.ts is None or idx == 0
-        conds.append((idx, _OPS[op], _literal(table.fields[idx][1], lit, table.prec, as_text)))
+        ftype = table.fields[idx][1]
+        if op == 'IN':
+            value = [_literal(ftype, item, table.prec, as_text) for item in lit]
+        else:
+            value = _literal(ftype, lit, table.prec, as_text)
+        conds.append((idx, _OPS[op], value))
     rows = [r for r in table.rows if _matches(r, conds)] if conds else table.rows
     if any(item.kind == 'func' for item in sel.items):
         table.rows = rows

@@ -467,8 +467,15 @@ class Parser:
         raise self.error(t)
 
     def _predicate(self):
-        """column op literal."""
+        """column op literal, or column IN (literal, ...)."""
         col = self._column_ref()
+        if self.accept('in'):
+            self.expect(LP)
+            items = [self._literal()]
+            while self.accept(COMMA):
+                items.append(self._literal())
+            self.expect(RP)
+            return (col, 'IN', items)
         op = self.advance()
         if op.kind not in COMPARISONS:
             raise self.error(op)

@@ -258,7 +258,8 @@ def convert(col, kind, text, raw=None, is_tag=False):
 
 
 def json_tag(kind, text):
-    """Value of a JSON tag literal: canonical JSON object text, or None (reads back as NULL)."""
+    """Value of a JSON tag literal: canonical JSON object text (keys sorted), or None (reads back
+    as NULL)."""
     if kind == 'null' or text.strip() == '' or text.lower() == 'null':
         return None
     if len(text.encode('utf-8', 'surrogateescape')) > 4095:
@@ -285,7 +286,8 @@ def json_tag(kind, text):
         out[key] = val
     if not out:
         return None
-    return json.dumps(out, ensure_ascii=False, separators=(',', ':'))
+    # TDengine 3.3.7.5 keeps the keys sorted (ins_tags shows {"a":2,"b":1} for '{"b":1,"a":2}')
+    return json.dumps(out, ensure_ascii=False, separators=(',', ':'), sort_keys=True)
 
 
 class _JsonObject(list):

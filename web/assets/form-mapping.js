@@ -208,7 +208,9 @@ export function mappingSection(ctx) {
     lastDoc = doc;
     const m = doc.owners.findIndex((o) => o.part === 'map');
     return h('div', { class: 'preview-body' },
-      warningsList(doc, ['parser.model', ...(m < 0 ? [] : [`parser.mutate[${m}].`])]),
+      // names no row has, subtables that exist elsewhere or with other tags
+      // (parser.model.name), and why that was not checked (to)
+      warningsList(doc, ['parser.model', 'to', ...(m < 0 ? [] : [`parser.mutate[${m}].`])]),
       h('h4', {}, `Mapped rows (${(doc.mapped || []).length})`), mappedTable(doc, explain),
       h('h4', {}, 'Subtables'), h('p', { class: 'mono' }, (doc.subtables || []).join(', ') || '—'),
       h('h4', {}, 'SQL'), sqlBlock(doc.sql));

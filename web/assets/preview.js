@@ -27,8 +27,9 @@ export function rowsTable(rows, empty = 'No rows.') {
   return table(cols, rows, empty);
 }
 
-// Returns the preview's warnings (names no sample row has) whose path starts
-// with one of prefixes, as a list; null when there is none.
+// Returns the preview's warnings (names no sample row has, subtables that
+// already exist under another supertable or with other tags) whose path
+// starts with one of prefixes, as a list; null when there is none.
 export function warningsList(doc, prefixes) {
   const ws = (doc.warnings || []).filter((w) => prefixes.some((p) => w.path.startsWith(p)));
   if (!ws.length) return null;
