@@ -370,7 +370,7 @@ static k2td_engine_rc_t preview_build(const k2td_task_t *task, const k2td_previe
     }
     free(final);
     k2td_preview_lint(doc, task);
-    k2td_preview_existing(doc, task, p.rt.rest, p.rt.db.db);
+    if (modeled) k2td_preview_existing(doc, task, p.rt.rest, p.rt.db.db);
     preview_close(&p);
     *out = doc;
     return K2TD_ENGINE_OK;
