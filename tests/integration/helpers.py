@@ -62,14 +62,17 @@ def load_conftest(name, path):
 
 def wait_until(predicate, timeout, what, interval=0.05):
     """Polls predicate() until it returns a true value and returns that value;
-    raises TimeoutError naming `what` when `timeout` seconds pass first."""
+    raises TimeoutError naming `what` when `timeout` seconds pass first
+    (`what` may be a function returning the text, called only then, to
+    show what a process logged)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+            raise TimeoutError(f"timed out after {timeout}s waiting for "
+                               f"{what() if callable(what) else what}")
         time.sleep(interval)
 
 

@@ -47,7 +47,9 @@ def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2t
     run = k2td.start(task)
     for goal, pause in zip(goals, pauses):
         helpers.wait_until(lambda: meters.count(standin, timeout=300) >= goal or
-                           run.returncode is not None, 300, f"{goal} rows", interval=0.2)
+                           run.returncode is not None, 300,
+                           lambda: f"{goal} rows (the target has {meters.count(standin)}); "
+                                   f"k2td's log ends:\n{run.stderr()[-3000:]}", interval=0.2)
         assert run.returncode is None, run.stderr()[-3000:]
         run.kill()
         # offsets are stored only for rows TDengine confirmed
