@@ -222,7 +222,7 @@ static void print_origins(const cJSON *msgs) {
  * TDengine was not read, why, then a blank line. */
 static void print_schema_from(const cJSON *target) {
     static const char *const keys[] = {"schema_file", "unreachable"};
-    static const char *const formats[] = {"  (%s)", "\n  because %s"};
+    static const char *const formats[] = {" (%s)", "\n  because %s"};
     printf("schema from: %s", cJSON_GetObjectItem(target, "schema_from")->valuestring);
     for (size_t k = 0; k < 2; k++) {
         const cJSON *text = cJSON_GetObjectItem(target, keys[k]);
