@@ -21,12 +21,22 @@
 #define PREVIEW_KAFKA_TIMEOUT_MS 10000
 
 static const char preview_usage[] =
-    "usage: k2td preview TASK.json [--from KAFKA_DSN] [--count N | --sample FILE|-] [--json]\n"
+    "usage: k2td preview TASK.json [--from KAFKA_DSN] [--count N | --sample FILE|-]\n"
+    "                    [--schema FILE] [--json]\n"
     "       k2td preview --from KAFKA_DSN --to TAOS_DSN --parser @parser.json|JSON\n"
-    "                    [--count N | --sample FILE|-] [--json]\n"
+    "                    [--count N | --sample FILE|-] [--schema FILE] [--json]\n"
     "Shows what the task would do with sample messages: the parsed rows, the rows after each\n"
     "mutate stage and why rows were dropped, the values for each target column, the subtables\n"
-    "and the SQL. Reads the supertable's schema from TDengine and writes nothing.\n"
+    "and the SQL. Writes nothing.\n"
+    "The supertable's schema comes from --schema FILE when given, else from TDengine, else\n"
+    "(TDengine unreachable) from the mapping; the output says which (\"schema from:\").\n"
+    "--schema FILE is JSON as DESCRIBE lists the supertable, used for every supertable:\n"
+    "  [{\"name\": \"ts\", \"type\": \"TIMESTAMP\"}, {\"name\": \"v\", \"type\": \"VARCHAR\",\n"
+    "    \"length\": 16}, {\"name\": \"id\", \"type\": \"INT\", \"note\": \"TAG\"}]\n"
+    "or {\"precision\": \"ms\", \"keep\": 3650, \"stables\": {\"NAME\": [...], ...}}.\n"
+    "From the mapping, the supertable has the model's `columns` (else the JSON field list's\n"
+    "names that are not tags) and `tags`: the first column TIMESTAMP, the others as the JSON\n"
+    "field list casts them, else VARCHAR(4096); ms precision.\n"
     "The samples are up to N (default 10, at most 1000) messages read from the Kafka topics\n"
     "where the task would start - its group's committed offsets, else fallback_offset, where\n"
     "latest means the last N messages - spread over the partitions; the group is not joined\n"
@@ -208,16 +218,34 @@ static void print_origins(const cJSON *msgs) {
     cJSON_Delete(table);
 }
 
+/* Prints "schema from: ..." (the file's name with "file") and, when
+ * TDengine was not read, why, then a blank line. */
+static void print_schema_from(const cJSON *target) {
+    static const char *const keys[] = {"schema_file", "unreachable"};
+    static const char *const formats[] = {" (%s)", "\n  because %s"};
+    printf("schema from: %s", cJSON_GetObjectItem(target, "schema_from")->valuestring);
+    for (size_t k = 0; k < 2; k++) {
+        const cJSON *text = cJSON_GetObjectItem(target, keys[k]);
+        if (!text) continue;
+        k2td_buf_t b = K2TD_BUF_INIT;
+        cell_put(&b, text->valuestring);
+        printf(formats[k], b.data ? b.data : "");
+        k2td_buf_free(&b);
+    }
+    puts("\n");
+}
+
 /* Prints the preview document as text. */
 static void print_preview(const cJSON *doc) {
     static const char *const fields[] = {"fields", NULL};
     static const char *const values[] = {"columns", "tags", NULL};
     const cJSON *target = cJSON_GetObjectItem(doc, "target");
-    printf("task `%s` -> `%s`.`%s` (%s precision)\n\n",
+    printf("task `%s` -> `%s`.`%s` (%s precision)\n",
            cJSON_GetObjectItem(doc, "task")->valuestring,
            cJSON_GetObjectItem(target, "db")->valuestring,
            cJSON_GetObjectItem(target, "stable")->valuestring,
            cJSON_GetObjectItem(target, "precision")->valuestring);
+    print_schema_from(target);
     const cJSON *msgs = cJSON_GetObjectItem(doc, "messages");
     printf("messages: %d\n", cJSON_GetArraySize(msgs));
     print_origins(msgs);
@@ -273,12 +301,14 @@ static int preview_read(const char *path, k2td_buf_t *text) {
 typedef struct preview_opts {
     int json;
     const char *sample;     /* NULL: read the samples from Kafka */
+    const char *schema;     /* --schema FILE; NULL when not given */
+    int schema_missing;     /* --schema came last, without its file */
     const char *count_text; /* --count as given; NULL when not given */
     int count_missing;      /* --count came last, without its value */
     size_t count;
 } preview_opts_t;
 
-/* Moves --json, --sample and --count out of argv into o and the rest (the
+/* Moves --json, --sample, --schema and --count out of argv into o and the rest (the
  * shared task arguments) into rest. Returns how many went into rest. */
 static int preview_opts_take(int argc, char **argv, preview_opts_t *o, char **rest) {
     int nrest = 0;
@@ -289,6 +319,12 @@ static int preview_opts_take(int argc, char **argv, preview_opts_t *o, char **re
             o->sample = argv[++i];
         else if (i > 0 && strncmp(argv[i], "--sample=", 9) == 0)
             o->sample = argv[i] + 9;
+        else if (i > 0 && strcmp(argv[i], "--schema") == 0 && i + 1 < argc)
+            o->schema = argv[++i];
+        else if (i > 0 && strcmp(argv[i], "--schema") == 0)
+            o->schema_missing = 1;
+        else if (i > 0 && strncmp(argv[i], "--schema=", 9) == 0)
+            o->schema = argv[i] + 9;
         else if (i > 0 && strcmp(argv[i], "--count") == 0 && i + 1 < argc)
             o->count_text = argv[++i];
         else if (i > 0 && strcmp(argv[i], "--count") == 0)
@@ -302,9 +338,14 @@ static int preview_opts_take(int argc, char **argv, preview_opts_t *o, char **re
 }
 
 /* Checks --count (1..1000, default 10) and that it is not given with
- * --sample. Returns 0, or -1 with the error printed. */
+ * --sample, and that --schema has its file. Returns 0, or -1 with the error
+ * printed. */
 static int preview_opts_check(preview_opts_t *o) {
     o->count = 10;
+    if (o->schema_missing || (o->schema && !o->schema[0])) {
+        fprintf(stderr, "k2td: --schema needs a file\n");
+        return -1;
+    }
     if (o->count_missing) {
         fprintf(stderr, "k2td: --count needs a number from 1 to %d\n", PREVIEW_MAX_COUNT);
         return -1;
@@ -333,7 +374,8 @@ static int preview_opts_check(preview_opts_t *o) {
 
 /* Previews task on the lines of the file at path ("-" = stdin). Returns the
  * exit code; *doc is set on success. */
-static int preview_file(const k2td_task_t *task, const char *path, cJSON **doc) {
+static int preview_file(const k2td_task_t *task, const char *path,
+                        const k2td_preview_opts_t *opts, cJSON **doc) {
     k2td_buf_t text = K2TD_BUF_INIT;
     int code = K2TD_EXIT_USAGE;
     *doc = NULL;
@@ -341,7 +383,7 @@ static int preview_file(const k2td_task_t *task, const char *path, cJSON **doc) 
         size_t n;
         k2td_preview_sample_t *samples = preview_lines(&text, &n);
         char err[1024];
-        k2td_engine_rc_t rc = k2td_preview_run(task, samples, n, doc, err, sizeof(err));
+        k2td_engine_rc_t rc = k2td_preview_run(task, samples, n, opts, doc, err, sizeof(err));
         code = k2td_cli_exit_code(rc);
         if (rc != K2TD_ENGINE_OK) fprintf(stderr, "k2td: %s\n", err);
         free(samples);
@@ -352,12 +394,12 @@ static int preview_file(const k2td_task_t *task, const char *path, cJSON **doc) 
 
 /* Previews task on up to count messages from its topics. Returns the exit
  * code; *doc is set on success. */
-static int preview_kafka(const k2td_task_t *task, size_t count, cJSON **doc) {
+static int preview_kafka(const k2td_task_t *task, size_t count, const k2td_preview_opts_t *opts,
+                         cJSON **doc) {
     char err[1024];
     int timed_out;
-    k2td_engine_rc_t rc =
-        k2td_preview_kafka(task, count, PREVIEW_KAFKA_TIMEOUT_MS, doc, &timed_out, err,
-                           sizeof(err));
+    k2td_engine_rc_t rc = k2td_preview_kafka(task, count, PREVIEW_KAFKA_TIMEOUT_MS, opts, doc,
+                                             &timed_out, err, sizeof(err));
     if (rc != K2TD_ENGINE_OK) {
         fprintf(stderr, "k2td: %s\n", err);
         return k2td_cli_exit_code(rc);
@@ -383,8 +425,19 @@ int k2td_cli_preview(int argc, char **argv) {
     k2td_task_t task;
     if (preview_opts_check(&o) != 0 || k2td_cli_task_load(&args, &task) != 0)
         return K2TD_EXIT_USAGE;
+    k2td_schema_file_t schema = {0};
+    char err[1024];
+    if (o.schema && k2td_schema_file_load(o.schema, &schema, err, sizeof(err)) != 0) {
+        fprintf(stderr, "k2td: --schema: %s\n", err);
+        k2td_schema_file_free(&schema);
+        k2td_task_free(&task);
+        return K2TD_EXIT_USAGE;
+    }
+    const k2td_preview_opts_t popts = {.schema = o.schema ? &schema : NULL,
+                                       .mapping_fallback = 1};
     cJSON *doc;
-    int code = o.sample ? preview_file(&task, o.sample, &doc) : preview_kafka(&task, o.count, &doc);
+    int code = o.sample ? preview_file(&task, o.sample, &popts, &doc)
+                        : preview_kafka(&task, o.count, &popts, &doc);
     if (code == K2TD_EXIT_OK && o.json) {
         char *out = cJSON_Print(doc);
         puts(out);
@@ -393,6 +446,7 @@ int k2td_cli_preview(int argc, char **argv) {
         print_preview(doc);
     }
     cJSON_Delete(doc);
+    k2td_schema_file_free(&schema);
     k2td_task_free(&task);
     return code;
 }

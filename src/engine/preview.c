@@ -20,6 +20,7 @@ typedef struct preview {
     k2td_rowset_t **sets; /* the parsed rows, then one rowset per stage run; owned */
     size_t nsets;
     cJSON *dropped; /* the running stage's "dropped" array (borrowed) */
+    char unreachable[512]; /* why TDengine was not read, when the mapping stood in */
 } preview_t;
 
 /* Returns a new empty rowset that lives until preview_close. */
@@ -324,23 +325,47 @@ static void preview_target(const preview_t *p, int modeled, cJSON *doc) {
     preview_add(target, "db", p->rt.db.db);
     preview_add(target, "stable", p->task->parser.routes[0].models[0].stable);
     cJSON_AddStringToObject(target, "precision", k2td_precision_name(p->rt.db.precision));
+    cJSON_AddStringToObject(target, "schema_from", k2td_schema_from_name(p->rt.schemas.from));
+    if (p->rt.schemas.file) preview_add(target, "schema_file", p->rt.schemas.file->path);
+    if (p->unreachable[0]) preview_add(target, "unreachable", p->unreachable);
 }
 
-/* Builds the preview document of task on samples into *out; with
- * map = 0 the task's model is not mapped (TDengine is not contacted): the
- * document has parsing, the stages, the routes and the warnings. Returns
- * K2TD_ENGINE_OK, or the runtime's failure with *out NULL and errstr set. */
+/* Opens p's runtime for a task with a model: with the schema file of opts,
+ * else from TDengine, else (TDengine unreachable and opts allowing it) from
+ * the mapping, keeping why TDengine was not read. Returns as
+ * k2td_runtime_open; the runtime must be closed either way. */
+static k2td_engine_rc_t preview_open(preview_t *p, const k2td_preview_opts_t *opts,
+                                     char *errstr, size_t errstr_size) {
+    if (opts && opts->schema)
+        return k2td_runtime_open_offline(&p->rt, p->task, opts->schema, errstr, errstr_size);
+    const k2td_rest_opts_t ro = {.timeout_ms = 10000};
+    k2td_engine_rc_t rc = k2td_runtime_open(&p->rt, p->task, &ro, errstr, errstr_size);
+    if (rc != K2TD_ENGINE_TD_DOWN || !opts || !opts->mapping_fallback) return rc;
+    snprintf(p->unreachable, sizeof(p->unreachable), "%s", errstr);
+    k2td_runtime_close(&p->rt);
+    char err[1024];
+    rc = k2td_runtime_open_offline(&p->rt, p->task, NULL, err, sizeof(err));
+    if (rc != K2TD_ENGINE_OK)
+        snprintf(errstr, errstr_size, "%s; the schema cannot come from the mapping either: %s",
+                 p->unreachable, err);
+    return rc;
+}
+
+/* Builds the preview document of task on samples into *out (opts as
+ * k2td_preview_run's); with map = 0 the task's model is not mapped
+ * (TDengine is not contacted): the document has parsing, the stages, the
+ * routes and the warnings. Returns K2TD_ENGINE_OK, or the runtime's failure
+ * with *out NULL and errstr set. */
 static k2td_engine_rc_t preview_build(const k2td_task_t *task, const k2td_preview_sample_t *samples,
-                                      size_t nsamples, int map, cJSON **out, char *errstr,
-                                      size_t errstr_size) {
+                                      size_t nsamples, const k2td_preview_opts_t *opts, int map,
+                                      cJSON **out, char *errstr, size_t errstr_size) {
     preview_t p;
     memset(&p, 0, sizeof(p));
     p.task = task;
     *out = NULL;
     /* a draft parser without a model shows parsing and mutate only */
     int routed = task->parser.nroutes > 0, modeled = map && routed;
-    const k2td_rest_opts_t ro = {.timeout_ms = 10000};
-    k2td_engine_rc_t rc = modeled ? k2td_runtime_open(&p.rt, task, &ro, errstr, errstr_size)
+    k2td_engine_rc_t rc = modeled ? preview_open(&p, opts, errstr, errstr_size)
                                   : k2td_runtime_open_parsing(&p.rt, task, errstr, errstr_size);
     if (rc != K2TD_ENGINE_OK) {
         preview_close(&p);
@@ -377,14 +402,16 @@ static k2td_engine_rc_t preview_build(const k2td_task_t *task, const k2td_previe
 }
 
 k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
-                                  size_t nsamples, cJSON **out, char *errstr, size_t errstr_size) {
-    return preview_build(task, samples, nsamples, 1, out, errstr, errstr_size);
+                                  size_t nsamples, const k2td_preview_opts_t *opts, cJSON **out,
+                                  char *errstr, size_t errstr_size) {
+    return preview_build(task, samples, nsamples, opts, 1, out, errstr, errstr_size);
 }
 
 cJSON *k2td_preview_warnings(const k2td_task_t *task, const k2td_preview_sample_t *samples,
                              size_t nsamples, char *errstr, size_t errstr_size) {
     cJSON *doc;
-    if (preview_build(task, samples, nsamples, 0, &doc, errstr, errstr_size) != K2TD_ENGINE_OK)
+    if (preview_build(task, samples, nsamples, NULL, 0, &doc, errstr, errstr_size) !=
+        K2TD_ENGINE_OK)
         return NULL;
     cJSON *warnings = cJSON_DetachItemFromObjectCaseSensitive(doc, "warnings");
     cJSON_Delete(doc);

@@ -4,13 +4,18 @@
  * mutate stage (and why each dropped row was dropped), the values mapped to
  * each target column, the subtable names and the INSERT statements.
  *
- * The supertable's schema is read from TDengine (a read-only query); Kafka
- * is never contacted here (the caller brings the samples: from a file, or
- * read with kafka_sample.h). The result is one JSON document (layout below)
- * that the command line prints and a web page can serve as is:
+ * The supertable's schema is read from TDengine (a read-only query), or
+ * taken from a schema file or the mapping (k2td_preview_opts_t); Kafka is
+ * never contacted here (the caller brings the samples: from a file, or read
+ * with kafka_sample.h). The result is one JSON document (layout below) that
+ * the command line prints and a web page can serve as is:
  *
  *   {"task": "meters", "target": {"db": "kdb", "stable": "meters",
- *                                 "precision": "ms"},
+ *                                 "precision": "ms",
+ *                                 "schema_from": "tdengine" | "file" | "mapping",
+ *                                 "schema_file": "s.json"   (with "file")
+ *                                 "unreachable": "TDengine is unreachable ..."
+ *                                   (with "mapping": why TDengine was not read)},
  *    "messages": [{"message": 0, "payload": "...", "rows": 1}
  *                 | {"message": 1, "payload": "...", "error": "..."}],
  *                 (plus "topic", "partition" and "offset" for a sample
@@ -58,6 +63,7 @@
 
 #include <cJSON.h>
 
+#include "../task/schema_file.h"
 #include "../task/task_file.h"
 #include "engine.h"
 
@@ -72,8 +78,17 @@ typedef struct k2td_preview_sample {
     int64_t offset;
 } k2td_preview_sample_t;
 
+/* Where the preview takes the schema from. */
+typedef struct k2td_preview_opts {
+    const k2td_schema_file_t *schema; /* not NULL: from this file, TDengine is not
+                                       * contacted (the caller keeps it) */
+    int mapping_fallback;             /* TDengine unreachable: take the schema from
+                                       * the mapping (schema_source.h) */
+} k2td_preview_opts_t;
+
 /*
- * Previews task on samples[0..nsamples). Returns K2TD_ENGINE_OK with *out
+ * Previews task on samples[0..nsamples), with the schema as opts says (NULL:
+ * read from TDengine, nothing else). Returns K2TD_ENGINE_OK with *out
  * set to the document above (the caller releases it with cJSON_Delete), or
  * another k2td_engine_rc_t (TD_DOWN, TD_AUTH, TD_NO_DB, TD_NO_STABLE, CONFIG,
  * FAILED) with *out NULL and errstr naming the part and the reason. A sample
@@ -81,7 +96,8 @@ typedef struct k2td_preview_sample {
  * result, not a failure.
  */
 k2td_engine_rc_t k2td_preview_run(const k2td_task_t *task, const k2td_preview_sample_t *samples,
-                                  size_t nsamples, cJSON **out, char *errstr, size_t errstr_size);
+                                  size_t nsamples, const k2td_preview_opts_t *opts, cJSON **out,
+                                  char *errstr, size_t errstr_size);
 
 /*
  * Runs samples[0..nsamples) through task's parsing, mutate stages and

@@ -20,7 +20,7 @@ k2td_engine_rc_t k2td_preview_kafka_rc(k2td_kafka_sample_rc_t rc) {
 }
 
 k2td_engine_rc_t k2td_preview_kafka(const k2td_task_t *task, size_t count, int timeout_ms,
-                                    cJSON **out, int *timed_out, char *errstr,
+                                    const k2td_preview_opts_t *opts, cJSON **out, int *timed_out, char *errstr,
                                     size_t errstr_size) {
     k2td_kafka_samples_t got;
     *out = NULL;
@@ -35,7 +35,7 @@ k2td_engine_rc_t k2td_preview_kafka(const k2td_task_t *task, size_t count, int t
         samples[i] = (k2td_preview_sample_t){g->value, g->value_len, g->topic, g->partition,
                                              g->offset};
     }
-    k2td_engine_rc_t rc = k2td_preview_run(task, samples, got.n, out, errstr, errstr_size);
+    k2td_engine_rc_t rc = k2td_preview_run(task, samples, got.n, opts, out, errstr, errstr_size);
     *timed_out = got.timed_out;
     free(samples);
     k2td_kafka_samples_free(&got);

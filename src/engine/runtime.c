@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sink/schema_load.h"
 
 /* Returns the convert options for rt's database as of now; *now_ms gets
  * the wall clock in milliseconds. */
@@ -41,24 +40,18 @@ static k2td_engine_rc_t runtime_open_parsing(k2td_runtime_t *rt, char *errstr,
     return rt->router ? K2TD_ENGINE_OK : K2TD_ENGINE_CONFIG;
 }
 
-k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
-                                   const k2td_rest_opts_t *rest_opts, char *errstr,
-                                   size_t errstr_size) {
-    memset(rt, 0, sizeof(*rt));
-    rt->task = task;
-    if (k2td_taos_dsn_parse(task->to, &rt->dsn, errstr, errstr_size) != 0)
-        return K2TD_ENGINE_CONFIG;
-    k2td_engine_rc_t rc = runtime_open_parsing(rt, errstr, errstr_size);
-    if (rc != K2TD_ENGINE_OK) return rc;
-    k2td_rest_opts_t ro = rest_opts ? *rest_opts : (k2td_rest_opts_t){0};
-    ro.ca_file = task->options.target_ca; /* the operator's CAs for an https target */
-    rt->rest = k2td_rest_new(&rt->dsn, &ro);
+/* Reads the database's options and opens the targets through rt->schemas,
+ * as k2td_runtime_open does after the parsing side is built. */
+static k2td_engine_rc_t runtime_open_targets(k2td_runtime_t *rt, char *errstr,
+                                             size_t errstr_size) {
+    const k2td_task_t *task = rt->task;
     int64_t now_ms;
     k2td_convert_opts_t co;
-    int src = k2td_schema_load(rt->rest, rt->dsn.db, NULL, &rt->db, errstr, errstr_size);
+    int src = k2td_schema_source_load(&rt->schemas, rt->dsn.db, NULL, NULL, &rt->db, errstr,
+                                      errstr_size);
     if (src == K2TD_SCHEMA_OK) {
         co = runtime_convert_opts(rt, &now_ms);
-        rt->targets = k2td_target_set_new(rt->rest, rt->dsn.db, task->parser.routes,
+        rt->targets = k2td_target_set_new(&rt->schemas, rt->dsn.db, task->parser.routes,
                                           task->parser.nroutes, &task->parser.policy, &co);
         src = k2td_target_set_open(rt->targets, errstr, errstr_size);
     }
@@ -70,6 +63,40 @@ k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
     case K2TD_SCHEMA_NO_STABLE: return K2TD_ENGINE_TD_NO_STABLE;
     default: return rt->targets ? K2TD_ENGINE_CONFIG : K2TD_ENGINE_FAILED;
     }
+}
+
+/* Starts rt for task: zeroes it, reads the target DSN and builds the
+ * parsing side. Returns K2TD_ENGINE_OK or K2TD_ENGINE_CONFIG with errstr. */
+static k2td_engine_rc_t runtime_begin(k2td_runtime_t *rt, const k2td_task_t *task, char *errstr,
+                                      size_t errstr_size) {
+    memset(rt, 0, sizeof(*rt));
+    rt->task = task;
+    if (k2td_taos_dsn_parse(task->to, &rt->dsn, errstr, errstr_size) != 0)
+        return K2TD_ENGINE_CONFIG;
+    return runtime_open_parsing(rt, errstr, errstr_size);
+}
+
+k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
+                                   const k2td_rest_opts_t *rest_opts, char *errstr,
+                                   size_t errstr_size) {
+    k2td_engine_rc_t rc = runtime_begin(rt, task, errstr, errstr_size);
+    if (rc != K2TD_ENGINE_OK) return rc;
+    k2td_rest_opts_t ro = rest_opts ? *rest_opts : (k2td_rest_opts_t){0};
+    ro.ca_file = task->options.target_ca; /* the operator's CAs for an https target */
+    rt->rest = k2td_rest_new(&rt->dsn, &ro);
+    rt->schemas = (k2td_schema_source_t){.from = K2TD_SCHEMA_FROM_TDENGINE, .rest = rt->rest};
+    return runtime_open_targets(rt, errstr, errstr_size);
+}
+
+k2td_engine_rc_t k2td_runtime_open_offline(k2td_runtime_t *rt, const k2td_task_t *task,
+                                           const k2td_schema_file_t *file, char *errstr,
+                                           size_t errstr_size) {
+    k2td_engine_rc_t rc = runtime_begin(rt, task, errstr, errstr_size);
+    if (rc != K2TD_ENGINE_OK) return rc;
+    rt->schemas = file ? (k2td_schema_source_t){.from = K2TD_SCHEMA_FROM_FILE, .file = file}
+                       : (k2td_schema_source_t){.from = K2TD_SCHEMA_FROM_MAPPING,
+                                                .parser = &task->parser};
+    return runtime_open_targets(rt, errstr, errstr_size);
 }
 
 void k2td_runtime_close(k2td_runtime_t *rt) {

@@ -21,6 +21,7 @@
 #include "../transform/pipeline.h"
 #include "../transform/router.h"
 #include "engine.h"
+#include "schema_source.h"
 #include "target_set.h"
 
 #define K2TD_MAX_SQL_BYTES (1024 * 1024)
@@ -34,6 +35,7 @@ typedef struct k2td_runtime {
     k2td_charset_decoder_t *decoder; /* NULL for UTF-8 values */
     k2td_pipeline_t *pipeline;       /* the shared mutate stages (possibly none) */
     k2td_router_t *router;           /* rules, each with its own stages */
+    k2td_schema_source_t schemas;    /* where the targets' schemas come from */
     k2td_target_set_t *targets;      /* supertables, mappers and batches */
 } k2td_runtime_t;
 
@@ -53,6 +55,17 @@ typedef enum k2td_map_rc {
 k2td_engine_rc_t k2td_runtime_open(k2td_runtime_t *rt, const k2td_task_t *task,
                                    const k2td_rest_opts_t *rest_opts, char *errstr,
                                    size_t errstr_size);
+
+/* Builds rt for task as k2td_runtime_open does, but with no REST client
+ * (rt->rest NULL) and the database's options and the supertables' schemas
+ * taken from file (which must outlive rt), or from the mapping when file is
+ * NULL (schema_source.h); TDengine is not contacted. Returns
+ * K2TD_ENGINE_OK, K2TD_ENGINE_TD_NO_STABLE for a supertable the file does
+ * not describe, or K2TD_ENGINE_CONFIG with errstr; rt must be closed
+ * either way. For looking at what a task would do, never for writing. */
+k2td_engine_rc_t k2td_runtime_open_offline(k2td_runtime_t *rt, const k2td_task_t *task,
+                                           const k2td_schema_file_t *file, char *errstr,
+                                           size_t errstr_size);
 
 /* Builds only the parsing side of rt for task: decoder, payload parser,
  * shared mutate stages and rule router; TDengine is not contacted. Returns

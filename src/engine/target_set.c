@@ -19,7 +19,7 @@ typedef struct model_slot {
 } model_slot_t;
 
 struct k2td_target_set {
-    k2td_rest_t *rest;
+    const k2td_schema_source_t *src;
     const k2td_write_policy_t *policy;
     char *db;
     k2td_convert_opts_t opts;
@@ -30,12 +30,12 @@ struct k2td_target_set {
     k2td_buf_t name;         /* a row's supertable name */
 };
 
-k2td_target_set_t *k2td_target_set_new(k2td_rest_t *rest, const char *db,
+k2td_target_set_t *k2td_target_set_new(const k2td_schema_source_t *src, const char *db,
                                        const k2td_route_conf_t *routes, size_t n,
                                        const k2td_write_policy_t *policy,
                                        const k2td_convert_opts_t *opts) {
     k2td_target_set_t *ts = k2td_calloc(1, sizeof(*ts));
-    ts->rest = rest;
+    ts->src = src;
     ts->policy = policy;
     ts->db = k2td_strdup(db);
     ts->opts = *opts;
@@ -95,10 +95,10 @@ static void target_where(const model_slot_t *s, char *errstr, size_t errstr_size
  * Returns a k2td_schema_rc_t (INVALID when the model does not fit). */
 static int target_fill(k2td_target_set_t *ts, const model_slot_t *s, k2td_target_t *t,
                        const char *name, char *errstr, size_t errstr_size) {
-    int rc = k2td_schema_load(ts->rest, ts->db, name, &t->schema, errstr, errstr_size);
+    const k2td_model_conf_t *mc = &s->route_conf->models[s->model];
+    int rc = k2td_schema_source_load(ts->src, ts->db, mc, name, &t->schema, errstr, errstr_size);
     t->missing = rc == K2TD_SCHEMA_NO_STABLE;
     if (rc != K2TD_SCHEMA_OK) return rc;
-    const k2td_model_conf_t *mc = &s->route_conf->models[s->model];
     k2td_mapper_spec_t spec = {
         mc->name, mc->columns.n ? (const char *const *)mc->columns.items : NULL, mc->columns.n,
         mc->tags.n ? (const char *const *)mc->tags.items : NULL, mc->tags.n, ts->policy};

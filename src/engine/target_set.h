@@ -14,9 +14,8 @@
 #include <stddef.h>
 
 #include "../model/mapper.h"
-#include "../sink/rest_client.h"
-#include "../sink/schema_load.h"
 #include "../task/route_config.h"
+#include "schema_source.h"
 
 typedef struct k2td_target {
     k2td_stable_schema_t schema;
@@ -28,10 +27,10 @@ typedef struct k2td_target {
 
 typedef struct k2td_target_set k2td_target_set_t;
 
-/* Returns a set for routes[0..n) writing into database db, its mappers
- * repairing rows as policy allows (routes, policy and rest must outlive the
- * set); opts are copied. */
-k2td_target_set_t *k2td_target_set_new(k2td_rest_t *rest, const char *db,
+/* Returns a set for routes[0..n) writing into database db, the schemas
+ * read from src, its mappers repairing rows as policy allows (routes,
+ * policy and src must outlive the set); opts are copied. */
+k2td_target_set_t *k2td_target_set_new(const k2td_schema_source_t *src, const char *db,
                                        const k2td_route_conf_t *routes, size_t n,
                                        const k2td_write_policy_t *policy,
                                        const k2td_convert_opts_t *opts);

@@ -103,6 +103,34 @@ long k2td_schema_find(const k2td_stable_schema_t *s, const char *name, int want_
     return -1;
 }
 
+int k2td_schema_check_layout(const k2td_stable_schema_t *s, char *errstr, size_t errstr_size) {
+    size_t ntags = 0;
+    for (size_t i = 0; i < s->ncols; i++) {
+        const k2td_column_t *c = &s->cols[i];
+        if (c->is_tag) {
+            ntags++;
+        } else if (ntags > 0) {
+            snprintf(errstr, errstr_size, "lists column `%s` after the tags", c->name);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(s->cols[j].name, c->name) == 0) {
+                snprintf(errstr, errstr_size, "names `%s` twice", c->name);
+                return -1;
+            }
+        }
+    }
+    if (s->ncols < 2 || s->cols[0].is_tag || s->cols[0].type != K2TD_COL_TIMESTAMP) {
+        snprintf(errstr, errstr_size, "does not start with a TIMESTAMP column");
+        return -1;
+    }
+    if (ntags == 0) {
+        snprintf(errstr, errstr_size, "has no tags: it is not a supertable");
+        return -1;
+    }
+    return 0;
+}
+
 void k2td_stable_schema_clear(k2td_stable_schema_t *s) {
     for (size_t i = 0; i < s->ncols; i++) free(s->cols[i].name);
     free(s->cols);

@@ -85,6 +85,13 @@ const char *k2td_precision_name(k2td_precision_t p);
  * (TDengine lower-cases unquoted names); -1 when there is none. */
 long k2td_schema_find(const k2td_stable_schema_t *s, const char *name, int want_tag);
 
+/* Checks that s is laid out as a supertable k2td can write: a TIMESTAMP
+ * column first, then at least one more column or tag, the tags after every
+ * column, at least one tag, no name twice. Returns 0, or -1 with errstr saying what is
+ * wrong without naming the table ("has no tags: it is not a supertable"), for
+ * the caller to put the table's name in front. */
+int k2td_schema_check_layout(const k2td_stable_schema_t *s, char *errstr, size_t errstr_size);
+
 /* Releases the names and the column array; the struct itself is the caller's. */
 void k2td_stable_schema_clear(k2td_stable_schema_t *s);
 

@@ -33,6 +33,7 @@ typedef struct json_field_spec {
     char *alias;  /* output name (owned; may equal source's text) */
     size_t alias_len;
     k2td_coltype_t type; /* K2TD_COL_UNKNOWN: keep the JSON type */
+    int32_t length;      /* varchar(n) / nchar(n): n; 0 when not given */
     k2td_ts_unit_t ts_unit;
 } json_field_spec_t;
 
@@ -110,8 +111,10 @@ static int spec_type(const char *t, size_t n, json_field_spec_t *spec, char *why
                            arg);
     }
     if (type == K2TD_COL_VARCHAR || type == K2TD_COL_NCHAR) {
-        if (strspn(arg, "0123456789") != strlen(arg) || strtoul(arg, NULL, 10) == 0)
+        unsigned long len = strtoul(arg, NULL, 10);
+        if (strspn(arg, "0123456789") != strlen(arg) || len == 0)
             return k2td_errstr_set(why, why_size, "bad length '%s' for %s", arg, norm);
+        spec->length = len > INT32_MAX ? INT32_MAX : (int32_t)len;
         return 0;
     }
     return k2td_errstr_set(why, why_size, "type %s takes no '(%s)'", norm, arg);
@@ -272,6 +275,17 @@ k2td_json_fields_t *k2td_json_fields_compile(const char *const *specs, size_t n,
         }
     }
     return f;
+}
+
+size_t k2td_json_fields_count(const k2td_json_fields_t *f) {
+    return f->n;
+}
+
+const char *k2td_json_fields_spec(const k2td_json_fields_t *f, size_t i, k2td_coltype_t *type,
+                                  int32_t *length) {
+    *type = f->specs[i].type;
+    *length = f->specs[i].length;
+    return f->specs[i].alias;
 }
 
 void k2td_json_fields_free(k2td_json_fields_t *f) {

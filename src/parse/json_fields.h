@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "../model/schema.h"
 #include "../model/value.h"
 
 typedef struct k2td_json_fields k2td_json_fields_t;
@@ -37,6 +38,15 @@ typedef struct k2td_json_fields k2td_json_fields_t;
  */
 k2td_json_fields_t *k2td_json_fields_compile(const char *const *specs, size_t n, char *errstr,
                                              size_t errstr_size);
+
+/* Returns how many specs f holds (0: every field is kept). */
+size_t k2td_json_fields_count(const k2td_json_fields_t *f);
+
+/* Returns the output name of spec i (below k2td_json_fields_count; owned
+ * by f) and sets *type to the type it casts to (K2TD_COL_UNKNOWN: the JSON
+ * type is kept) and *length to the n of varchar(n) / nchar(n) (0: none). */
+const char *k2td_json_fields_spec(const k2td_json_fields_t *f, size_t i, k2td_coltype_t *type,
+                                  int32_t *length);
 
 /* Releases f (NULL is fine). */
 void k2td_json_fields_free(k2td_json_fields_t *f);

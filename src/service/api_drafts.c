@@ -317,7 +317,7 @@ void k2td_api_preview(k2td_api_call_t *c) {
         goto done;
     cJSON *doc = NULL;
     char err[1024];
-    k2td_engine_rc_t rc = k2td_preview_run(&task, samples, n, &doc, err, sizeof(err));
+    k2td_engine_rc_t rc = k2td_preview_run(&task, samples, n, NULL, &doc, err, sizeof(err));
     if (rc == K2TD_ENGINE_OK)
         k2td_api_reply(c, 200, doc);
     else

@@ -12,6 +12,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/errstr.h"
 #include "sql_text.h"
 
 #define CODE_DB_NOT_EXIST 0x0388 /* 904 "Database not exist" */
@@ -169,28 +170,15 @@ static int describe(k2td_rest_t *r, const char *db, const char *stable, k2td_sta
         }
     }
     out->cols = k2td_calloc((size_t)a.rows + 1, sizeof(k2td_column_t));
-    size_t ntags = 0;
     for (const cJSON *row = a.data ? a.data->child : NULL; row; row = row->next) {
-        k2td_column_t *col = &out->cols[out->ncols];
-        if (read_column(row, idx, db, stable, col, errstr, errstr_size) != 0) {
+        if (read_column(row, idx, db, stable, &out->cols[out->ncols], errstr, errstr_size) != 0) {
             rc = K2TD_SCHEMA_INVALID;
             goto done;
         }
         out->ncols++;
-        if (col->is_tag) {
-            ntags++;
-        } else if (ntags > 0) {
-            snprintf(errstr, errstr_size, "DESCRIBE `%s`.`%s` listed column `%s` after the tags", db, stable,
-                     col->name);
-            rc = K2TD_SCHEMA_INVALID;
-            goto done;
-        }
     }
-    if (out->ncols < 2 || out->cols[0].type != K2TD_COL_TIMESTAMP || out->cols[0].is_tag) {
-        snprintf(errstr, errstr_size, "`%s`.`%s` does not start with a TIMESTAMP column", db, stable);
-        rc = K2TD_SCHEMA_INVALID;
-    } else if (ntags == 0) {
-        snprintf(errstr, errstr_size, "`%s`.`%s` has no tags: it is not a supertable", db, stable);
+    if (k2td_schema_check_layout(out, errstr, errstr_size) != 0) {
+        k2td_errstr_prefix(errstr, errstr_size, "`%s`.`%s` ", db, stable);
         rc = K2TD_SCHEMA_INVALID;
     }
 done:

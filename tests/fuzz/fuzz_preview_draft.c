@@ -57,7 +57,7 @@ static size_t split_samples(const uint8_t *data, size_t size, k2td_preview_sampl
 static void preview(const k2td_task_t *task, const k2td_preview_sample_t *samples, size_t n) {
     char err[512] = "";
     cJSON *out = NULL;
-    k2td_engine_rc_t rc = k2td_preview_run(task, samples, n, &out, err, sizeof(err));
+    k2td_engine_rc_t rc = k2td_preview_run(task, samples, n, NULL, &out, err, sizeof(err));
     if (rc != K2TD_ENGINE_OK) {
         if (!err[0] || out) abort();
         return;

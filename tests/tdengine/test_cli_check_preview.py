@@ -75,13 +75,14 @@ def test_check_passes_then_names_each_failure(kafka, make_topic, td, k2td):
         assert PASSWORD not in out + run.stderr(), name
 
 
-def _preview(k2td, task, lines):
-    """Runs `k2td preview TASK --sample - --json` on `lines` (one sample
-    each) and returns the finished run."""
+def _preview(k2td, task, lines, *extra):
+    """Runs `k2td preview TASK --sample FILE --json [extra]` on `lines` (one
+    sample each) and returns the finished run."""
     path = os.path.join(k2td.workdir, f"samples-{len(k2td.runs) + 1}.txt")
     with open(path, "w") as f:
         f.write("".join(line + "\n" for line in lines))
-    return k2td.run(task, args=("preview", "{task}", "--sample", path, "--json"), timeout=60)
+    return k2td.run(task, args=("preview", "{task}", "--sample", path, "--json", *extra),
+                    timeout=60)
 
 
 def test_preview_reads_the_real_schema_and_writes_nothing(td, k2td):
@@ -99,7 +100,8 @@ def test_preview_reads_the_real_schema_and_writes_nothing(td, k2td):
     run = _preview(k2td, task, lines)
     assert run.returncode == 0, run.stderr()
     doc = json.loads(run.stdout())
-    assert doc["target"] == {"db": db, "stable": "meters", "precision": "us"}
+    assert doc["target"] == {"db": db, "stable": "meters", "precision": "us",
+                             "schema_from": "tdengine"}
     first, second, too_long, wrong_type = doc["mapped"]
     assert {c["name"]: (c["type"], c["value"]) for c in first["columns"]} == {
         "ts": ("TIMESTAMP", str(T * 1000)), "current": ("FLOAT", "10.0"),
@@ -116,6 +118,38 @@ def test_preview_reads_the_real_schema_and_writes_nothing(td, k2td):
         td.ok(sql)
     assert td.ok(f"SELECT tbname, ts, voltage FROM {db}.meters ORDER BY ts") == [
         ["d_0", "2025-11-24T16:00:00.000000Z", 200], ["d_1", "2025-11-24T16:00:00.001000Z", 201]]
+
+
+def test_preview_with_the_described_schema_as_a_file(td, k2td):
+    """The supertable as the server's DESCRIBE lists it, given to `k2td
+    preview --schema` (with the database's precision), maps the samples
+    exactly as the schema read from the server does."""
+    db = td.database("us")
+    meters.setup_target(td, db=db)
+    answer = td.sql(f"DESCRIBE {db}.meters")
+    assert answer["code"] == 0, answer
+    names = [m[0] for m in answer["column_meta"]]
+    rows = [dict(zip(names, row)) for row in answer["data"]]
+    schema = {"precision": "us", "stables": {"meters": [
+        {"name": r["field"], "type": r["type"], "length": r["length"], "note": r["note"]}
+        for r in rows]}}
+    path = os.path.join(k2td.workdir, "meters-schema.json")
+    with open(path, "w") as f:
+        json.dump(schema, f)
+    task = td_task(NO_KAFKA, td, "nowhere", db=db)
+    lines = [meters.message(0), meters.message(1),
+             json.dumps({"id": 2, "ts": T + 2, "location": "L" * 25}),
+             json.dumps({"id": 3, "ts": T + 3, "voltage": "abc"})]
+    from_server = json.loads(_preview(k2td, task, lines).stdout())
+    run = _preview(k2td, task, lines, "--schema", path)
+    assert run.returncode == 0, run.stderr()
+    from_file = json.loads(run.stdout())
+    assert from_server["target"]["schema_from"] == "tdengine"
+    assert from_file["target"] == dict(from_server["target"], schema_from="file",
+                                       schema_file=path)
+    for key in ("mapped", "subtables", "sql"):
+        assert from_file[key] == from_server[key], key
+    assert len(from_file["sql"]) == 1 and from_file["subtables"] == ["d_0", "d_1"]
 
 
 @pytest.mark.parametrize("name", ["wrong_password", "user_name_too_long", "no_database",

@@ -158,7 +158,8 @@ def test_preview_maps_samples_to_the_real_schema(serve, td):
                json.dumps({"id": 2, "ts": meters.BASE_MS, "location": "L" * 25}),
                json.dumps({"id": 3, "ts": meters.BASE_MS, "voltage": "abc"})]
     doc = post(serve, "/api/preview", {"to": td.dsn(), "parser": PARSER, "samples": samples})
-    assert doc["target"] == {"db": td.db, "stable": "meters", "precision": "ms"}
+    assert doc["target"] == {"db": td.db, "stable": "meters", "precision": "ms",
+                             "schema_from": "tdengine"}
     assert "error" in doc["messages"][1]
     mapped, too_long, wrong_type = doc["mapped"]
     assert [(c["name"], c["type"]) for c in mapped["columns"]] == [
