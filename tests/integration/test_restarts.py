@@ -35,7 +35,8 @@ def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2t
     # the broker's default session timeout (45 s): a restart that had to wait
     # for the dead member would not get a partition before the final run's
     # timeout passed
-    task = meters.task(kafka, standin, [topic], group="restarts", timeout="0",
+    group = f"restarts{N}"  # a group of its own: the other size's dead member is not in it
+    task = meters.task(kafka, standin, [topic], group=group, timeout="0",
                        batch_size="5000")
     produce(topic, [meters.message(i, DEVICES) for i in range(N)],
             partition=[i % PARTITIONS for i in range(N)])
@@ -53,7 +54,7 @@ def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2t
         assert run.returncode is None, run.stderr()[-3000:]
         run.kill()
         # offsets are stored only for rows TDengine confirmed
-        committed = committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS)
+        committed = committed_offsets(kafka, "taosx" + group, topic, PARTITIONS)
         assert committed <= meters.count(standin, timeout=300)
         time.sleep(pause)  # the scenario: the restart comes `pause` s after the crash
         run = k2td.start(task)
@@ -61,7 +62,7 @@ def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2t
                        "the last run to hold partitions")
     run.kill()
     assert meters.count(standin, timeout=300) < N, "the ingest ended before the last kill"
-    committed = committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS)
+    committed = committed_offsets(kafka, "taosx" + group, topic, PARTITIONS)
     # the last run of the report: a timeout, started right after a crash
     final = k2td.run({**task, "from": task["from"].replace("timeout=0", "timeout=8s")},
                      timeout=600)
@@ -69,7 +70,7 @@ def ten_kills_then_a_run_with_a_timeout(kafka, make_topic, produce, standin, k2t
     assert "every assigned partition read to its end: the task is finished" in final.stderr()
     # the final run read exactly what was not committed, once
     assert consumed_in_summary(final.stderr()) == N - committed
-    assert committed_offsets(kafka, "taosxrestarts", topic, PARTITIONS) == N
+    assert committed_offsets(kafka, "taosx" + group, topic, PARTITIONS) == N
     assert meters.count(standin, timeout=300) == N
     assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
 

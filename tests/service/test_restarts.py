@@ -29,14 +29,17 @@ def five_kills_then_the_task_finishes(serve, kafka, make_topic, produce, standin
             partition=[i % PARTITIONS for i in range(N)])
     # the task finishes 8 s after it has read its partitions to their end; the
     # broker's default session timeout (45 s) applies to the killed members
-    task_id = make_task(serve, kafka, standin, topic, group="svc_restarts", timeout="8s",
+    group = f"svc_restarts{N}"  # a group of its own: the other size's dead member is not in it
+    task_id = make_task(serve, kafka, standin, topic, group=group, timeout="8s",
                         batch_size="5000")
     assert serve.call("POST", f"/api/tasks/{task_id}/start").status == 200
     pauses = random.Random(12).sample([x / 10 for x in range(5, 31)], 5)
     for k, pause in enumerate(pauses):
         goal = N * (k + 1) // 7  # each kill when another seventh of the rows landed
         helpers.wait_until(lambda: meters.count(standin, timeout=300) >= goal, 600,
-                           f"{goal} rows", interval=0.5)
+                           lambda: f"{goal} rows (the target has {meters.count(standin)}); "
+                                   f"the service's log ends:\n{serve.log()[-3000:]}",
+                           interval=0.5)
         serve.kill()
         time.sleep(pause)  # the scenario: the service comes back `pause` s after the crash
         serve.start()
@@ -45,14 +48,14 @@ def five_kills_then_the_task_finishes(serve, kafka, make_topic, produce, standin
     assert meters.count(standin, timeout=300) < N, "the ingest ended before the last kill"
     # the last kill and restart, with the committed offsets read in between
     serve.kill()
-    committed = committed_offsets(kafka, "taosxsvc_restarts", topic, PARTITIONS)
+    committed = committed_offsets(kafka, "taosx" + group, topic, PARTITIONS)
     serve.start()
     serve.login()
     s = wait_status(serve, task_id, lambda s: s["state"] == "finished", "the task to finish",
                     timeout=900)
     assert s["run"]["kafka_consumed_messages"] == N - committed
     assert s["run"]["written_rows"] == N - committed
-    assert committed_offsets(kafka, "taosxsvc_restarts", topic, PARTITIONS) == N
+    assert committed_offsets(kafka, "taosx" + group, topic, PARTITIONS) == N
     assert meters.count(standin, timeout=300) == N
     assert meters.rows(standin, timeout=300) == meters.expected_rows(range(N), DEVICES)
     assert "every assigned partition read to its end: the task is finished" in serve.log()
