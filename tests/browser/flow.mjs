@@ -474,6 +474,7 @@ async function fieldsFlow(page) {
   notes = await connectivity(page);
   errs = await fieldErrors(page);
   assert.match(notes[0], /Kafka: failed/, notes[0]);
+  step(`  beside Topics: ${errs['from.topics']}`);
   assert.ok(errs['from.topics'] && errs['from.topics'].includes(`${x.topic}_nosuch`),
     `Topics: ${JSON.stringify(errs)}`);
   assert.equal(errs.from, undefined, `a message beside Brokers: ${errs.from}`);
@@ -484,6 +485,7 @@ async function fieldsFlow(page) {
   notes = await connectivity(page);
   errs = await fieldErrors(page);
   assert.match(notes[0], /Kafka: failed/, notes[0]);
+  step(`  beside Brokers: ${errs.from}`);
   assert.ok(errs.from, `Brokers: ${JSON.stringify(errs)}`);
   assert.equal(errs['from.topics'], undefined, `a message beside Topics: ${errs['from.topics']}`);
 
@@ -624,7 +626,8 @@ async function fieldsFlow(page) {
   await page.locator('#sec-mapping').getByRole('button', { name: 'Preview' }).click();
   const templateErr = page.locator('[data-path="parser.model.name"] .field-error');
   await templateErr.waitFor();
-  assert.match(await templateErr.textContent(), /t_\{id|\{|template|brace/i);
+  step(`  beside the subtable name: ${await templateErr.textContent()}`);
+  assert.match(await templateErr.textContent(), /placeholder opened at offset 2 is not closed/);
   errs = await fieldErrors(page);
   assert.deepEqual(Object.keys(errs), ['parser.model.name'], JSON.stringify(errs));
   await template.fill('t_{id}');
