@@ -389,6 +389,16 @@ async function kinitFlow(page) {
   await sectionShot(page, 'sec-sasl', editable ? 'kinit-editable' : 'kinit-read-only');
 
   step('what a task sends');
+  // the check needs a target database: one listed here (and no supertable
+  // in it), not by a TDengine
+  const answer = (doc) => (route) => route.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify(doc) });
+  await page.route('**/api/target/databases', answer({ databases: ['kdb'] }));
+  await page.route('**/api/target/stables', answer({ stables: [] }));
+  const dbSelect = page.getByLabel('Target database', { exact: true });
+  await dbSelect.focus();
+  await dbSelect.locator('option[value="kdb"]').waitFor({ state: 'attached' });
+  await dbSelect.selectOption('kdb');
   const from = await checkedSource(page);
   const query = new URLSearchParams(from.slice(from.indexOf('?') + 1));
   assert.equal(query.get('sasl.mechanisms') ?? query.get('sasl_mechanism'), 'GSSAPI', from);
