@@ -14,6 +14,15 @@
 // the operator's command as its placeholder, and a task sends what was
 // typed.
 //
+// With K2TD_FLOW=fields it checks the security fields of each SASL
+// mechanism and of SSL (shown only when chosen; the source DSN the form
+// sends; a real login through the broker's SASL, SSL, mTLS and SASL_SSL
+// listeners), a CSV file of samples, the ByTime start time, the messages
+// beside the fields (no database, a missing topic, an unreachable broker,
+// a misspelt filter field, a bad subtable name template), and that the
+// saved task's secrets come back masked. K2TD_FIELDS (JSON, see
+// test_browser.py) gives the listeners, credentials, files and names.
+//
 // Environment (tests/browser/test_browser.py sets it):
 //   K2TD_URL, K2TD_USER, K2TD_PASSWORD      the service and its login
 //   K2TD_BOOTSTRAP                          the Kafka broker (host:port)
@@ -24,7 +33,8 @@
 //                                           list must show (see the test)
 //   K2TD_ARTIFACTS                          screenshot folder
 //   K2TD_CHROMIUM                           browser (default /usr/bin/chromium)
-//   K2TD_FLOW                               task (default) or kinit
+//   K2TD_FLOW                               task (default), kinit or fields
+//   K2TD_FIELDS                             the fields flow's settings
 //   K2TD_KINIT_CMD, K2TD_KINIT_EDITABLE     the kinit flow's expectations
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -4,7 +4,9 @@ split rule, a filter and a table mapping, checks each preview, submits,
 starts it, watches the rows arrive in the list and stops it; then the rows in
 the TDengine stand-in must be exactly the expected ones. The GSSAPI kinit
 command field follows the operator's `k2td serve --config` (the same flow,
-K2TD_FLOW=kinit). The form's JSON builders are also tested on their own
+K2TD_FLOW=kinit). The security fields, a CSV sample file, the ByTime start
+and the messages beside the fields have a flow of their own
+(K2TD_FLOW=fields). The form's JSON builders are also tested on their own
 (form_json.test.mjs)."""
 
 import json

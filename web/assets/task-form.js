@@ -118,10 +118,6 @@ export async function showTaskForm(root, id = null) {
     // the task, so the service puts its saved secrets where the form still
     // shows ****** (the page never receives them).
     draft: (body) => (task ? { ...body, task_id: task.id } : body),
-    // Runs the preview of the form. forMapping: the mapping's own preview,
-    // which needs the supertable and the name template; the other previews
-    // go without a model until one is chosen (the service then shows
-    // parsing and the mutate stages only).
     // Returns whether a target database is chosen; else says so beside its
     // field (the check and the previews need one).
     databaseChosen: () => {
@@ -129,6 +125,10 @@ export async function showTaskForm(root, id = null) {
       setFieldError(root.querySelector('[data-path="to.database"] select'), NO_DATABASE);
       return false;
     },
+    // Runs the preview of the form. forMapping: the mapping's own preview,
+    // which needs the supertable and the name template; the other previews
+    // go without a model until one is chosen (the service then shows
+    // parsing and the mutate stages only).
     preview: async (forMapping = false) => {
       if (!ctx.databaseChosen()) throw new Error(NO_DATABASE);
       const samples = ctx.samples();
