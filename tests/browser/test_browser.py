@@ -4,13 +4,18 @@ split rule, a filter and a table mapping, checks each preview, submits,
 starts it, watches the rows arrive in the list and stops it; then the rows in
 the TDengine stand-in must be exactly the expected ones. The GSSAPI kinit
 command field follows the operator's `k2td serve --config` (the same flow,
-K2TD_FLOW=kinit). The form's JSON builders are also tested on their own
+K2TD_FLOW=kinit). The security fields, a CSV sample file, the ByTime start
+and the messages beside the fields have a flow of their own
+(K2TD_FLOW=fields). The form's JSON builders are also tested on their own
 (form_json.test.mjs)."""
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
+import urllib.parse
 
 import pytest
 
@@ -125,3 +130,59 @@ def test_the_kinit_field_is_the_operators(serve_factory, tmp_path, allowed):
     serve = serve_factory(args=["--config", str(cfg)], password="Operator-Pa55")
     run_flow(serve, f"kinit-{'editable' if allowed else 'read-only'}", K2TD_FLOW="kinit",
              K2TD_KINIT_CMD=command, K2TD_KINIT_EDITABLE="1" if allowed else "0")
+
+
+def test_security_fields_samples_start_time_and_errors_in_the_page(kafka, make_topic, produce,
+                                                                 standin, serve):
+    """The security fields of each SASL mechanism and of SSL show only when
+    chosen, the form sends exactly their settings, and each listener of the
+    broker (SASL PLAIN, SSL with the uploaded CA, a client certificate,
+    SASL_SSL) takes the login; GSSAPI is checked as fields and settings only
+    (its login is test_gssapi.py's). A CSV file gives the samples, ByTime
+    sends its start time, and errors (no database, a missing topic, an
+    unreachable broker, a bad subtable name template, a misspelt filter
+    field) are shown beside the field they are about (flow.mjs,
+    K2TD_FLOW=fields). The saved task keeps the settings; the API and the
+    page show its secrets masked."""
+    if kafka.sasl() is None:
+        pytest.skip("the broker was given through K2TD_BOOTSTRAP: its listeners are unknown")
+    sasl_address, user, password = kafka.sasl()
+    ssl_address, ca = kafka.ssl()
+    mtls_address, cert, key, key_password = kafka.mtls()
+    meters.setup_target(standin, db=DB)
+    answer = standin.sql(f"CREATE STABLE {DB}.fields (ts TIMESTAMP, v INT) TAGS (id INT)")
+    assert answer["code"] == 0, answer
+    topic = make_topic(partitions=1)
+    produce(topic, [json.dumps({"id": i, "ts": meters.BASE_MS + i, "v": i}) for i in range(3)])
+    with socket.socket() as s:  # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{s.getsockname()[1]}"
+    name = "secure_fields"
+    fields = {
+        "name": name, "db": DB, "stable": "fields", "topic": topic, "plain": kafka.bootstrap.split(",")[0],
+        "closed": closed, "sasl": sasl_address, "user": user, "password": password,
+        "ssl": ssl_address, "ca": ca, "mtls": mtls_address, "cert": cert, "key": key,
+        "keyPassword": key_password, "saslSsl": kafka.sasl_ssl(),
+        "principal": "client@EXAMPLE.COM", "startLocal": "2025-11-24T16:30",
+        "csv": [json.dumps({"id": 10 + i, "ts": meters.BASE_MS + i, "v": i, "note": "a, \"b\""})
+                for i in range(3)],
+    }
+    run_flow(serve, "fields", K2TD_FLOW="fields", K2TD_FIELDS=json.dumps(fields),
+             K2TD_STANDIN_HOST="127.0.0.1", K2TD_STANDIN_PORT=str(standin.port),
+             K2TD_STANDIN_PASSWORD=standin.password)
+
+    tasks = serve.call("GET", "/api/tasks").json()
+    task_id = next(t["id"] for t in tasks["tasks"] if t["name"] == name)
+    got = serve.call("GET", f"/api/tasks/{task_id}")
+    assert got.status == 200, got
+    assert password.encode() not in got.body and key_password.encode() not in got.body
+    query = urllib.parse.parse_qs(got.json()["from"].split("?", 1)[1])
+    assert {k: v[0] for k, v in query.items() if k.startswith(("sasl", "ssl", "security"))} == {
+        "security.protocol": "sasl_ssl", "sasl.mechanisms": "PLAIN", "sasl.username": user,
+        "sasl.password": "******", "ssl.ca.location": query["ssl.ca.location"][0],
+        "ssl.certificate.location": query["ssl.certificate.location"][0],
+        "ssl.key.location": query["ssl.key.location"][0], "ssl.key.password": "******"}
+    for k in ("ssl.ca.location", "ssl.certificate.location", "ssl.key.location"):
+        assert re.fullmatch(r"upload:\d+", query[k][0]), query
+    assert query["fallback_offset"] == ["bytime"]
+    assert re.fullmatch(r"2025-11-2\dT\d\d:30:00Z", query["start_time"][0]), query

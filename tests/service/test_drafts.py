@@ -25,7 +25,8 @@ def test_check_tells_each_failure_apart(serve, kafka, standin):
     meters.setup_target(standin, db="usdb", precision="us")
     a = serve.call("POST", "/api/check", {"from": f"kafka://{kafka.bootstrap}?topics=nope_xyz",
                                           "to": td(standin, password="wrong")}).json()
-    assert a["kafka"]["ok"] is False and a["kafka"]["field"] == "from"
+    # a missing topic names the topics, an unreachable broker the source
+    assert a["kafka"]["ok"] is False and a["kafka"]["field"] == "from.topics"
     assert "nope_xyz" in a["kafka"]["error"]
     assert a["tdengine"]["ok"] is False and "credentials" in a["tdengine"]["error"]
     assert "wrong" not in a["tdengine"]["error"]
@@ -38,6 +39,7 @@ def test_check_tells_each_failure_apart(serve, kafka, standin):
     a = serve.call("POST", "/api/check", {"from": "kafka://127.0.0.1:1?topics=t",
                                           "to": td(standin, db="missing")}).json()
     assert a["kafka"]["ok"] is False and "did not answer" in a["kafka"]["error"]
+    assert a["kafka"]["field"] == "from"
     assert a["tdengine"] == {"ok": False, "error": "database `missing` does not exist",
                              "code": "0x0388"}
     a = serve.call("POST", "/api/check", {"from": "kafka://127.0.0.1:1?topics=t",

@@ -174,7 +174,8 @@ export function saslSection(ctx) {
   function render() {
     if (!sasl.enabled) { replace(body); return; }
     const mech = field('Mechanism', segmented(sasl, 'mechanism',
-      [['PLAIN', 'PLAIN'], ['SCRAM-SHA-256', 'SCRAM-SHA-256'], ['GSSAPI', 'GSSAPI']], render));
+      [['PLAIN', 'PLAIN'], ['SCRAM-SHA-256', 'SCRAM-SHA-256'], ['SCRAM-SHA-512', 'SCRAM-SHA-512'],
+        ['GSSAPI', 'GSSAPI']], render));
     if (sasl.mechanism === 'GSSAPI') {
       replace(body, mech,
         field('Service name', textInput(sasl, 'serviceName', { placeholder: 'kafka' }), { path: 'from.sasl.kerberos.service.name', required: true }),
@@ -250,16 +251,21 @@ export function collectionSection(ctx) {
   const result = h('div', { class: 'check-result', 'aria-live': 'polite' });
   const check = h('button', { type: 'button', class: 'btn' }, 'Connectivity check');
   check.addEventListener('click', busy(check, async () => {
+    if (!ctx.databaseChosen()) {
+      replace(result, notice('error', 'Choose the target database before the check.'));
+      return;
+    }
     replace(result, h('span', { class: 'muted' }, 'Checking Kafka and TDengine…'));
     let ans;
     try {
       ans = await post('/api/check', ctx.draft({ from: ctx.fromDsn(), to: ctx.toDsn() }));
     } catch (e) {
       replace(result, notice('error', e.message));
-      if (e.field) ctx.showError(e.field, e.message);
+      if (e.field) ctx.markField(e.field, e.message);
       return;
     }
     const k = ans.kafka || {}, td = ans.tdengine || {};
+    if (!k.ok && k.field) ctx.markField(k.field, k.error);
     replace(result,
       notice(k.ok ? 'ok' : 'error', h('strong', {}, k.ok ? 'Kafka: connected. ' : 'Kafka: failed. '),
         k.ok ? (k.topics || []).map((x) => `${x.name} (${x.partitions} partition${x.partitions === 1 ? '' : 's'})`).join(', ')

@@ -49,6 +49,9 @@ function pathsOf(path) {
   return out;
 }
 
+// What the form says beside the target database while none is chosen.
+const NO_DATABASE = 'Choose the target database.';
+
 // Returns what a required check finds missing: [[element, message], ...].
 function missing(root, state) {
   const out = [];
@@ -59,7 +62,7 @@ function missing(root, state) {
   const { source: s, target: t, parser: p } = state;
   need('[data-path="name"] input', state.name.trim(), 'Give the task a name.');
   need('[data-path="to"] input', t.host.trim() && /^\d+$/.test(String(t.port).trim()), 'Give the TDengine host and port.');
-  need('[data-path="to.database"] select', t.db, 'Choose the target database.');
+  need('[data-path="to.database"] select', t.db, NO_DATABASE);
   need('[data-path="from"] input', s.brokers.every((b) => b.host.trim() && /^\d+$/.test(String(b.port).trim())),
     'Every broker needs a host and a port.');
   need('[data-path="from.topics"] input', s.topics.split(',').some((x) => x.trim()), 'Give at least one topic.');
@@ -115,11 +118,19 @@ export async function showTaskForm(root, id = null) {
     // the task, so the service puts its saved secrets where the form still
     // shows ****** (the page never receives them).
     draft: (body) => (task ? { ...body, task_id: task.id } : body),
+    // Returns whether a target database is chosen; else says so beside its
+    // field (the check and the previews need one).
+    databaseChosen: () => {
+      if (state.target.db) return true;
+      setFieldError(root.querySelector('[data-path="to.database"] select'), NO_DATABASE);
+      return false;
+    },
     // Runs the preview of the form. forMapping: the mapping's own preview,
     // which needs the supertable and the name template; the other previews
     // go without a model until one is chosen (the service then shows
     // parsing and the mutate stages only).
     preview: async (forMapping = false) => {
+      if (!ctx.databaseChosen()) throw new Error(NO_DATABASE);
       const samples = ctx.samples();
       if (!samples.length) {
         const box = root.querySelector('[data-path="samples"] textarea');
@@ -144,6 +155,7 @@ export async function showTaskForm(root, id = null) {
       return doc;
     },
     showError: (path, message) => showError(path, message),
+    markField: (path, message) => markField(path, message),
   };
 
   // Builds the parser; a rule that cannot be written is shown beside it.
@@ -207,15 +219,22 @@ export async function showTaskForm(root, id = null) {
   }
   let confirmedNothing = false;
 
-  // Shows message beside the field path names (or in the banner) and
-  // scrolls there.
-  function showError(path, message) {
+  // Shows message beside the field path names; returns that field's
+  // element, or null when no field of the form has the path.
+  function markField(path, message) {
     // a task saved with its samples is Explorer's wrapper {"parser", "input"}
     const formPath = path && path.replace(/^parser\.parser(?=\.|$)/, 'parser');
     const el = formPath ? elementFor(formPath, message) : null;
+    if (el) setFieldError(el, message);
+    return el;
+  }
+
+  // Shows message beside the field path names (and in the banner) and
+  // scrolls there.
+  function showError(path, message) {
     replace(banner, notice('error', h('strong', {}, 'Not saved. '), message));
+    const el = markField(path, message);
     if (!el) return;
-    setFieldError(el, message);
     for (let d = el.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
     el.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
