@@ -1,12 +1,9 @@
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "../common/alloc.h"
-#include "../engine/preview.h"
+#include "../engine/preview_kafka.h"
 #include "../engine/runtime.h"
 #include "../engine/task_check.h"
-#include "../source/kafka_sample.h"
 #include "../task/kafka_allow.h"
 #include "../task/kafka_security.h"
 #include "../sink/schema_load.h"
@@ -24,9 +21,10 @@ static const char check_usage[] =
     "exists, TDengine answers, it accepts the credentials, the database and the supertable "
     "exist,\n"
     "and the task's parser, stages and mapping build as `k2td run` builds them (exit 2 when\n"
-    "not). Then up to 10 messages from where the task would start are run through its parser\n"
-    "and stages: a name that none of their rows carries (a misspelt filter field or subtable\n"
-    "placeholder) is a `warn` line, which does not change the exit code.\n";
+    "not). Then the task is previewed on up to 10 messages from where it would start: a name\n"
+    "none of their rows carries (a misspelt filter field or subtable placeholder), a subtable\n"
+    "that exists under another supertable or with other tags, and rows that would not be\n"
+    "written are `warn` lines, which do not change the exit code.\n";
 
 /* Prints one check result line; returns code. */
 static int check_report(int code, const char *what, const char *detail) {
@@ -86,37 +84,62 @@ static int check_task(const k2td_task_t *task) {
                         rc == K2TD_ENGINE_OK ? NULL : err);
 }
 
-/* Runs up to CHECK_SAMPLES messages from where the task would start
- * through its parser and stages and prints a `warn` line for each name
- * their rows never carry (preview_lint.h). Warnings change no exit code. */
-static void check_names(const k2td_task_t *task) {
-    char err[1024];
-    k2td_kafka_samples_t got;
-    if (k2td_kafka_sample_fetch(&task->kafka, task->id, CHECK_SAMPLES, CHECK_SAMPLES_TIMEOUT_MS,
-                                &got, err, sizeof(err)) != K2TD_KAFKA_SAMPLE_OK) {
-        printf("warn  names: not checked, no sample message could be read: %s\n", err);
+/* Prints, for a preview document, how many of its mapped rows would not be
+ * written, with the first one's message, place and reason. */
+static void check_refused_rows(const cJSON *doc) {
+    const cJSON *mapped = cJSON_GetObjectItemCaseSensitive(doc, "mapped"), *row, *first = NULL;
+    int refused = 0;
+    cJSON_ArrayForEach(row, mapped) {
+        if (!cJSON_GetObjectItemCaseSensitive(row, "error")) continue;
+        if (!first) first = row;
+        refused++;
+    }
+    if (!first) {
+        printf("ok    samples: the %d row(s) they map to would all be written\n",
+               cJSON_GetArraySize(mapped));
         return;
     }
-    k2td_preview_sample_t *samples = k2td_calloc(got.n ? got.n : 1, sizeof(*samples));
-    for (size_t i = 0; i < got.n; i++)
-        samples[i] = (k2td_preview_sample_t){got.items[i].value, got.items[i].value_len,
-                                             got.items[i].topic, got.items[i].partition,
-                                             got.items[i].offset};
-    cJSON *warnings = got.n ? k2td_preview_warnings(task, samples, got.n, err, sizeof(err)) : NULL;
-    if (!got.n)
-        printf("ok    names: not checked, no message where the task would start\n");
-    else if (!cJSON_GetArraySize(warnings))
-        printf("ok    names: every name the task reads is in the rows of %zu sample message(s)\n",
-               got.n);
-    const cJSON *w;
-    cJSON_ArrayForEach(w, warnings) {
-        printf("warn  %s: %s\n",
-               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "path")),
-               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "message")));
+    int index = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(first, "message"));
+    const cJSON *msg =
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "messages"), index);
+    const char *topic = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "topic"));
+    const char *policy = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "policy"));
+    printf("warn  samples: %d of %d mapped row(s) would not be written; the first, of %s [%d] "
+           "offset %lld: %s%s%s\n",
+           refused, cJSON_GetArraySize(mapped), topic ? topic : "?",
+           (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "partition")),
+           (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "offset")),
+           cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "error")),
+           policy ? "; " : "", policy ? policy : "");
+}
+
+/* Previews the task on up to CHECK_SAMPLES messages from where it would
+ * start (preview_kafka.h) and prints a `warn` line for each warning of the
+ * preview (a name no row carries, a subtable that exists elsewhere) and for
+ * the rows that would not be written. Warnings change no exit code. */
+static void check_samples(const k2td_task_t *task) {
+    char err[1024];
+    cJSON *doc;
+    int timed_out;
+    if (k2td_preview_kafka(task, CHECK_SAMPLES, CHECK_SAMPLES_TIMEOUT_MS, NULL, &doc, &timed_out,
+                           err, sizeof(err)) != K2TD_ENGINE_OK) {
+        printf("warn  samples: not checked: %s\n", err);
+        return;
     }
-    cJSON_Delete(warnings);
-    free(samples);
-    k2td_kafka_samples_free(&got);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "messages"));
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(doc, "warnings"), *w;
+    if (!n) {
+        printf("ok    samples: not checked, no message where the task would start\n");
+    } else {
+        printf("ok    samples: %d message(s) read where the task would start\n", n);
+        cJSON_ArrayForEach(w, warnings) {
+            printf("warn  %s: %s\n",
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "path")),
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "message")));
+        }
+        check_refused_rows(doc);
+    }
+    cJSON_Delete(doc);
 }
 
 int k2td_cli_check(int argc, char **argv) {
@@ -128,7 +151,7 @@ int k2td_cli_check(int argc, char **argv) {
     int kafka = check_kafka(&task);
     int td = check_tdengine(&task);
     if (td == K2TD_EXIT_OK) td = check_task(&task);
-    if (kafka == K2TD_EXIT_OK && td == K2TD_EXIT_OK) check_names(&task);
+    if (kafka == K2TD_EXIT_OK && td == K2TD_EXIT_OK) check_samples(&task);
     k2td_task_free(&task);
     return kafka != K2TD_EXIT_OK ? kafka : td;
 }
