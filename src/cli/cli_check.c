@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "cli_task.h"
 
-/* How many messages the name check reads, and for how long at most. */
+/* How many messages the sample check reads, and for how long at most. */
 #define CHECK_SAMPLES 10
 #define CHECK_SAMPLES_TIMEOUT_MS 5000
 
@@ -84,6 +84,12 @@ static int check_task(const k2td_task_t *task) {
                         rc == K2TD_ENGINE_OK ? NULL : err);
 }
 
+/* Returns the string at key of obj, or "" when there is none. */
+static const char *check_str(const cJSON *obj, const char *key) {
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    return s ? s : "";
+}
+
 /* Prints, for a preview document, how many of its mapped rows would not be
  * written, with the first one's message, place and reason. */
 static void check_refused_rows(const cJSON *doc) {
@@ -102,15 +108,13 @@ static void check_refused_rows(const cJSON *doc) {
     int index = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(first, "message"));
     const cJSON *msg =
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "messages"), index);
-    const char *topic = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "topic"));
-    const char *policy = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "policy"));
+    const char *policy = check_str(first, "policy");
     printf("warn  samples: %d of %d mapped row(s) would not be written; the first, of %s [%d] "
            "offset %lld: %s%s%s\n",
-           refused, cJSON_GetArraySize(mapped), topic ? topic : "?",
+           refused, cJSON_GetArraySize(mapped), check_str(msg, "topic"),
            (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "partition")),
            (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "offset")),
-           cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "error")),
-           policy ? "; " : "", policy ? policy : "");
+           check_str(first, "error"), policy[0] ? "; " : "", policy);
 }
 
 /* Previews the task on up to CHECK_SAMPLES messages from where it would
@@ -133,9 +137,7 @@ static void check_samples(const k2td_task_t *task) {
     } else {
         printf("ok    samples: %d message(s) read where the task would start\n", n);
         cJSON_ArrayForEach(w, warnings) {
-            printf("warn  %s: %s\n",
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "path")),
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "message")));
+            printf("warn  %s: %s\n", check_str(w, "path"), check_str(w, "message"));
         }
         check_refused_rows(doc);
     }
