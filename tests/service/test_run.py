@@ -146,6 +146,10 @@ def test_a_task_that_archives_every_row_says_so_as_its_last_error(serve, kafka, 
         assert message.startswith("no row written: all 3 rows of the run were archived; "
                                   f"the newest, {topic} [0] offset 2: "), message
         assert "template variable `id` is missing" in message, message
+    # the run's check of its first messages named the cause among its activity
+    activity = [e["message"] for e in status(serve, task_id)["activity"]]
+    assert any("parser.model.name: placeholder `id` is in none of the sample rows that reach it"
+               " (checked on the first 3 message(s))" in m for m in activity), activity
     assert meters.count(standin) == 0
 
 
