@@ -723,6 +723,7 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
     k2td_buf_free(&from);
     e->started_ms = e->last_status_ms = engine_now_ms();
     int64_t last_msg_ms = e->started_ms, batch_start_ms = 0;
+    size_t held = 0; /* the partitions held, as last seen */
     int64_t end_since_ms = 0, last_end_check_ms = 0;
     while (!*stop) {
         int64_t now = engine_now_ms();
@@ -733,8 +734,15 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
         }
         int fatal = 0;
         rd_kafka_message_t *m = k2td_kafka_source_poll(e->source, wait, &fatal);
-        if (k2td_kafka_source_epoch(e->source) != e->epoch) engine_abandon(e);
         now = engine_now_ms();
+        /* a rebalance (partitions revoked, assigned) restarts the idle
+         * clock: the partitions now held get the whole timeout */
+        size_t held_now = k2td_kafka_source_assigned(e->source);
+        if (k2td_kafka_source_epoch(e->source) != e->epoch || held_now != held) {
+            if (k2td_kafka_source_epoch(e->source) != e->epoch) engine_abandon(e);
+            held = held_now;
+            last_msg_ms = now;
+        }
         if (m) {
             if (!e->first_msg_ms) e->first_msg_ms = now;
             if (!e->nmsgs) batch_start_ms = now;
