@@ -1,9 +1,11 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../engine/preview_kafka.h"
 #include "../engine/runtime.h"
 #include "../engine/task_check.h"
+#include "../source/kafka_consumer_conf.h"
 #include "../task/kafka_allow.h"
 #include "../task/kafka_security.h"
 #include "../sink/schema_load.h"
@@ -42,7 +44,15 @@ static int check_kafka(const k2td_task_t *task) {
     check_report(K2TD_EXIT_OK, "kafka brokers", task->kafka.brokers);
     if (rc == K2TD_ENGINE_KAFKA_NO_TOPIC)
         return check_report(K2TD_EXIT_KAFKA_NO_TOPIC, "kafka topics", err);
-    return check_report(K2TD_EXIT_OK, "kafka topics", "every topic exists");
+    check_report(K2TD_EXIT_OK, "kafka topics", "every topic exists");
+    if (rc == K2TD_ENGINE_KAFKA_NO_GROUP)
+        return check_report(K2TD_EXIT_KAFKA_DOWN, "kafka group", err);
+    char *group, *client;
+    k2td_kafka_consumer_ids(&task->kafka, task->id, &group, &client);
+    int code = check_report(K2TD_EXIT_OK, "kafka group", group);
+    free(group);
+    free(client);
+    return code;
 }
 
 static int check_tdengine(const k2td_task_t *task) {
