@@ -20,7 +20,7 @@ static const char check_usage[] =
     "usage: k2td check TASK.json\n"
     "       k2td check --from KAFKA_DSN --to TAOS_DSN --parser @parser.json|JSON\n"
     "Checks, each with its own message and exit code: the Kafka brokers answer, every topic\n"
-    "exists, TDengine answers, it accepts the credentials, the database and the supertable "
+    "exists and the Kafka user may use it and the consumer group, TDengine answers, it accepts the credentials, the database and the supertable "
     "exist,\n"
     "and the task's parser, stages and mapping build as `k2td run` builds them (exit 2 when\n"
     "not). Then the task is previewed on up to 10 messages from where it would start: a name\n"
