@@ -392,18 +392,15 @@ static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size)
     snprintf(out, size, "%s%s%s", s->cause, hint ? "; " : "", hint ? K2TD_KAFKA_SCRAM_HINT : "");
 }
 
-/* Writes "kafka: topic `topic` is not authorised for user `u` on brokers"
- * (the group instead when topic is NULL) to out. */
-static void source_denied_text(const k2td_kafka_source_t *s, const char *topic, char *out,
-                               size_t size) {
+/* Writes "kafka: <what> `name` is not authorised for user `u` on brokers"
+ * to out; what is "topic", "group" or "a topic of" (name then the task's
+ * topics). */
+static void source_denied_text(const k2td_kafka_source_t *s, const char *what, const char *name,
+                               char *out, size_t size) {
     char user[300];
     k2td_kafka_conf_user(s->conf, user, sizeof(user));
-    if (topic)
-        snprintf(out, size, "kafka: topic `%s` is not authorised for %s on %s", topic, user,
-                 s->conf->brokers);
-    else
-        snprintf(out, size, "kafka: group `%s` is not authorised for %s on %s", s->group_id,
-                 user, s->conf->brokers);
+    snprintf(out, size, "kafka: %s `%s` is not authorised for %s on %s", what, name, user,
+             s->conf->brokers);
 }
 
 /* Returns non-zero when the brokers refuse s's user topic `name`, which their
@@ -501,7 +498,7 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         if (found && fn) fn(ctx, want, found);
         if (!found) {
             if (source_topic_denied(s, want, SOURCE_ASK_MS))
-                source_denied_text(s, want, errstr, errstr_size);
+                source_denied_text(s, "topic", want, errstr, errstr_size);
             else
                 snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
                          s->conf->brokers);
@@ -510,7 +507,7 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
     }
     rd_kafka_metadata_destroy(md);
     if (rc == 0 && source_group_denied(s, SOURCE_ASK_MS)) {
-        source_denied_text(s, NULL, errstr, errstr_size);
+        source_denied_text(s, "group", s->group_id, errstr, errstr_size);
         rc = K2TD_KAFKA_NO_GROUP;
     }
     return rc;
@@ -554,11 +551,17 @@ static void source_note_denied(k2td_kafka_source_t *s, const rd_kafka_message_t 
     if (s->denied) return;
     if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
         s->denied = K2TD_KAFKA_NO_TOPIC;
-        source_denied_text(s, m->rkt ? rd_kafka_topic_name(m->rkt) : "?", s->denied_why,
-                           sizeof(s->denied_why));
+        /* the message's topic, else (librdkafka did not say which) the task's */
+        k2td_buf_t topics = K2TD_BUF_INIT;
+        if (m->rkt) k2td_buf_puts(&topics, rd_kafka_topic_name(m->rkt));
+        for (size_t i = 0; !m->rkt && i < s->conf->topics.n; i++)
+            k2td_buf_printf(&topics, "%s%s", i ? "," : "", s->conf->topics.items[i]);
+        source_denied_text(s, m->rkt ? "topic" : "a topic of", topics.data ? topics.data : "",
+                           s->denied_why, sizeof(s->denied_why));
+        k2td_buf_free(&topics);
     } else if (m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
         s->denied = K2TD_KAFKA_NO_GROUP;
-        source_denied_text(s, NULL, s->denied_why, sizeof(s->denied_why));
+        source_denied_text(s, "group", s->group_id, s->denied_why, sizeof(s->denied_why));
     }
 }
 
