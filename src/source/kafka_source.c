@@ -393,27 +393,27 @@ static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size)
 }
 
 /* Writes "kafka: <what> `name` is not authorised for user `u` on brokers"
- * to out; what is "topic", "group" or "a topic of" (name then the task's
- * topics). */
-static void source_denied_text(const k2td_kafka_source_t *s, const char *what, const char *name,
-                               char *out, size_t size) {
+ * (the user of conf) to out; what is "topic", "group" or "a topic of" (name
+ * then the task's topics). */
+static void source_denied_text(const k2td_kafka_conf_t *conf, const char *what,
+                               const char *name, char *out, size_t size) {
     char user[300];
-    k2td_kafka_conf_user(s->conf, user, sizeof(user));
+    k2td_kafka_conf_user(conf, user, sizeof(user));
     snprintf(out, size, "kafka: %s `%s` is not authorised for %s on %s", what, name, user,
-             s->conf->brokers);
+             conf->brokers);
 }
 
-/* Returns non-zero when the brokers refuse s's user topic `name`, which their
+/* Returns non-zero when the brokers refuse rk's user topic `name`, which their
  * list of every topic left out: asked for by name, a broker answers
  * TOPIC_AUTHORIZATION_FAILED for a topic the user may not describe, where
  * the full list omits it as if it did not exist. 0 also when the question
  * fails (the topic then counts as missing). */
-static int source_topic_denied(k2td_kafka_source_t *s, const char *name, int timeout_ms) {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(s->rk, name, NULL);
+static int source_topic_denied(rd_kafka_t *rk, const char *name, int timeout_ms) {
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, name, NULL);
     if (!rkt) return 0;
     const struct rd_kafka_metadata *md = NULL;
     int denied = 0;
-    if (rd_kafka_metadata(s->rk, 0, rkt, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         for (int i = 0; i < md->topic_cnt; i++)
             if (strcmp(md->topics[i].topic, name) == 0 &&
                 md->topics[i].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
@@ -458,6 +458,15 @@ static int source_group_denied(k2td_kafka_source_t *s, int timeout_ms) {
     return denied;
 }
 
+void k2td_kafka_topic_missing(rd_kafka_t *rk, const k2td_kafka_conf_t *conf, const char *topic,
+                              char *errstr, size_t errstr_size) {
+    if (source_topic_denied(rk, topic, SOURCE_ASK_MS))
+        source_denied_text(conf, "topic", topic, errstr, errstr_size);
+    else
+        snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", topic,
+                 conf->brokers);
+}
+
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
                              void *ctx, char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
@@ -497,17 +506,13 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         }
         if (found && fn) fn(ctx, want, found);
         if (!found) {
-            if (source_topic_denied(s, want, SOURCE_ASK_MS))
-                source_denied_text(s, "topic", want, errstr, errstr_size);
-            else
-                snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
-                         s->conf->brokers);
+            k2td_kafka_topic_missing(s->rk, s->conf, want, errstr, errstr_size);
             rc = K2TD_KAFKA_NO_TOPIC;
         }
     }
     rd_kafka_metadata_destroy(md);
     if (rc == 0 && source_group_denied(s, SOURCE_ASK_MS)) {
-        source_denied_text(s, "group", s->group_id, errstr, errstr_size);
+        source_denied_text(s->conf, "group", s->group_id, errstr, errstr_size);
         rc = K2TD_KAFKA_NO_GROUP;
     }
     return rc;
@@ -556,12 +561,13 @@ static void source_note_denied(k2td_kafka_source_t *s, const rd_kafka_message_t 
         if (m->rkt) k2td_buf_puts(&topics, rd_kafka_topic_name(m->rkt));
         for (size_t i = 0; !m->rkt && i < s->conf->topics.n; i++)
             k2td_buf_printf(&topics, "%s%s", i ? "," : "", s->conf->topics.items[i]);
-        source_denied_text(s, m->rkt ? "topic" : "a topic of", topics.data ? topics.data : "",
+        source_denied_text(s->conf, m->rkt ? "topic" : "a topic of", topics.data ? topics.data : "",
                            s->denied_why, sizeof(s->denied_why));
         k2td_buf_free(&topics);
     } else if (m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
         s->denied = K2TD_KAFKA_NO_GROUP;
-        source_denied_text(s, "group", s->group_id, s->denied_why, sizeof(s->denied_why));
+        source_denied_text(s->conf, "group", s->group_id, s->denied_why,
+                           sizeof(s->denied_why));
     }
 }
 

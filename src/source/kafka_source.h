@@ -109,6 +109,14 @@ typedef void (*k2td_kafka_topic_fn)(void *ctx, const char *topic, int partitions
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
                              void *ctx, char *errstr, size_t errstr_size);
 
+/* Writes why topic, which rk's brokers (rk a consumer of conf) left out of
+ * their list of every topic, is missing to errstr: "kafka: topic `t` is not
+ * authorised for user `u` on BROKERS" when, asked for by name, they refuse
+ * it to the user (Kafka answers so whether or not it exists), else "kafka:
+ * topic `t` does not exist on BROKERS". */
+void k2td_kafka_topic_missing(rd_kafka_t *rk, const k2td_kafka_conf_t *conf, const char *topic,
+                              char *errstr, size_t errstr_size);
+
 /* Subscribes to the topics. Returns 0 or -1 with errstr set. */
 int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t errstr_size);
 

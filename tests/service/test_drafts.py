@@ -54,7 +54,7 @@ def test_check_tells_each_failure_apart(serve, kafka, standin):
 def test_check_names_a_topic_and_a_group_not_authorised(serve, kafka, make_topic, standin):
     """A topic or consumer group the brokers refuse the DSN's user is named,
     with the user, as not authorised (not as a missing topic, nor passed),
-    and the password is not shown."""
+    also by the samples of the topic, and the password is not shown."""
     if kafka.sasl() is None:
         pytest.skip("the broker was given through K2TD_BOOTSTRAP")
     meters.setup_target(standin)
@@ -72,6 +72,11 @@ def test_check_names_a_topic_and_a_group_not_authorised(serve, kafka, make_topic
             assert kafka_check["ok"] is False, kafka_check
             assert f"{text} is not authorised for user `{user}`" in kafka_check["error"]
             assert password.encode() not in a.body
+        a = serve.call("POST", "/api/samples", {"from": dsn.replace(allowed, denied), "count": 1,
+                                                "timeout_ms": 3000})
+        assert a.status == 502, a
+        assert f"topic `{denied}` is not authorised for user `{user}`" in a.json()["error"], a
+        assert password.encode() not in a.body
     finally:
         kafka.allow_again(acls)
 
