@@ -63,13 +63,14 @@ def test_check_names_a_topic_and_a_group_not_authorised(serve, kafka, make_topic
     group = unique_name("denied_group")
     acls = kafka.deny(user, "topic", denied) + kafka.deny(user, "group", f"taosx{group}")
     try:
-        for topic, text in ((denied, f"topic `{denied}`"), (allowed, f"group `taosx{group}`")):
+        for topic, text, field in ((denied, f"topic `{denied}`", "from.topics"),
+                                   (allowed, f"group `taosx{group}`", "from.group")):
             dsn = (f"kafka://{address}?topics={topic}&group={group}&sasl_mechanism=PLAIN"
                    f"&sasl_username={user}&sasl_password={password}")
             a = serve.call("POST", "/api/check", {"from": dsn, "to": td(standin)})
             assert a.status == 200, a
             kafka_check = a.json()["kafka"]
-            assert kafka_check["ok"] is False, kafka_check
+            assert kafka_check["ok"] is False and kafka_check["field"] == field, kafka_check
             assert f"{text} is not authorised for user `{user}`" in kafka_check["error"]
             assert password.encode() not in a.body
         a = serve.call("POST", "/api/samples", {"from": dsn.replace(allowed, denied), "count": 1,
