@@ -9,8 +9,9 @@ enum {
     K2TD_EXIT_OK = 0,
     K2TD_EXIT_FAILED = 1,          /* a runtime error stopped the task */
     K2TD_EXIT_USAGE = 2,           /* bad arguments, task file, DSN or parser */
-    K2TD_EXIT_KAFKA_DOWN = 3,      /* no Kafka broker answered */
-    K2TD_EXIT_KAFKA_NO_TOPIC = 4,  /* a topic does not exist */
+    K2TD_EXIT_KAFKA_DOWN = 3,      /* no Kafka broker answered, or one refused the
+                                      login, the TLS handshake or the consumer group */
+    K2TD_EXIT_KAFKA_NO_TOPIC = 4,  /* a topic does not exist or is not authorised */
     K2TD_EXIT_TD_DOWN = 5,         /* TDengine unreachable */
     K2TD_EXIT_TD_AUTH = 6,         /* TDengine refused the credentials */
     K2TD_EXIT_TD_NO_DB = 7,        /* the target database does not exist */

@@ -1,9 +1,11 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../engine/preview_kafka.h"
 #include "../engine/runtime.h"
 #include "../engine/task_check.h"
+#include "../source/kafka_consumer_conf.h"
 #include "../task/kafka_allow.h"
 #include "../task/kafka_security.h"
 #include "../sink/schema_load.h"
@@ -18,8 +20,8 @@ static const char check_usage[] =
     "usage: k2td check TASK.json\n"
     "       k2td check --from KAFKA_DSN --to TAOS_DSN --parser @parser.json|JSON\n"
     "Checks, each with its own message and exit code: the Kafka brokers answer, every topic\n"
-    "exists, TDengine answers, it accepts the credentials, the database and the supertable "
-    "exist,\n"
+    "exists, the Kafka user may describe the topics and the consumer group, TDengine\n"
+    "answers, it accepts the credentials, the database and the supertable exist,\n"
     "and the task's parser, stages and mapping build as `k2td run` builds them (exit 2 when\n"
     "not). Then the task is previewed on up to 10 messages from where it would start: a name\n"
     "none of their rows carries (a misspelt filter field or subtable placeholder), a subtable\n"
@@ -42,7 +44,15 @@ static int check_kafka(const k2td_task_t *task) {
     check_report(K2TD_EXIT_OK, "kafka brokers", task->kafka.brokers);
     if (rc == K2TD_ENGINE_KAFKA_NO_TOPIC)
         return check_report(K2TD_EXIT_KAFKA_NO_TOPIC, "kafka topics", err);
-    return check_report(K2TD_EXIT_OK, "kafka topics", "every topic exists");
+    check_report(K2TD_EXIT_OK, "kafka topics", "every topic exists");
+    if (rc == K2TD_ENGINE_KAFKA_NO_GROUP)
+        return check_report(K2TD_EXIT_KAFKA_DOWN, "kafka group", err);
+    char *group, *client;
+    k2td_kafka_consumer_ids(&task->kafka, task->id, &group, &client);
+    int code = check_report(K2TD_EXIT_OK, "kafka group", group);
+    free(group);
+    free(client);
+    return code;
 }
 
 static int check_tdengine(const k2td_task_t *task) {

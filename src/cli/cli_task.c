@@ -115,6 +115,7 @@ int k2td_cli_exit_code(k2td_engine_rc_t rc) {
     case K2TD_ENGINE_CONFIG: return K2TD_EXIT_USAGE;
     case K2TD_ENGINE_KAFKA_DOWN: return K2TD_EXIT_KAFKA_DOWN;
     case K2TD_ENGINE_KAFKA_NO_TOPIC: return K2TD_EXIT_KAFKA_NO_TOPIC;
+    case K2TD_ENGINE_KAFKA_NO_GROUP: return K2TD_EXIT_KAFKA_DOWN;
     case K2TD_ENGINE_TD_DOWN: return K2TD_EXIT_TD_DOWN;
     case K2TD_ENGINE_TD_AUTH: return K2TD_EXIT_TD_AUTH;
     case K2TD_ENGINE_TD_NO_DB: return K2TD_EXIT_TD_NO_DB;

@@ -27,6 +27,15 @@ static int broker_attempt(k2td_kafka_source_t *src, int64_t end_ms, volatile sig
     return rc;
 }
 
+k2td_engine_rc_t k2td_broker_rc(int rc) {
+    switch (rc) {
+    case 0: return K2TD_ENGINE_OK;
+    case K2TD_KAFKA_NO_TOPIC: return K2TD_ENGINE_KAFKA_NO_TOPIC;
+    case K2TD_KAFKA_NO_GROUP: return K2TD_ENGINE_KAFKA_NO_GROUP;
+    default: return K2TD_ENGINE_KAFKA_DOWN;
+    }
+}
+
 k2td_engine_rc_t k2td_broker_wait(k2td_kafka_source_t *src, const char *brokers,
                                   int64_t timeout_ms, volatile sig_atomic_t *stop, char *errstr,
                                   size_t errstr_size) {
@@ -41,7 +50,7 @@ k2td_engine_rc_t k2td_broker_wait(k2td_kafka_source_t *src, const char *brokers,
             if (attempts > 1) k2td_log_info("kafka: brokers %s answer after %.1f s", brokers, waited_s);
             return K2TD_ENGINE_OK;
         }
-        if (rc == -2) return K2TD_ENGINE_KAFKA_NO_TOPIC;
+        if (rc != -1) return k2td_broker_rc(rc);
         if (refused) return K2TD_ENGINE_KAFKA_DOWN;
         if (*stop) return K2TD_ENGINE_OK;
         const char *cause = k2td_kafka_source_cause(src, NULL);

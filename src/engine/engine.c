@@ -749,6 +749,8 @@ k2td_engine_rc_t k2td_engine_run(k2td_engine_t *e, volatile sig_atomic_t *stop, 
             engine_add(e, m);
             last_msg_ms = now;
         }
+        int denied = k2td_kafka_source_denied(e->source, errstr, errstr_size);
+        if (denied) return k2td_broker_rc(denied);
         if (fatal && !k2td_kafka_source_self_fenced(e->source)) {
             snprintf(errstr, errstr_size, "kafka consumer failed fatally (see the log)");
             return K2TD_ENGINE_FAILED;

@@ -46,7 +46,8 @@ typedef enum k2td_engine_rc {
     K2TD_ENGINE_FAILED,          /* a runtime error stopped the task */
     K2TD_ENGINE_CONFIG,          /* the task does not fit the target (columns, template) */
     K2TD_ENGINE_KAFKA_DOWN,      /* no broker answered */
-    K2TD_ENGINE_KAFKA_NO_TOPIC,  /* a topic does not exist */
+    K2TD_ENGINE_KAFKA_NO_TOPIC,  /* a topic does not exist or is not authorised */
+    K2TD_ENGINE_KAFKA_NO_GROUP,  /* the consumer group is not authorised */
     K2TD_ENGINE_TD_DOWN,         /* TDengine unreachable */
     K2TD_ENGINE_TD_AUTH,         /* credentials rejected */
     K2TD_ENGINE_TD_NO_DB,        /* database missing */
@@ -78,8 +79,10 @@ k2td_engine_t *k2td_engine_new(const k2td_task_t *task, const k2td_engine_opts_t
  * (then writes the open batch and commits), until the task has held its
  * partitions at their end for the task's timeout without a message (a clean
  * finish), or until a fatal error. Returns K2TD_ENGINE_OK,
- * K2TD_ENGINE_KAFKA_DOWN or K2TD_ENGINE_KAFKA_NO_TOPIC when the start-up
- * check failed for good, K2TD_ENGINE_NOT_FINISHED when the timeout passed
+ * K2TD_ENGINE_KAFKA_DOWN, K2TD_ENGINE_KAFKA_NO_TOPIC or
+ * K2TD_ENGINE_KAFKA_NO_GROUP when the start-up check failed for good or the
+ * brokers refused the user the topic or group later (errstr names it and
+ * the user), K2TD_ENGINE_NOT_FINISHED when the timeout passed
  * without a message while the task held no partition or had not read them
  * to their end, or K2TD_ENGINE_FAILED (errstr says why).
  */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../sink/schema_load.h"
+#include "broker_wait.h"
 #include "../task/taos_dsn.h"
 
 k2td_engine_rc_t k2td_check_kafka(const k2td_kafka_conf_t *conf, const char *task_id,
@@ -16,8 +17,7 @@ k2td_engine_rc_t k2td_check_kafka(const k2td_kafka_conf_t *conf, const char *tas
     if (!src) return K2TD_ENGINE_CONFIG;
     int rc = k2td_kafka_source_topics(src, timeout_ms, on_topic, ctx, errstr, errstr_size);
     k2td_kafka_source_close(src);
-    return rc == 0 ? K2TD_ENGINE_OK : rc == -1 ? K2TD_ENGINE_KAFKA_DOWN
-                                               : K2TD_ENGINE_KAFKA_NO_TOPIC;
+    return k2td_broker_rc(rc);
 }
 
 /* Checks the database, then each supertable a model names plainly. Returns

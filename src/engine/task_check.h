@@ -15,11 +15,13 @@
 #include "engine.h"
 
 /*
- * Checks that a broker of conf answers within timeout_ms and every topic
- * exists; on_topic (may be NULL) gets each topic found with its partition
- * count. Returns K2TD_ENGINE_OK, K2TD_ENGINE_CONFIG (librdkafka refused a
- * property), K2TD_ENGINE_KAFKA_DOWN or K2TD_ENGINE_KAFKA_NO_TOPIC with
- * errstr naming the brokers or the topic.
+ * Checks that a broker of conf answers within timeout_ms, every topic
+ * exists and the user may describe it and the consumer group; on_topic
+ * (may be NULL) gets each topic found with its partition count. Returns
+ * K2TD_ENGINE_OK, K2TD_ENGINE_CONFIG (librdkafka refused a property),
+ * K2TD_ENGINE_KAFKA_DOWN, K2TD_ENGINE_KAFKA_NO_TOPIC (missing or not
+ * authorised) or K2TD_ENGINE_KAFKA_NO_GROUP (not authorised) with errstr
+ * naming the brokers, the topic or the group.
  */
 k2td_engine_rc_t k2td_check_kafka(const k2td_kafka_conf_t *conf, const char *task_id,
                                   int timeout_ms, k2td_kafka_topic_fn on_topic, void *ctx,

@@ -109,7 +109,9 @@ void k2td_api_check(k2td_api_call_t *c) {
         cJSON_Delete(topics);
         cJSON_AddStringToObject(kafka, "error", err);
         cJSON_AddStringToObject(kafka, "field",
-                                krc == K2TD_ENGINE_KAFKA_NO_TOPIC ? "from.topics" : "from");
+                                krc == K2TD_ENGINE_KAFKA_NO_TOPIC   ? "from.topics"
+                                : krc == K2TD_ENGINE_KAFKA_NO_GROUP ? "from.group"
+                                                                    : "from");
     }
     cJSON *td = cJSON_AddObjectToObject(doc, "tdengine");
     k2td_precision_t prec = K2TD_PREC_MS;

@@ -99,7 +99,8 @@ static k2td_kafka_sample_rc_t sample_open(sampler_t *s, const char *task_id, cha
 }
 
 /* Lists the partitions of every configured topic from the brokers'
- * metadata. Fails with DOWN naming the brokers or NO_TOPIC naming the topic. */
+ * metadata. Fails with DOWN naming the brokers or NO_TOPIC naming the topic
+ * missing or not authorised for the user. */
 static k2td_kafka_sample_rc_t sample_partitions(sampler_t *s, char *errstr,
                                                 size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
@@ -121,8 +122,7 @@ static k2td_kafka_sample_rc_t sample_partitions(sampler_t *s, char *errstr,
                 md->topics[i].partition_cnt > 0)
                 mt = &md->topics[i];
         if (!mt) {
-            k2td_errstr_set(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
-                            s->conf->brokers);
+            k2td_kafka_topic_missing(s->rk, s->conf, want, errstr, errstr_size);
             rc = K2TD_KAFKA_SAMPLE_NO_TOPIC;
             break;
         }

@@ -58,7 +58,7 @@ typedef enum k2td_kafka_sample_rc {
     K2TD_KAFKA_SAMPLE_OK = 0,
     K2TD_KAFKA_SAMPLE_CONFIG,   /* librdkafka refused a property */
     K2TD_KAFKA_SAMPLE_DOWN,     /* no broker answered */
-    K2TD_KAFKA_SAMPLE_NO_TOPIC, /* a topic does not exist */
+    K2TD_KAFKA_SAMPLE_NO_TOPIC, /* a topic does not exist or is not authorised */
     K2TD_KAFKA_SAMPLE_FAILED,   /* offsets could not be read, fallback_offset=error, ... */
 } k2td_kafka_sample_rc_t;
 

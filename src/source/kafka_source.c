@@ -31,6 +31,8 @@ struct k2td_kafka_source {
     int self_fenced;          /* the fatal error came while lost (see _self_fenced) */
     char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
+    int denied;               /* K2TD_KAFKA_NO_TOPIC or _NO_GROUP polling met, or 0 */
+    char denied_why[600];     /* what was denied to whom, when denied */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
     rd_kafka_topic_partition_list_t *start;  /* committed offsets read at assignment */
     k2td_kinit_t *kinit;      /* kinit's error output with GSSAPI, else NULL */
@@ -363,6 +365,9 @@ const char *k2td_kafka_source_cause(const k2td_kafka_source_t *s, int *refused) 
     return s->cause;
 }
 
+/* How long a question about one topic or the group may take. */
+#define SOURCE_ASK_MS 5000
+
 /* Returns the monotonic clock in milliseconds. */
 static int64_t source_now_ms(void) {
     struct timespec ts;
@@ -385,6 +390,81 @@ static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size)
     }
     int hint = k2td_kafka_scram_at_risk(s->conf);
     snprintf(out, size, "%s%s%s", s->cause, hint ? "; " : "", hint ? K2TD_KAFKA_SCRAM_HINT : "");
+}
+
+/* Writes "kafka: <what> `name` is not authorised for user `u` on brokers"
+ * (the user of conf) to out; what is "topic", "group" or "a topic of" (name
+ * then the task's topics). */
+static void source_denied_text(const k2td_kafka_conf_t *conf, const char *what,
+                               const char *name, char *out, size_t size) {
+    char user[300];
+    k2td_kafka_conf_user(conf, user, sizeof(user));
+    snprintf(out, size, "kafka: %s `%s` is not authorised for %s on %s", what, name, user,
+             conf->brokers);
+}
+
+/* Returns non-zero when the brokers refuse rk's user topic `name`, which their
+ * list of every topic left out: asked for by name, a broker answers
+ * TOPIC_AUTHORIZATION_FAILED for a topic the user may not describe, where
+ * the full list omits it as if it did not exist. 0 also when the question
+ * fails (the topic then counts as missing). */
+static int source_topic_denied(rd_kafka_t *rk, const char *name, int timeout_ms) {
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, name, NULL);
+    if (!rkt) return 0;
+    const struct rd_kafka_metadata *md = NULL;
+    int denied = 0;
+    if (rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        for (int i = 0; i < md->topic_cnt; i++)
+            if (strcmp(md->topics[i].topic, name) == 0 &&
+                md->topics[i].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+                denied = 1;
+        rd_kafka_metadata_destroy(md);
+    }
+    rd_kafka_topic_destroy(rkt);
+    return denied;
+}
+
+/* Returns non-zero when the brokers refuse s's user its consumer group
+ * (describing the group answers GROUP_AUTHORIZATION_FAILED: the user may not
+ * even look it up, let alone join it). 0 when they do not, and when the
+ * question fails otherwise or gets no answer within timeout_ms: joining the
+ * group then tells. */
+static int source_group_denied(k2td_kafka_source_t *s, int timeout_ms) {
+    if (!s->group_id || !s->group_id[0]) return 0;
+    rd_kafka_queue_t *q = rd_kafka_queue_new(s->rk);
+    rd_kafka_AdminOptions_t *o =
+        rd_kafka_AdminOptions_new(s->rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+    rd_kafka_AdminOptions_set_request_timeout(o, timeout_ms, NULL, 0);
+    const char *groups[] = {s->group_id};
+    rd_kafka_DescribeConsumerGroups(s->rk, groups, 1, o, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
+    int denied = 0;
+    const rd_kafka_DescribeConsumerGroups_result_t *r =
+        ev ? rd_kafka_event_DescribeConsumerGroups_result(ev) : NULL;
+    if (r) {
+        denied = rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED;
+        size_t n = 0;
+        const rd_kafka_ConsumerGroupDescription_t **d =
+            rd_kafka_DescribeConsumerGroups_result_groups(r, &n);
+        for (size_t i = 0; i < n; i++) {
+            const rd_kafka_error_t *e = rd_kafka_ConsumerGroupDescription_error(d[i]);
+            if (e && rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+                denied = 1;
+        }
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_queue_destroy(q);
+    return denied;
+}
+
+void k2td_kafka_topic_missing(rd_kafka_t *rk, const k2td_kafka_conf_t *conf, const char *topic,
+                              char *errstr, size_t errstr_size) {
+    if (source_topic_denied(rk, topic, SOURCE_ASK_MS))
+        source_denied_text(conf, "topic", topic, errstr, errstr_size);
+    else
+        snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", topic,
+                 conf->brokers);
 }
 
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
@@ -426,12 +506,15 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
         }
         if (found && fn) fn(ctx, want, found);
         if (!found) {
-            snprintf(errstr, errstr_size, "kafka: topic `%s` does not exist on %s", want,
-                     s->conf->brokers);
-            rc = -2;
+            k2td_kafka_topic_missing(s->rk, s->conf, want, errstr, errstr_size);
+            rc = K2TD_KAFKA_NO_TOPIC;
         }
     }
     rd_kafka_metadata_destroy(md);
+    if (rc == 0 && source_group_denied(s, SOURCE_ASK_MS)) {
+        source_denied_text(s->conf, "group", s->group_id, errstr, errstr_size);
+        rc = K2TD_KAFKA_NO_GROUP;
+    }
     return rc;
 }
 
@@ -467,10 +550,37 @@ static void source_log_fatal(k2td_kafka_source_t *s) {
         k2td_log_error("kafka: fatal consumer error: %s", fatal_err);
 }
 
+/* Remembers a consumer error m that refuses s's user its topic or group,
+ * the first one only: it does not fix itself, the task must end. */
+static void source_note_denied(k2td_kafka_source_t *s, const rd_kafka_message_t *m) {
+    if (s->denied) return;
+    if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        s->denied = K2TD_KAFKA_NO_TOPIC;
+        /* the message's topic, else (librdkafka did not say which) the task's */
+        k2td_buf_t topics = K2TD_BUF_INIT;
+        if (m->rkt) k2td_buf_puts(&topics, rd_kafka_topic_name(m->rkt));
+        for (size_t i = 0; !m->rkt && i < s->conf->topics.n; i++)
+            k2td_buf_printf(&topics, "%s%s", i ? "," : "", s->conf->topics.items[i]);
+        source_denied_text(s->conf, m->rkt ? "topic" : "a topic of", topics.data ? topics.data : "",
+                           s->denied_why, sizeof(s->denied_why));
+        k2td_buf_free(&topics);
+    } else if (m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
+        s->denied = K2TD_KAFKA_NO_GROUP;
+        source_denied_text(s->conf, "group", s->group_id, s->denied_why,
+                           sizeof(s->denied_why));
+    }
+}
+
+int k2td_kafka_source_denied(const k2td_kafka_source_t *s, char *errstr, size_t errstr_size) {
+    if (s->denied) snprintf(errstr, errstr_size, "%s", s->denied_why);
+    return s->denied;
+}
+
 rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal) {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(s->rk, timeout_ms);
     if (m && m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         s->errors++;
+        source_note_denied(s, m);
         if (rd_kafka_fatal_error(s->rk, NULL, 0))
             s->fatal = s->fatal ? s->fatal : 1;
         else if (m->rkt)

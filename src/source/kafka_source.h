@@ -74,14 +74,24 @@ const char *k2td_kafka_source_client_id(const k2td_kafka_source_t *s);
  * enable_group_instance_id), or NULL when it has none. */
 const char *k2td_kafka_source_instance_id(const k2td_kafka_source_t *s);
 
+/* What a check of the brokers or polling found that the task cannot get
+ * past (besides -1, brokers that do not answer or refuse the login). */
+enum {
+    K2TD_KAFKA_NO_TOPIC = -2, /* a topic does not exist or is not authorised */
+    K2TD_KAFKA_NO_GROUP = -3, /* the consumer group is not authorised */
+};
+
 /*
- * Checks that the brokers answer and every configured topic exists.
- * Returns 0; -1 when no broker answered within timeout_ms, or at once when
- * a broker refused the login or the TLS handshake; -2 when a topic is
- * missing. errstr names the brokers and the cause librdkafka reported (the
- * refused login, the certificate that failed, the refused connection) -
- * after kinit's own reason when its last run failed (kafka_kinit.h) - or
- * the topic. What it quotes is redacted (k2td_kafka_conf_redact).
+ * Checks that the brokers answer, every configured topic exists and the
+ * user may describe it and the consumer group. Returns 0; -1 when no broker
+ * answered within timeout_ms, or at once when a broker refused the login or
+ * the TLS handshake; K2TD_KAFKA_NO_TOPIC when a topic is missing or not
+ * authorised for the user; K2TD_KAFKA_NO_GROUP when the group is not
+ * authorised for the user. errstr names the brokers and the cause
+ * librdkafka reported (the refused login, the certificate that failed, the
+ * refused connection) - after kinit's own reason when its last run failed
+ * (kafka_kinit.h) - or the topic or group and the user (its name, never a
+ * secret). What it quotes is redacted (k2td_kafka_conf_redact).
  */
 int k2td_kafka_source_check(k2td_kafka_source_t *s, int timeout_ms, char *errstr,
                             size_t errstr_size);
@@ -99,6 +109,14 @@ typedef void (*k2td_kafka_topic_fn)(void *ctx, const char *topic, int partitions
 int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_topic_fn fn,
                              void *ctx, char *errstr, size_t errstr_size);
 
+/* Writes why topic, which rk's brokers (rk a consumer of conf) left out of
+ * their list of every topic, is missing to errstr: "kafka: topic `t` is not
+ * authorised for user `u` on BROKERS" when, asked for by name, they refuse
+ * it to the user (Kafka answers so whether or not it exists), else "kafka:
+ * topic `t` does not exist on BROKERS". */
+void k2td_kafka_topic_missing(rd_kafka_t *rk, const k2td_kafka_conf_t *conf, const char *topic,
+                              char *errstr, size_t errstr_size);
+
 /* Subscribes to the topics. Returns 0 or -1 with errstr set. */
 int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t errstr_size);
 
@@ -109,6 +127,12 @@ int k2td_kafka_source_subscribe(k2td_kafka_source_t *s, char *errstr, size_t err
  * Sets *fatal (when not NULL) on an unrecoverable consumer error.
  */
 rd_kafka_message_t *k2td_kafka_source_poll(k2td_kafka_source_t *s, int timeout_ms, int *fatal);
+
+/* Returns K2TD_KAFKA_NO_TOPIC or K2TD_KAFKA_NO_GROUP with errstr naming the
+ * topic or group and the user when polling met the brokers' refusal to let
+ * the user read the topic or use the group (which does not fix itself: the
+ * task must end), else 0 with errstr untouched. */
+int k2td_kafka_source_denied(const k2td_kafka_source_t *s, char *errstr, size_t errstr_size);
 
 /* Returns non-zero when the consumer failed fatally because it fenced
  * itself: its session timed out while the coordinator was unreachable, it

@@ -5,6 +5,7 @@
 #include "kafka_allow.h"
 #include "kafka_security.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -590,6 +591,21 @@ void k2td_kafka_conf_redact(const k2td_kafka_conf_t *c, const char *text, k2td_b
 
 const char *k2td_kafka_conf_mechanism(const k2td_kafka_conf_t *c) {
     return conf_last(c, "sasl.mechanisms", "sasl.mechanism");
+}
+
+void k2td_kafka_conf_user(const k2td_kafka_conf_t *c, char *out, size_t size) {
+    const char *mechanism = k2td_kafka_conf_mechanism(c);
+    const char *name = NULL;
+    if (mechanism && strcmp(mechanism, "GSSAPI") == 0) {
+        name = conf_last(c, "sasl.kerberos.principal", NULL);
+        if (!name) name = "kafkaclient"; /* librdkafka's default principal */
+    } else if (mechanism)
+        name = conf_last(c, "sasl.username", NULL);
+    if (!mechanism && (conf_last(c, "ssl.certificate.pem", NULL) ||
+                       conf_last(c, "ssl.certificate.location", NULL)))
+        snprintf(out, size, "the user of the client certificate");
+    else
+        snprintf(out, size, "user `%s`", name ? name : mechanism ? "" : "ANONYMOUS");
 }
 
 const char *k2td_kafka_conf_kinit_cmd(const k2td_kafka_conf_t *c) {

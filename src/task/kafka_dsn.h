@@ -107,6 +107,12 @@ void k2td_kafka_conf_redact(const k2td_kafka_conf_t *c, const char *text, k2td_b
  * sasl.mechanism property), or NULL for none. */
 const char *k2td_kafka_conf_mechanism(const k2td_kafka_conf_t *c);
 
+/* Writes the Kafka user a consumer of c acts as, for messages, to out:
+ * "user `NAME`" (sasl.username, or sasl.kerberos.principal with GSSAPI),
+ * "the user of the client certificate" with a certificate and no SASL, or
+ * "user `ANONYMOUS`" with neither. Never a secret. */
+void k2td_kafka_conf_user(const k2td_kafka_conf_t *c, char *out, size_t size);
+
 /* Returns c's own Kerberos kinit command (the last sasl.kerberos.kinit.cmd
  * property, the operator's), or NULL when it sets none. */
 const char *k2td_kafka_conf_kinit_cmd(const k2td_kafka_conf_t *c);

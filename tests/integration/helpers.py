@@ -17,7 +17,8 @@ import urllib.request
 import uuid
 
 from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation, AclPermissionType,
+                                   AdminClient, NewTopic, ResourcePatternType, ResourceType)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROKER_SH = os.path.join(REPO, "tests", "kafka", "broker.sh")
@@ -222,6 +223,42 @@ class Kafka:
 
         wait_until(ready, 30, f"topic {name} to have {partitions} led partitions")
         return name
+
+    def deny(self, user, resource, name, only_read=False):
+        """Refuses User:`user` the topic or consumer group (`resource`:
+        "topic" or "group") `name` through ACLs of the broker's authorizer
+        (broker.sh): every operation, or with only_read=True reading it
+        (fetching, joining) while it may still describe it. Waits until the
+        broker applies them; returns the bindings for allow_again()."""
+        kind = {"topic": ResourceType.TOPIC, "group": ResourceType.GROUP}[resource]
+
+        def binding(operation, permission):
+            return AclBinding(kind, name, ResourcePatternType.LITERAL, f"User:{user}", "*",
+                              operation, permission)
+
+        # any ACL on a resource takes it out of allow.everyone.if.no.acl.found
+        bindings = ([binding(AclOperation.READ, AclPermissionType.DENY),
+                     binding(AclOperation.DESCRIBE, AclPermissionType.ALLOW)] if only_read
+                    else [binding(AclOperation.ALL, AclPermissionType.DENY)])
+        for future in self.admin().create_acls(bindings, request_timeout=30).values():
+            future.result(timeout=30)
+
+        def applied():
+            found = self.admin().describe_acls(
+                AclBindingFilter(kind, name, ResourcePatternType.LITERAL, f"User:{user}", None,
+                                 AclOperation.ANY, AclPermissionType.ANY),
+                request_timeout=10).result(timeout=10)
+            return len(found) == len(bindings)
+
+        wait_until(applied, 30, f"the ACLs on {resource} {name} to apply")
+        return bindings
+
+    def allow_again(self, bindings):
+        """Deletes the ACLs deny() made."""
+        filters = [AclBindingFilter(b.restype, b.name, b.resource_pattern_type, b.principal,
+                                    b.host, b.operation, b.permission_type) for b in bindings]
+        for future in self.admin().delete_acls(filters, request_timeout=30).values():
+            future.result(timeout=30)
 
     def delete_topics(self, names):
         """Asks the broker to delete the topics; does not wait. Never raises for

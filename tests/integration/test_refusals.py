@@ -12,7 +12,14 @@ missing certificate or ticket may last k2td's whole wait for the brokers,
 so all cases run side by side once per module (the `refusals` fixture) and
 the tests read their results. Two things are asserted per case: the cause is named
 somewhere in k2td's output (librdkafka's log lines on stderr), and the
-check's own verdict line names it."""
+check's own verdict line names it.
+
+The Kafka 4 broker's authorizer refuses its SASL user one topic and one
+consumer group (every operation, so that the check sees it), and another
+topic and group for reading only (so that only consuming meets it): the
+check and `k2td run` name the topic or group and the user, and a run ends
+with it (exit 4 for a topic, 3 for a group), at start or once polling meets
+the refusal."""
 
 import os
 import subprocess
@@ -21,6 +28,16 @@ import pytest
 
 import meters
 from helpers import K2TD_TASK_ARGS, K2td, check_all, check_verdict, unique_name
+
+# topics and groups (the group text of the DSN; k2td's group id is "taosx" +
+# it) the Kafka 4 broker refuses its SASL user: every operation, or reading
+DENIED_TOPIC = unique_name("refusals_denied")
+DENIED_GROUP = unique_name("refusals_denied_group")
+READ_DENIED_TOPIC = unique_name("refusals_read_denied")
+READ_DENIED_GROUP = unique_name("refusals_read_denied_group")
+SASL_USER = "k2tdtest"  # broker.sh's
+TOPIC_DENIED = f"topic `{DENIED_TOPIC}` is not authorised for user `{SASL_USER}`"
+GROUP_DENIED = f"group `taosx{DENIED_GROUP}` is not authorised for user `{SASL_USER}`"
 
 # name -> (expected exit status, text naming the cause)
 CASES = {
@@ -36,12 +53,27 @@ CASES = {
     "gssapi-stale-keytab": (3, "kinit failed: Password incorrect"),
     "gssapi-kdc-unreachable": (3, "kinit failed: Cannot contact any KDC for realm"),
     "gssapi-own-kinit-command": (3, "kinit failed: Keytab contains no suitable keys for nobody@"),
+    "topic-not-authorised": (4, TOPIC_DENIED),
+    "group-not-authorised": (3, GROUP_DENIED),
+}
+# the check line of a case whose verdict is not the first Kafka line's
+VERDICT_STEP = {"topic-not-authorised": "kafka topics", "group-not-authorised": "kafka group"}
+# `k2td run` of a task its user may not read: at start (the check's cases)
+# or while polling (reading refused, describing allowed)
+RUN_DENIALS = {
+    "run-topic-not-authorised": (4, TOPIC_DENIED),
+    "run-group-not-authorised": (3, GROUP_DENIED),
+    "run-topic-read-denied": (4, f"topic `{READ_DENIED_TOPIC}` is not authorised for user "
+                                 f"`{SASL_USER}`"),
+    "run-group-read-denied": (3, f"group `taosx{READ_DENIED_GROUP}` is not authorised for user "
+                                 f"`{SASL_USER}`"),
 }
 # Cases at the main (Kafka 4) broker's listeners, which a broker given
 # through K2TD_BOOTSTRAP does not have.
 AT_KAFKA4 = {"scram-at-kafka4", "sasl-ssl-wrong-password", "mechanism-not-enabled", "mtls-no-client-certificate",
              "mtls-untrusted-client-certificate", "mtls-wrong-key-password",
-             "host-name-mismatch", "host-name-unverified"}
+             "host-name-mismatch", "host-name-unverified", "topic-not-authorised",
+             "group-not-authorised", *RUN_DENIALS}
 WRONG_PASSWORD = "Wrong-Pa55word"
 
 
@@ -59,9 +91,9 @@ def untrusted_certificate(directory):
 def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
     """Runs `k2td check` on every case of CASES side by side (the host name
     case also with host name verification turned off, as its control; the
-    wrong SCRAM password also through `k2td run`) and returns {name: finished
-    run}; the Kafka 4 cases are left out for a broker given through
-    K2TD_BOOTSTRAP."""
+    wrong SCRAM password also through `k2td run`; the cases of RUN_DENIALS
+    through `k2td run` only) and returns {name: finished run}; the Kafka 4
+    cases are left out for a broker given through K2TD_BOOTSTRAP."""
     work = tmp_path_factory.mktemp("refusals")
     standin = standin_factory(work / "standin")
     meters.setup_target(standin)
@@ -136,13 +168,50 @@ def refusals(kafka, kafka3, kdc, k2td_bin, standin_factory, tmp_path_factory):
             "host-name-unverified": at(kafka, f"localhost:{ssl_port}", ca=f"@{ca}",
                                        **{"ssl.endpoint.identification.algorithm": "none"}),
         })
+    acls, denied_topics = [], []
+    if kafka.sasl() is not None:
+        acls, denied_topics = denials(kafka, standin, tasks, args)
     runner = K2td(k2td_bin, work)
     try:
         yield check_all(runner, tasks, env, args)
     finally:
         runner.close()
         kafka3.delete_topics([topic])
+        if acls:
+            kafka.allow_again(acls)
+        kafka.delete_topics(denied_topics)
         standin.stop()
+
+
+def denials(kafka, standin, tasks, args):
+    """Makes the Kafka 4 broker refuse its SASL user the topics and groups
+    of CASES and RUN_DENIALS, and adds their tasks (PLAIN login) to tasks
+    and their `k2td run` arguments to args. Returns (the ACL bindings, the
+    topics made)."""
+    address, user, password = kafka.sasl()
+    assert user == SASL_USER
+    allowed = unique_name("refusals_allowed")
+    topics = [kafka.create_topic(t, 1) for t in (DENIED_TOPIC, READ_DENIED_TOPIC, allowed)]
+    acls = (kafka.deny(user, "topic", DENIED_TOPIC) +
+            kafka.deny(user, "group", f"taosx{DENIED_GROUP}") +
+            kafka.deny(user, "topic", READ_DENIED_TOPIC, only_read=True) +
+            kafka.deny(user, "group", f"taosx{READ_DENIED_GROUP}", only_read=True))
+
+    def plain(topic, group):
+        return meters.secure_task(kafka, standin, [topic], address, name="refusal",
+                                  sasl_mechanism="PLAIN", sasl_username=user,
+                                  sasl_password=password, group=group)
+
+    tasks.update({
+        "topic-not-authorised": plain(DENIED_TOPIC, allowed),
+        "group-not-authorised": plain(allowed, DENIED_GROUP),
+        "run-topic-read-denied": plain(READ_DENIED_TOPIC, allowed),
+        "run-group-read-denied": plain(allowed, READ_DENIED_GROUP),
+    })
+    tasks["run-topic-not-authorised"] = tasks["topic-not-authorised"]
+    tasks["run-group-not-authorised"] = tasks["group-not-authorised"]
+    args.update({name: K2TD_TASK_ARGS for name in RUN_DENIALS})
+    return acls, topics
 
 
 def refused(refusals, name):
@@ -155,7 +224,7 @@ def refused(refusals, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_refusal_output_names_the_cause(refusals, name):
+def test_refusal_output_names_the_cause(refusals, kafka, name):
     """The check fails with the case's exit status, its output (stdout and
     stderr) names the cause, and no password given is shown."""
     status, cause = CASES[name]
@@ -164,6 +233,7 @@ def test_refusal_output_names_the_cause(refusals, name):
     assert run.returncode == status, output
     assert "FAIL  kafka" in run.stdout(), run.stdout()
     assert WRONG_PASSWORD not in output
+    assert kafka.sasl() is None or kafka.sasl()[2] not in output
     assert cause in output, output
 
 
@@ -173,7 +243,7 @@ def test_refusal_verdict_names_the_cause(refusals, name):
     the check reports as its result) names the cause itself."""
     _, cause = CASES[name]
     run = refused(refusals, name)
-    verdict = check_verdict(run, "kafka")
+    verdict = check_verdict(run, VERDICT_STEP.get(name, "kafka"))
     assert verdict.startswith("FAIL"), run.stdout()
     assert cause in verdict, verdict
 
@@ -228,3 +298,17 @@ def test_kinit_output_is_told_by_k2td(refusals, name):
     assert "kinit -" not in stderr, stderr
     tmp = os.path.join(os.path.dirname(run.task_path), name, "tmp")
     assert os.listdir(tmp) == []
+
+
+@pytest.mark.parametrize("name", RUN_DENIALS)
+def test_run_ends_when_the_user_may_not_read(refusals, kafka, name):
+    """`k2td run` of a topic or group the brokers refuse its user ends -
+    at start, or when polling meets the refusal - with exit 4 (topic) or 3
+    (group), its last error naming the topic or group and the user, and
+    never the password."""
+    status, cause = RUN_DENIALS[name]
+    run = refused(refusals, name)
+    errors = [line for line in run.stderr().splitlines() if " ERROR " in line]
+    assert run.returncode == status, run.stderr()
+    assert errors and cause in errors[-1], run.stderr()
+    assert kafka.sasl()[2] not in run.stdout() + run.stderr()

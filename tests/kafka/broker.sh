@@ -144,7 +144,10 @@ kerberos_config() {
 # Writes server.properties for a broker+controller on the given ports: a
 # PLAINTEXT listener, SASL_PLAINTEXT (PLAIN, SCRAM, GSSAPI when configured),
 # SSL, SASL_SSL (PLAIN), MTLS (SSL with client certificates) and the
-# controller's.
+# controller's. Kafka's authorizer runs, allowing what no ACL names: tests
+# refuse a user a topic or group with ACLs, made through the PLAINTEXT
+# listener, whose user ANONYMOUS (also the controller's and the SSL
+# listener's) is a super user.
 write_config() {
     local port=$1 cport=$2 sport=$3 tport=$4 ssport=$5 mport=$6 mechanisms plain scram
     mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512${kerberos:+,GSSAPI}
@@ -187,6 +190,9 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 group.min.session.timeout.ms=1000
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=true
+super.users=User:ANONYMOUS
 EOF
 }
 

@@ -3,6 +3,7 @@ connectivity check, samples, sample files, preview and the target helpers."""
 
 import meters
 import pytest
+from helpers import unique_name
 
 PARSER = {"parse": {"value": {"json": ""}}, "model": {"name": "d_{id}", "using": "meters"}}
 
@@ -48,6 +49,37 @@ def test_check_tells_each_failure_apart(serve, kafka, standin):
     a = serve.call("POST", "/api/check", {"from": "kafka://127.0.0.1:1?topics=t",
                                           "to": td(standin, db="usdb")}).json()
     assert a["tdengine"] == {"ok": True, "database": "usdb", "precision": "us"}
+
+
+def test_check_names_a_topic_and_a_group_not_authorised(serve, kafka, make_topic, standin):
+    """A topic or consumer group the brokers refuse the DSN's user is named,
+    with the user, as not authorised (not as a missing topic, nor passed),
+    also by the samples of the topic, and the password is not shown."""
+    if kafka.sasl() is None:
+        pytest.skip("the broker was given through K2TD_BOOTSTRAP")
+    meters.setup_target(standin)
+    address, user, password = kafka.sasl()
+    denied, allowed = make_topic(partitions=1), make_topic(partitions=1)
+    group = unique_name("denied_group")
+    acls = kafka.deny(user, "topic", denied) + kafka.deny(user, "group", f"taosx{group}")
+    try:
+        for topic, text, field in ((denied, f"topic `{denied}`", "from.topics"),
+                                   (allowed, f"group `taosx{group}`", "from.group")):
+            dsn = (f"kafka://{address}?topics={topic}&group={group}&sasl_mechanism=PLAIN"
+                   f"&sasl_username={user}&sasl_password={password}")
+            a = serve.call("POST", "/api/check", {"from": dsn, "to": td(standin)})
+            assert a.status == 200, a
+            kafka_check = a.json()["kafka"]
+            assert kafka_check["ok"] is False and kafka_check["field"] == field, kafka_check
+            assert f"{text} is not authorised for user `{user}`" in kafka_check["error"]
+            assert password.encode() not in a.body
+        a = serve.call("POST", "/api/samples", {"from": dsn.replace(allowed, denied), "count": 1,
+                                                "timeout_ms": 3000})
+        assert a.status == 502, a
+        assert f"topic `{denied}` is not authorised for user `{user}`" in a.json()["error"], a
+        assert password.encode() not in a.body
+    finally:
+        kafka.allow_again(acls)
 
 
 @pytest.mark.parametrize("body,field", [
