@@ -377,7 +377,8 @@ static int64_t source_now_ms(void) {
 
 /* Writes why the brokers refused s's login (its cause) in plain words to
  * out: a mechanism the broker does not offer is named with what it offers;
- * a SCRAM login of a librdkafka older than 2.6.1 gets the Kafka 4 hint. */
+ * a refused SASL login with its mechanism and user (never the password); a
+ * SCRAM login of a librdkafka older than 2.6.1 gets the Kafka 4 hint. */
 static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size) {
     static const char offers[] = "broker's supported mechanisms: ";
     const char *list = strstr(s->cause, offers);
@@ -388,8 +389,16 @@ static void source_refusal(const k2td_kafka_source_t *s, char *out, size_t size)
                  mechanism, (int)strcspn(list, " ("), list);
         return;
     }
+    /* a refused SASL login names the mechanism and the user it tried */
+    char who[400] = "";
+    if (mechanism && (strstr(s->cause, "uthentication") || strstr(s->cause, "credentials"))) {
+        char user[300];
+        k2td_kafka_conf_user(s->conf, user, sizeof(user));
+        snprintf(who, sizeof(who), " (SASL %s as %s)", mechanism, user);
+    }
     int hint = k2td_kafka_scram_at_risk(s->conf);
-    snprintf(out, size, "%s%s%s", s->cause, hint ? "; " : "", hint ? K2TD_KAFKA_SCRAM_HINT : "");
+    snprintf(out, size, "%s%s%s%s", s->cause, who, hint ? "; " : "",
+             hint ? K2TD_KAFKA_SCRAM_HINT : "");
 }
 
 /* Writes "kafka: <what> `name` is not authorised for user `u` on brokers"
@@ -484,7 +493,7 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
     if (err) {
         char kinit[600];
         k2td_kinit_describe(s->kinit, s->conf, kinit, sizeof(kinit));
-        char why[sizeof(s->cause) + sizeof(K2TD_KAFKA_SCRAM_HINT) + 2];
+        char why[sizeof(s->cause) + 400 + sizeof(K2TD_KAFKA_SCRAM_HINT) + 2];
         if (s->cause_is_login) {
             source_refusal(s, why, sizeof(why));
             snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s",
