@@ -108,9 +108,14 @@ void k2td_api_check(k2td_api_call_t *c) {
     } else {
         cJSON_Delete(topics);
         cJSON_AddStringToObject(kafka, "error", err);
+        /* a refused SASL login by name and password is the password's
+         * (the source says "(SASL <mechanism> as user `u`)", kafka_source.c;
+         * a Kerberos one is told by kinit and stays with the brokers) */
+        int password = strstr(err, " (SASL ") && !strstr(err, " (SASL GSSAPI ");
         cJSON_AddStringToObject(kafka, "field",
                                 krc == K2TD_ENGINE_KAFKA_NO_TOPIC   ? "from.topics"
                                 : krc == K2TD_ENGINE_KAFKA_NO_GROUP ? "from.group"
+                                : password                          ? "from.sasl.password"
                                                                     : "from");
     }
     cJSON *td = cJSON_AddObjectToObject(doc, "tdengine");

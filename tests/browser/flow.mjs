@@ -544,11 +544,21 @@ async function fieldsFlow(page) {
   assert.ok(!q.has('sasl.username') && !q.has('sasl.password'), [...q.keys()].join());
   await sectionShot(page, 'sec-sasl', 'sasl-gssapi');
 
-  step('SASL PLAIN logs in through the SASL listener');
+  step('a wrong SASL password: beside the password, naming the mechanism and user');
   await mechanism('PLAIN');
   await page.locator('[data-path="from.sasl.username"] input').fill(x.user);
-  await page.getByLabel('SASL password', { exact: true }).fill(x.password);
+  await page.getByLabel('SASL password', { exact: true }).fill('Wrong-Pa55word');
   await broker(x.sasl);
+  notes = await connectivity(page);
+  errs = await fieldErrors(page);
+  step(`  beside Password: ${errs['from.sasl.password']}`);
+  assert.ok(errs['from.sasl.password'] && errs['from.sasl.password'].includes(`(SASL PLAIN as user \`${x.user}\`)`),
+    `Password: ${JSON.stringify(errs)}`);
+  assert.equal(errs.from, undefined, `a message beside Brokers: ${errs.from}`);
+  assert.ok(!errs['from.sasl.password'].includes('Wrong-Pa55word'), errs['from.sasl.password']);
+
+  step('SASL PLAIN logs in through the SASL listener');
+  await page.getByLabel('SASL password', { exact: true }).fill(x.password);
   notes = await connectivity(page);
   assert.match(notes[0], /Kafka: connected/, notes[0]);
   assert.deepEqual(await fieldErrors(page), {});
