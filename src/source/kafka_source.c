@@ -31,6 +31,8 @@ struct k2td_kafka_source {
     int self_fenced;          /* the fatal error came while lost (see _self_fenced) */
     char cause[1024];         /* the last broker failure librdkafka reported, or "" */
     int cause_is_login;       /* cause is a refused login or TLS handshake */
+    int all_down;             /* librdkafka said every broker is down (since the
+                               * current k2td_kafka_source_topics began) */
     int denied;               /* K2TD_KAFKA_NO_TOPIC or _NO_GROUP polling met, or 0 */
     char denied_why[600];     /* what was denied to whom, when denied */
     rd_kafka_topic_partition_list_t *stored; /* offsets stored this run, per partition */
@@ -126,6 +128,7 @@ static void source_error_cb(rd_kafka_t *rk, int err, const char *reason, void *o
     const char *text = shown.data ? shown.data : "";
     k2td_log_warn("kafka: %s", text);
     int login = err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) s->all_down = 1;
     /* "1/1 brokers are down" sums up the failures reported before it */
     int summary = err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && s->cause[0];
     if (login || (!s->cause_is_login && !summary)) {
@@ -481,14 +484,17 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err;
     /* in steps, serving librdkafka's callbacks in between: a refused login
-     * or TLS handshake ends the wait as soon as it is reported */
+     * or TLS handshake, or every broker down (each refused the connection or
+     * failed to resolve), ends the wait as soon as it is reported; a broker
+     * that does not answer at all is waited for until the deadline */
     int64_t deadline = source_now_ms() + timeout_ms;
+    s->all_down = 0;
     for (;;) {
         int64_t left = deadline - source_now_ms();
         err = rd_kafka_metadata(s->rk, 1, NULL, &md, left < 250 ? (int)(left > 0 ? left : 1) : 250);
         rd_kafka_message_t *m;
         while ((m = rd_kafka_consumer_poll(s->rk, 0)) != NULL) rd_kafka_message_destroy(m);
-        if (!err || s->cause_is_login || source_now_ms() >= deadline) break;
+        if (!err || s->cause_is_login || s->all_down || source_now_ms() >= deadline) break;
     }
     if (err) {
         char kinit[600];
@@ -498,7 +504,10 @@ int k2td_kafka_source_topics(k2td_kafka_source_t *s, int timeout_ms, k2td_kafka_
             source_refusal(s, why, sizeof(why));
             snprintf(errstr, errstr_size, "kafka: brokers %s refused the connection: %s%s",
                      s->conf->brokers, kinit, why);
-        } else
+        } else if (s->all_down && s->cause[0])
+            snprintf(errstr, errstr_size, "kafka: brokers %s cannot be reached: %s%s",
+                     s->conf->brokers, kinit, s->cause);
+        else
             snprintf(errstr, errstr_size, "kafka: brokers %s did not answer within %d ms: %s%s",
                      s->conf->brokers, timeout_ms, kinit,
                      s->cause[0] ? s->cause : rd_kafka_err2str(err));

@@ -41,6 +41,12 @@ def test_check_passes_and_names_each_failure(kafka, make_topic, standin, k2td):
         assert run.returncode == code, (code, run.stdout(), run.stderr())
         assert "FAIL" in run.stdout() and text in run.stdout(), run.stdout()
         assert "wrong" not in run.stdout() + run.stderr()
+    # a broker that refuses the connection is reported as soon as librdkafka
+    # says every broker is down, not after the check's 10 s
+    run = check(k2td, cases[0][0])
+    assert (f"FAIL  kafka brokers: kafka: brokers {closed} cannot be reached: "
+            f"{closed}/bootstrap: Connect to ipv4#{closed} failed: Connection refused") in \
+        run.stdout(), run.stdout()
 
 
 def _parser(mutate=(), name="d_{id}", **model):
