@@ -23,8 +23,11 @@
  * still queues, not those handed over). 10,000 canonical messages of 130
  * bytes stay far below it; 10 MB messages make batches of two. */
 #define ENGINE_BATCH_MAX_BYTES (16u << 20)
-/* how many of the first batch's messages the run's name check reads */
+/* how many of the first batch's messages the run's name check reads, and
+ * the largest it takes: a preview holds every field of its samples as JSON,
+ * several times their size, so megabyte messages are left out */
 #define ENGINE_LINT_SAMPLES 10
+#define ENGINE_LINT_MAX_BYTES (64u << 10)
 /* how often "still waiting for partitions" is logged */
 #define ENGINE_WAIT_LOG_MS 10000
 
@@ -510,18 +513,22 @@ static void engine_count_policies(k2td_engine_t *e) {
 }
 
 /* Logs, once per run, the warnings of the preview's name check
- * (preview_lint.h) on the first messages: a filter on a misspelt field keeps
- * or drops every row alike, a misspelt placeholder archives every row. The
- * check reads no TDengine; a task whose parsing part cannot be built has
- * already failed to start, so its error here is only logged at debug. */
+ * (preview_lint.h) on the first messages of the first batch (up to
+ * ENGINE_LINT_SAMPLES of at most ENGINE_LINT_MAX_BYTES each): a filter on a
+ * misspelt field keeps or drops every row alike, a misspelt placeholder
+ * archives every row. The check reads no TDengine; a task whose parsing
+ * part cannot be built has already failed to start, so its error here is
+ * only logged at debug. */
 static void engine_lint(k2td_engine_t *e) {
     k2td_preview_sample_t samples[ENGINE_LINT_SAMPLES];
-    size_t n = e->nmsgs < ENGINE_LINT_SAMPLES ? e->nmsgs : ENGINE_LINT_SAMPLES;
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < e->nmsgs && n < ENGINE_LINT_SAMPLES; i++) {
         const rd_kafka_message_t *m = e->msgs[i];
-        samples[i] = (k2td_preview_sample_t){m->payload, m->len, engine_topic(m), m->partition,
-                                             m->offset};
+        if (m->len > ENGINE_LINT_MAX_BYTES) continue;
+        samples[n++] = (k2td_preview_sample_t){m->payload, m->len, engine_topic(m), m->partition,
+                                               m->offset};
     }
+    if (!n) return;
     char err[256];
     cJSON *warnings = k2td_preview_warnings(e->task, samples, n, err, sizeof(err));
     if (!warnings) k2td_log_debug("the name check of the first messages failed: %s", err);
@@ -529,8 +536,8 @@ static void engine_lint(k2td_engine_t *e) {
     cJSON_ArrayForEach(w, warnings) {
         const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "path"));
         const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "message"));
-        k2td_log_warn("task `%s`: %s: %s (checked on the first %zu message(s))", e->task->name,
-                      path ? path : "parser", msg ? msg : "", n);
+        k2td_log_warn("task `%s`: %s: %s (checked on %zu message(s) of the first batch)",
+                      e->task->name, path ? path : "parser", msg ? msg : "", n);
     }
     cJSON_Delete(warnings);
 }

@@ -104,8 +104,8 @@ def test_names_the_first_messages_lack_are_warned_by_check_and_run(kafka, make_t
     assert ran.returncode == 0, ran.stderr()
     err = ran.stderr()
     assert err.count("task `meters`: parser.mutate[0].filter[0]: field `idd` is in none of the "
-                     "sample rows that reach it (did you mean `id`?) (checked on the first 10 "
-                     "message(s))") == 1, err
+                     "sample rows that reach it (did you mean `id`?) (checked on 10 message(s) "
+                     "of the first batch)") == 1, err
     assert "task `meters`: parser.model.name: placeholder `idd`" in err, err
     good_run = k2td.run(meters.task(kafka, standin, [topic], group="good"), timeout=120)
     assert good_run.returncode == 0, good_run.stderr()

@@ -149,7 +149,7 @@ def test_a_task_that_archives_every_row_says_so_as_its_last_error(serve, kafka, 
     # the run's check of its first messages named the cause among its activity
     activity = [e["message"] for e in status(serve, task_id)["activity"]]
     assert any("parser.model.name: placeholder `id` is in none of the sample rows that reach it"
-               " (checked on the first 3 message(s))" in m for m in activity), activity
+               " (checked on 3 message(s) of the first batch)" in m for m in activity), activity
     assert meters.count(standin) == 0
 
 
