@@ -142,7 +142,7 @@ def test_check_reports_each_end_and_each_cause(serve, kafka, make_topic, td):
     assert closed["ok"] is False and "unreachable" in closed["error"], closed
 
     missing = check(td.dsn(), source=f"kafka://{kafka.bootstrap}?topics=k2td_no_such_topic")
-    assert missing["kafka"]["ok"] is False and missing["kafka"]["field"] == "from"
+    assert missing["kafka"]["ok"] is False and missing["kafka"]["field"] == "from.topics"
     assert "k2td_no_such_topic" in missing["kafka"]["error"]
     assert missing["tdengine"]["ok"] is True
 
